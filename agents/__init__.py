@@ -1,0 +1,1 @@
+"""Baseline agents and the reference LLM agent for azr-env."""

@@ -1,0 +1,3 @@
+"""azr-env: Absolute Zero as a Gymnasium environment."""
+
+__version__ = "0.1.0"

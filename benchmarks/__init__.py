@@ -1,0 +1,1 @@
+"""Benchmarks: executor throughput, env overhead, agent evaluation."""
