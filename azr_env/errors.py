@@ -51,6 +51,10 @@ class BufferFormatError(AzrError, ValueError):
     """A buffer or seed file is malformed; the message names the file and line."""
 
 
+class SuiteIntegrityError(AzrError, ValueError):
+    """A frozen suite file does not match its manifest (modified, truncated or corrupted); reinstall azr-env."""
+
+
 class CheckpointError(AzrError, RuntimeError):
     """A checkpoint or run directory is missing or inconsistent."""
 
