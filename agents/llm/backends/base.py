@@ -1,0 +1,67 @@
+"""The rollout-backend contract and the factory that builds a backend by name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from agents.llm.sampling import Generation, SamplingParams
+from azr_env.errors import UnknownNameError
+
+
+@runtime_checkable
+class RolloutBackend(Protocol):
+    """Turns prompt texts into sampled completions for the trainer.
+
+    Contract, shared by every backend:
+
+    - ``generate(prompts, params)`` returns one ``Generation`` per prompt, in order. Each carries the prompt ids the
+      model saw, the sampled completion ids (through EOS, no padding), their log-probabilities under
+      ``log_softmax(logits / params.logprob_temperature)`` before top-k/top-p truncation, the decoded text and a
+      finish reason. The trainer scores these ids directly and never re-tokenizes ``text``.
+    - The same ``params.seed``, prompts, batch size and weights give the same generations.
+    - ``sync_weights(model)`` makes later generations use ``model``'s current weights (the trainer calls it after
+      every optimizer step). ``close()`` releases the backend's resources and is idempotent.
+    - Rollouts never record an autograd graph.
+    """
+
+    def generate(self, prompts: Sequence[str], params: SamplingParams) -> list[Generation]:
+        """Sample one completion per prompt."""
+        ...
+
+    def sync_weights(self, model: Any) -> None:
+        """Make the backend generate with ``model``'s current weights."""
+        ...
+
+    def close(self) -> None:
+        """Release resources; safe to call twice."""
+        ...
+
+
+BACKENDS = ("hf", "vllm")
+"""Names accepted by ``make_backend``."""
+
+
+def make_backend(name: str, model: Any, tokenizer: Any, **kwargs: Any) -> RolloutBackend:
+    """Build a rollout backend by name.
+
+    Args:
+        name: ``"hf"`` (``HFBackend``, transformers ``generate``-style decoding; CPU and GPU) or ``"vllm"``
+            (``VLLMBackend``; GPU, needs the ``vllm`` extra).
+        model: The policy model (``HFBackend`` uses it in place; ``VLLMBackend`` also accepts a model directory).
+        tokenizer: The policy's tokenizer.
+        **kwargs: Passed to the backend's constructor.
+
+    Raises:
+        UnknownNameError: ``name`` is not one of ``BACKENDS``.
+        MissingDependencyError: The backend's optional extra is not installed.
+    """
+    if name == "hf":
+        from agents.llm.backends.hf import HFBackend
+
+        return HFBackend(model, tokenizer, **kwargs)
+    if name == "vllm":
+        from agents.llm.backends.vllm import VLLMBackend
+
+        return VLLMBackend(model, tokenizer, **kwargs)
+    raise UnknownNameError("rollout backend", name, BACKENDS)

@@ -1,0 +1,108 @@
+"""Token-by-token sampling with a KV cache: the decoding loop behind ``HFBackend``.
+
+Why not ``model.generate``: it samples with the global torch RNG (no ``generator`` argument), and getting the
+sampled tokens' log-probabilities from it means keeping every step's full logits, (steps, batch, vocab) floats.
+This loop draws from an injected ``torch.Generator`` and keeps one float per sampled token. For greedy decoding it
+produces the same tokens as ``generate`` (a test checks it). Everything here runs under ``torch.no_grad()``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from agents.llm.sampling import SamplingParams
+
+
+@dataclass
+class DecodedBatch:
+    """Result of ``decode_batch`` for a left-padded batch of B prompts.
+
+    Attributes:
+        tokens: (B, T) sampled ids; positions after a row's EOS hold the pad id.
+        logprobs: (B, T) log-probabilities of ``tokens`` (see ``Generation.logprobs``); 0 after EOS.
+        lengths: (B,) completion length per row, EOS included.
+        stopped: (B,) whether the row ended with an EOS token.
+    """
+
+    tokens: torch.Tensor
+    logprobs: torch.Tensor
+    lengths: torch.Tensor
+    stopped: torch.Tensor
+
+
+def filter_logits(logits: torch.Tensor, top_k: int | None, top_p: float | None) -> torch.Tensor:
+    """Set logits outside the top-k / nucleus (top-p) set to -inf. (B, V) -> (B, V); no-op when both are None."""
+    if top_k is not None and top_k < logits.shape[-1]:
+        kth = torch.topk(logits, top_k, dim=-1).values[:, -1:]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if top_p is not None and top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, dim=-1, descending=True)  # (B, V)
+        sorted_probs = torch.softmax(sorted_logits, dim=-1)
+        drop_sorted = sorted_probs.cumsum(-1) - sorted_probs >= top_p  # mass before each token; keeps the first
+        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        logits = logits.masked_fill(drop, float("-inf"))
+    return logits
+
+
+def pick_tokens(
+    logits: torch.Tensor, params: SamplingParams, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Choose the next token per row and its log-probability. (B, V) raw logits -> ((B,) ids, (B,) logprobs)."""
+    logits = logits.float()
+    scaled = logits / params.logprob_temperature  # (B, V)
+    if params.greedy:
+        tokens = torch.argmax(logits, dim=-1)
+    else:
+        probs = torch.softmax(filter_logits(scaled, params.top_k, params.top_p), dim=-1)
+        tokens = torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+    logprobs = torch.log_softmax(scaled, dim=-1).gather(-1, tokens[:, None]).squeeze(-1)
+    return tokens, logprobs
+
+
+def decode_batch(
+    model: Any,
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    *,
+    params: SamplingParams,
+    generator: torch.Generator,
+    eos_ids: torch.Tensor,
+    pad_id: int,
+) -> DecodedBatch:
+    """Sample up to ``params.max_new_tokens`` tokens for a left-padded (B, P) batch, stopping rows at EOS."""
+    batch = input_ids.shape[0]
+    positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)  # (B, P)
+    out = model(
+        input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, use_cache=True, **_last_only(model)
+    )
+    done = torch.zeros(batch, dtype=torch.bool, device=input_ids.device)
+    lengths = torch.zeros(batch, dtype=torch.long, device=input_ids.device)
+    tokens, logprobs = [], []
+    for _ in range(params.max_new_tokens):
+        step_tokens, step_logprobs = pick_tokens(out.logits[:, -1, :], params, generator)
+        step_tokens = step_tokens.masked_fill(done, pad_id)
+        tokens.append(step_tokens)
+        logprobs.append(step_logprobs.masked_fill(done, 0.0))
+        lengths += (~done).long()
+        done |= torch.isin(step_tokens, eos_ids)
+        if bool(done.all()):
+            break
+        attention_mask = torch.cat([attention_mask, attention_mask.new_ones(batch, 1)], dim=-1)
+        positions = positions[:, -1:] + 1
+        out = model(
+            input_ids=step_tokens[:, None],
+            attention_mask=attention_mask,
+            position_ids=positions,
+            past_key_values=out.past_key_values,
+            use_cache=True,
+        )
+    return DecodedBatch(torch.stack(tokens, dim=1), torch.stack(logprobs, dim=1), lengths, done)
+
+
+def _last_only(model: Any) -> dict[str, int]:
+    """``{"logits_to_keep": 1}`` when the model supports it: the prefill then skips (B, P, V) logits."""
+    return {"logits_to_keep": 1} if "logits_to_keep" in inspect.signature(model.forward).parameters else {}
