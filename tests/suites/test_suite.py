@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from azr_env.errors import SuiteIntegrityError, UnknownNameError
-from azr_env.suites import frozen, load_suite, list_suites
+from azr_env.suites import frozen, list_suites, load_suite
 from azr_env.tasks.base import Task
 
 
