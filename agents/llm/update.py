@@ -1,0 +1,174 @@
+"""The policy update: recompute log-probabilities on the generated ids, PPO-clip loss, clip, step.
+
+Micro-batches bound memory: each one is a forward and backward over at most ``micro_batch_size`` responses,
+with the loss scaled by the token count of the whole slice so gradients accumulate to the slice's token mean.
+Sequences are ``prompt_ids + completion_ids`` exactly as generated, right padded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from agents.llm.losses import entropy_from_logits, policy_loss, token_logprobs
+from agents.llm.sampling import Generation
+
+if TYPE_CHECKING:
+    import torch
+
+    from agents.llm.config import TrainConfig
+
+
+@dataclass(frozen=True)
+class TokenBatch:
+    """A right-padded micro-batch; completion tokens are scored from position ``start`` on.
+
+    Attributes:
+        input_ids: ``(B, L)`` prompt + completion ids.
+        attention_mask: ``(B, L)``.
+        targets: ``(B, W)`` the ids predicted by positions ``start .. L - 2`` (``W = L - 1 - start``).
+        mask: ``(B, W)`` 1.0 where the target is a completion token.
+        rollout_logprobs: ``(B, W)`` the backend's logprobs aligned with ``targets`` (0 elsewhere).
+        start: first scored position (the shortest prompt's last token).
+    """
+
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    targets: torch.Tensor
+    mask: torch.Tensor
+    rollout_logprobs: torch.Tensor
+    start: int
+
+
+def pack(generations: Sequence[Generation], pad_id: int, device: Any) -> TokenBatch:
+    """Right-pad ``prompt_ids + completion_ids`` of each generation into one ``TokenBatch``."""
+    import torch
+
+    rows = [g.prompt_ids + g.completion_ids for g in generations]
+    width = max(len(r) for r in rows)
+    start = min(len(g.prompt_ids) for g in generations) - 1
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    attn = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros((len(rows), width - 1 - start))
+    old = torch.zeros((len(rows), width - 1 - start))
+    for i, (g, row) in enumerate(zip(generations, rows, strict=True)):
+        ids[i, : len(row)] = torch.tensor(row)
+        attn[i, : len(row)] = 1
+        first = len(g.prompt_ids) - 1 - start  # column of the first completion target
+        mask[i, first : first + len(g.completion_ids)] = 1.0
+        old[i, first : first + len(g.completion_ids)] = torch.tensor(g.logprobs, dtype=torch.float32)
+    targets = ids[:, start + 1 :]
+    return TokenBatch(ids.to(device), attn.to(device), targets.to(device), mask.to(device), old.to(device), start)
+
+
+def score_tokens(model: Any, batch: TokenBatch, temperature: float, with_entropy: bool) -> tuple[Any, Any]:
+    """Log-probabilities ``(B, W)`` of the targets under ``model`` at ``temperature``, and entropies (or None)."""
+    logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
+    logits = logits[:, batch.start : -1].float() / temperature  # (B, W, V)
+    entropy = entropy_from_logits(logits) if with_entropy else None
+    return token_logprobs(logits, batch.targets), entropy
+
+
+def micro_batches(indices: np.ndarray, size: int) -> list[np.ndarray]:
+    """Consecutive chunks of at most ``size`` indices."""
+    return [indices[i : i + size] for i in range(0, len(indices), size)]
+
+
+def update_policy(
+    model: Any,
+    optimizer: torch.optim.Optimizer,
+    generations: Sequence[Generation],
+    advantages: np.ndarray,
+    config: TrainConfig,
+    *,
+    pad_id: int,
+    ref_model: Any = None,
+) -> dict[str, float]:
+    """Take ``config.updates_per_step`` optimizer steps on the batch; return averaged loss statistics.
+
+    With one update per step (the paper) the "old" log-probabilities are the detached current ones, so the ratio
+    is exactly 1 and the step is on-policy REINFORCE with the given advantages, as in the paper's code. With more,
+    they are computed once before the first step.
+    """
+    import torch
+
+    device = next(model.parameters()).device
+    slices = np.array_split(np.arange(len(generations)), config.updates_per_step)
+    old = precompute_logprobs(model, generations, config, pad_id) if config.updates_per_step > 1 else None
+    totals: dict[str, float] = {}
+    model.train()
+    for part in slices:
+        n_tokens = sum(len(generations[i].completion_ids) for i in part)
+        for idx in micro_batches(part, config.micro_batch_size):
+            batch = pack([generations[i] for i in idx], pad_id, device)
+            old_rows = None if old is None else [old[i] for i in idx]
+            stats = backward_micro(
+                model, batch, advantages[idx], config=config, n_tokens=n_tokens, old_rows=old_rows, ref_model=ref_model
+            )
+            add_into(totals, stats, 1.0 / len(slices))
+        params = [p for p in model.parameters() if p.requires_grad]
+        norm = torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+        add_into(totals, {"train/grad_norm": float(norm)}, 1.0 / len(slices))
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+    return totals
+
+
+def backward_micro(
+    model: Any,
+    batch: TokenBatch,
+    advantages: np.ndarray,
+    *,
+    config: TrainConfig,
+    n_tokens: int,
+    old_rows: list[Any] | None = None,
+    ref_model: Any = None,
+) -> dict[str, float]:
+    """Forward, loss and backward of one micro-batch; returns its share of the statistics."""
+    import torch
+
+    logp, entropy = score_tokens(model, batch, config.temperature, config.entropy_coef != 0.0)
+    old_logp = logp.detach() if old_rows is None else pad_like(logp, old_rows, batch)
+    ref = None
+    if ref_model is not None:
+        with torch.no_grad():
+            ref, _ = score_tokens(ref_model, batch, config.temperature, False)
+    adv = torch.as_tensor(advantages, dtype=torch.float32, device=logp.device)
+    out = policy_loss(
+        logp, old_logp, adv, batch.mask, num_tokens=n_tokens, clip_low=config.clip_low, clip_high=config.clip_high,
+        entropy=entropy, entropy_coef=config.entropy_coef, ref_logprobs=ref, kl_coef=config.kl_coef,
+    )  # fmt: skip
+    out.loss.backward()
+    drift = ((logp.detach() - batch.rollout_logprobs).abs() * batch.mask).sum() / max(n_tokens, 1)
+    return {**out.stats, "train/rollout_logprob_drift": float(drift)}
+
+
+def precompute_logprobs(model: Any, generations: Sequence[Generation], config: TrainConfig, pad_id: int) -> list[Any]:
+    """Per-generation ``(len(completion),)`` log-probabilities under the current policy, without gradients."""
+    import torch
+
+    device = next(model.parameters()).device
+    out: list[Any] = []
+    with torch.no_grad():
+        for idx in micro_batches(np.arange(len(generations)), config.micro_batch_size):
+            batch = pack([generations[i] for i in idx], pad_id, device)
+            logp, _ = score_tokens(model, batch, config.temperature, False)
+            out += [row[m.bool()] for row, m in zip(logp, batch.mask, strict=True)]
+    return out
+
+
+def pad_like(like: Any, rows: Sequence[Any], batch: TokenBatch) -> Any:
+    """Scatter per-generation logprob vectors into the ``(B, W)`` layout of ``batch``."""
+    out = like.detach().clone()
+    for i, row in enumerate(rows):
+        out[i, batch.mask[i].bool()] = row
+    return out
+
+
+def add_into(totals: dict[str, float], stats: dict[str, float], weight: float) -> None:
+    """``totals[k] += weight * stats[k]``."""
+    for key, value in stats.items():
+        totals[key] = totals.get(key, 0.0) + weight * value
