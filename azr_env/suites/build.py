@@ -249,10 +249,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m azr_env.suites.build``."""
+    args = parse_args(argv)
     from azr_env.executor import Executor
     from azr_env.executor.limits import ALLOWED_MODULES
 
-    args = parse_args(argv)
     data_dir = ensure_data_dir(args.data_dir)
     with Executor(workers=args.workers, timeout_s=args.timeout_s) as executor:
         return build(data_dir, args.out, executor, ALLOWED_MODULES, check=args.check)

@@ -71,3 +71,17 @@ def test_check_mode_reports_a_changed_release(source_dir: Path, tmp_path: Path, 
 
 def test_synthetic_data_is_not_the_pinned_data(source_dir: Path) -> None:
     assert not has_pinned_data(source_dir)
+
+
+def test_entry_point_help_runs() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "azr_env.suites.build", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and "--data-dir" in done.stdout
