@@ -13,7 +13,10 @@ from collections.abc import Sequence
 
 from azr_env.errors import AzrError
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "benchmarks.cli",
+    "azr_env.cli.play",
+)
 """Modules that define subcommands, in ``azr --help`` order. Each exposes ``register(subparsers) -> None``; the
 parser it adds sets ``handler`` (a callable taking the parsed namespace and returning an exit code)."""
 

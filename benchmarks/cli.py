@@ -1,0 +1,148 @@
+"""``azr eval`` (an agent on suites and self-play) and ``azr report`` (training runs side by side).
+
+Examples::
+
+    azr eval --agent oracle --suite all --seeds 0 1 2
+    azr eval --agent zero-shot --agent-option model=tiny-random --suite humaneval-deduction --limit 20 --k 4
+    azr report runs/trr runs/grpo
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from azr_env.errors import ConfigError
+
+ALL = "all"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``eval`` and ``report`` subcommands."""
+    _register_eval(subparsers)
+    _register_report(subparsers)
+
+
+def _register_eval(subparsers: Any) -> None:
+    parser = subparsers.add_parser("eval", help="evaluate an agent on held-out suites and self-play")
+    parser.add_argument("--agent", required=True, help="registered agent name (random, replay, oracle, ...)")
+    parser.add_argument("--suite", nargs="+", default=[ALL], help="suite names, 'selfplay', or 'all' (default)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="one run per seed (default: 0)")
+    parser.add_argument("--k", type=int, default=1, help="samples per suite item; pass@k is reported when > 1")
+    parser.add_argument("--limit", type=int, default=None, help="evaluate only the first N items of each suite")
+    parser.add_argument("--episodes", type=int, default=48, help="self-play episodes per seed (default: 48)")
+    parser.add_argument("--n-solve-samples", type=int, default=8, help="self-play attempts per proposal (8)")
+    parser.add_argument("--batch-size", type=int, default=32, help="environments stepped together (default: 32)")
+    parser.add_argument("--agent-option", action="append", default=[], metavar="KEY=VALUE", help="agent option")
+    parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
+    parser.add_argument("--out", default=None, help="output directory (default: runs/eval/AGENT)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of tables")
+    parser.set_defaults(handler=run_eval_command)
+
+
+def _register_report(subparsers: Any) -> None:
+    parser = subparsers.add_parser("report", help="compare training runs (metrics.jsonl) in a table and a plot")
+    parser.add_argument("runs", nargs="+", help="run directories written by azr train")
+    parser.add_argument("--metric", default=None, help="metric key to compare (default: held-out solve rate)")
+    parser.add_argument("--out", default=None, help="where to write report.png (default: the first run's parent)")
+    parser.set_defaults(handler=run_report_command)
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """Parse ``KEY=VALUE`` agent options; values are Python literals when they parse as one, else strings."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"agent options are KEY=VALUE, got {pair!r}")
+        try:
+            options[key.replace("-", "_")] = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            options[key.replace("-", "_")] = text
+    return options
+
+
+def _suites(names: Sequence[str]) -> tuple[str, ...]:
+    from azr_env.suites import list_suites
+    from benchmarks.harness import SELFPLAY
+
+    if ALL in names:
+        return (*list_suites(), SELFPLAY)
+    return tuple(names)
+
+
+def _progress(total: int) -> tuple[Callable[[str], None], Callable[[], None]]:
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return (lambda text: print(text, file=sys.stderr)), (lambda: None)
+    bar = tqdm(total=total, file=sys.stderr, unit="run")
+
+    def advance(text: str) -> None:
+        bar.set_description(text)
+        bar.update(1)
+
+    return advance, bar.close
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    """Run ``azr eval``: rows to JSONL, summary to JSON, tables to stdout, plot to PNG."""
+    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from benchmarks.evaluate import markdown_table, plot_solve_rates, summarize
+    from benchmarks.harness import EvalConfig, run_eval
+
+    config = EvalConfig(
+        agent=args.agent,
+        suites=_suites(args.suite),
+        seeds=tuple(args.seeds),
+        k=args.k,
+        limit=args.limit,
+        episodes=args.episodes,
+        n_solve_samples=args.n_solve_samples,
+        batch_size=args.batch_size,
+        agent_options=parse_options(args.agent_option),
+    )
+    out = Path(args.out or f"runs/eval/{args.agent}")
+    out.mkdir(parents=True, exist_ok=True)
+    advance, finish = _progress(len(config.suites) * len(config.seeds))
+    with Executor(workers=args.workers) as executor:
+        rows = run_eval(config, executor, progress=advance)
+    finish()
+    summary = summarize(rows)
+    command = "azr " + shlex.join(sys.argv[1:]) if sys.argv[1:2] == ["eval"] else "azr eval ..."
+    _write_eval(out, rows, summary, command)
+    plot_solve_rates([summary], out / "solve_rate.png")
+    if args.json:
+        print(json.dumps(summary, indent=1, sort_keys=True))
+    else:
+        print(markdown_table([summary]))
+        print(f"\n{command}\nwrote {out}/rows.jsonl, summary.json, solve_rate.png")
+    return 0
+
+
+def _write_eval(out: Path, rows: Sequence[dict[str, Any]], summary: dict[str, Any], command: str) -> None:
+    with (out / "rows.jsonl").open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, sort_keys=True) + "\n")
+    (out / "summary.json").write_text(json.dumps({**summary, "command": command}, indent=1, sort_keys=True))
+
+
+def run_report_command(args: argparse.Namespace) -> int:
+    """Run ``azr report``: one table (stdout) and one plot (report.png) over the given runs."""
+    from benchmarks.report import load_run, metric_keys, plot_runs, report_table
+
+    runs = [load_run(path) for path in args.runs]
+    keys = metric_keys(runs, args.metric)
+    if not keys:
+        raise ConfigError("the runs logged no solve-rate metric; name one with --metric KEY")
+    print(report_table(runs, keys))
+    out = Path(args.out) if args.out else runs[0].path.parent
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"\nwrote {plot_runs(runs, keys, out / 'report.png')}")
+    return 0

@@ -1,0 +1,229 @@
+"""Turn harness rows into metrics, a markdown table and PNG plots.
+
+Metrics (namespaced by suite and task type):
+
+- solve rate per (suite, task type): mean over items of the fraction of correct samples, with a two-level bootstrap
+  95% interval over seeds and items; pass@1 and pass@k (unbiased estimator) when ``k > 1`` samples were drawn;
+- self-play proposals per task type: valid-proposal rate (same interval), and the learnability distribution of the
+  valid ones (solve rate of the in-episode attempts in {0}, (0, 1), {1}; mean learnability reward);
+- buffer diversity after self-play: distinct normalized programs and output types (mean over seeds).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from azr_env.errors import MissingDependencyError
+from azr_env.tasks.base import Task
+from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k
+
+Row = dict[str, Any]
+_NODE_TYPES = {ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set"}
+
+
+def normalized_program(source: str) -> str:
+    """Return a formatting-independent form of a program (its AST dump), or the stripped text if it does not parse."""
+    try:
+        return ast.dump(ast.parse(source), annotate_fields=False)
+    except (SyntaxError, ValueError, RecursionError):
+        return source.strip()
+
+
+def output_type(canonical: str) -> str:
+    """Return the type name of a canonical output (``int``, ``list``, ``frozenset``...), from its syntax only."""
+    try:
+        node = ast.parse(canonical, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError):
+        return "unknown"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        node = node.operand
+    if isinstance(node, ast.Constant):
+        return type(node.value).__name__
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id
+    return _NODE_TYPES.get(type(node), "other")
+
+
+def _diversity(tasks: Sequence[Task]) -> dict[str, Any]:
+    types = Counter(output_type(out) for task in tasks for out in task.outputs)
+    return {
+        "tasks": len(tasks),
+        "distinct_programs": len({normalized_program(t.program) for t in tasks}),
+        "output_types": dict(sorted(types.items())),
+    }
+
+
+def buffer_diversity(views: Mapping[str, Sequence[Task]]) -> dict[str, Any]:
+    """Return total and per-type counts of tasks, distinct normalized programs and output types."""
+    everything = [task for tasks in views.values() for task in tasks]
+    return {**_diversity(everything), "per_type": {name: _diversity(tasks) for name, tasks in views.items()}}
+
+
+def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
+    cells: dict[tuple[str, str], dict[int, dict[str, list[bool]]]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        if row["kind"] == "solve":
+            seeds = cells[(row["suite"], row["task_type"])]
+            seeds[row["seed"]].setdefault(row["task_id"], []).append(bool(row["correct"]))
+    out = []
+    for (suite, task_type), seeds in sorted(cells.items()):
+        per_seed = [[float(np.mean(samples)) for samples in items.values()] for items in seeds.values()]
+        k = min(len(samples) for items in seeds.values() for samples in items.values())
+        counts = [sum(samples[:k]) for items in seeds.values() for samples in items.values()]
+        entry: Row = {"suite": suite, "task_type": task_type, "seeds": len(seeds), "items": len(per_seed[0]), "k": k}
+        entry["solve_rate"] = bootstrap_seeds_items(per_seed, rng).as_dict()
+        entry["pass@1"] = mean_pass_at_k(counts, k, 1)
+        if k > 1:
+            entry[f"pass@{k}"] = mean_pass_at_k(counts, k, k)
+        out.append(entry)
+    return out
+
+
+def _learnability(rates: Sequence[float], rewards: Sequence[float]) -> Row:
+    total = len(rates) or 1
+    return {
+        "n": len(rates),
+        "solved_none": sum(r == 0.0 for r in rates) / total,
+        "solved_some": sum(0.0 < r < 1.0 for r in rates) / total,
+        "solved_all": sum(r == 1.0 for r in rates) / total,
+        "mean_reward": float(np.mean(rewards)) if rewards else 0.0,
+    }
+
+
+def _propose_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
+    by_type: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] == "propose":
+            by_type[row["task_type"]].append(row)
+    out = []
+    for task_type, found in sorted(by_type.items()):
+        seeds: dict[int, list[float]] = defaultdict(list)
+        for row in found:
+            seeds[row["seed"]].append(float(row["valid"]))
+        valid = [r for r in found if r["valid"] and r["solve_rate"] is not None]
+        out.append(
+            {
+                "task_type": task_type,
+                "valid_rate": bootstrap_seeds_items(list(seeds.values()), rng).as_dict(),
+                "learnability": _learnability([r["solve_rate"] for r in valid], [r["learnability"] for r in valid]),
+            }
+        )
+    return out
+
+
+def _buffer_summary(rows: Sequence[Row]) -> Row | None:
+    found = [row for row in rows if row["kind"] == "buffer"]
+    if not found:
+        return None
+    types: Counter[str] = Counter()
+    for row in found:
+        types.update(row["output_types"])
+    return {
+        "seeds": len(found),
+        "tasks": float(np.mean([row["tasks"] for row in found])),
+        "distinct_programs": float(np.mean([row["distinct_programs"] for row in found])),
+        "output_types": dict(sorted(types.items())),
+    }
+
+
+def summarize(rows: Sequence[Row], seed: int = 0) -> Row:
+    """Return the metrics of one agent's rows; ``seed`` seeds the bootstrap."""
+    rng = np.random.default_rng(seed)
+    return {
+        "agent": rows[0]["agent"] if rows else "",
+        "solve": _solve_summary(rows, rng),
+        "propose": _propose_summary(rows, rng),
+        "buffer": _buffer_summary(rows),
+    }
+
+
+def _pct(estimate: Mapping[str, float]) -> str:
+    return f"{100 * estimate['mean']:.1f} [{100 * estimate['low']:.1f}, {100 * estimate['high']:.1f}]"
+
+
+def _solve_lines(summaries: Sequence[Row]) -> list[str]:
+    lines = [
+        "| agent | suite | task type | solve rate % [95% CI] | pass@k | items x seeds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for summary in summaries:
+        for e in summary["solve"]:
+            k = e["k"]
+            passk = f"pass@{k} {100 * e[f'pass@{k}']:.1f}" if k > 1 else "-"
+            lines.append(
+                f"| {summary['agent']} | {e['suite']} | {e['task_type']} | {_pct(e['solve_rate'])} | {passk} "
+                f"| {e['items']} x {e['seeds']} |"
+            )
+    return lines
+
+
+def _propose_lines(summaries: Sequence[Row]) -> list[str]:
+    lines = [
+        "| agent | task type | valid proposals % [95% CI] | solved none / some / all % | learnability reward "
+        "| buffer: distinct programs of tasks |",
+        "|---|---|---|---|---|---|",
+    ]
+    for summary in summaries:
+        buf = summary["buffer"]
+        distinct = f"{buf['distinct_programs']:.1f} of {buf['tasks']:.1f}" if buf else "-"
+        for e in summary["propose"]:
+            learn = e["learnability"]
+            split = " / ".join(f"{100 * learn[key]:.0f}" for key in ("solved_none", "solved_some", "solved_all"))
+            lines.append(
+                f"| {summary['agent']} | {e['task_type']} | {_pct(e['valid_rate'])} | {split} "
+                f"| {learn['mean_reward']:.3f} | {distinct} |"
+            )
+    return lines
+
+
+def markdown_table(summaries: Sequence[Row]) -> str:
+    """Return markdown tables: solve rates (all agents), then self-play proposals when there are any."""
+    lines = _solve_lines(summaries)
+    if any(summary["propose"] for summary in summaries):
+        lines += ["", *_propose_lines(summaries)]
+    return "\n".join(lines)
+
+
+def pyplot() -> Any:
+    """Return ``matplotlib.pyplot`` on the non-interactive Agg backend (the ``agents`` extra provides it)."""
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise MissingDependencyError("matplotlib", "agents", "writing PNG plots") from exc
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_solve_rates(summaries: Sequence[Row], path: Path) -> Path | None:
+    """Write a bar chart of solve rate per (suite, task type) and agent, with 95% interval whiskers."""
+    entries = [(s["agent"], f"{e['suite']}\n{e['task_type']}", e["solve_rate"]) for s in summaries for e in s["solve"]]
+    if not entries:
+        return None
+    plt = pyplot()
+    labels = list(dict.fromkeys(label for _, label, _ in entries))
+    agents = list(dict.fromkeys(agent for agent, _, _ in entries))
+    width = 0.8 / len(agents)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(labels) * len(agents)), 4.0))
+    for a, agent in enumerate(agents):
+        found = {label: est for name, label, est in entries if name == agent}
+        xs = [i + a * width for i, label in enumerate(labels) if label in found]
+        ests = [found[label] for label in labels if label in found]
+        means = [100 * e["mean"] for e in ests]
+        errs = [[100 * (e["mean"] - e["low"]) for e in ests], [100 * (e["high"] - e["mean"]) for e in ests]]
+        ax.bar(xs, means, width, yerr=errs, capsize=3, label=agent)
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, fontsize=7)
+    ax.set_ylabel("solve rate % (95% CI)")
+    ax.set_ylim(0, 105)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

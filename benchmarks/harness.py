@@ -1,0 +1,263 @@
+"""Run an agent on the environment and record one JSON row per scored action.
+
+Two kinds of runs, both driven through the registered Gymnasium ids:
+
+- a held-out suite on ``azr_env/Solve-v0``: every item (``limit`` first items when set) is reset by ``index`` and
+  answered ``k`` times; rows have ``kind="solve"``.
+- self-play on ``azr_env/AbsoluteZero-v0`` (``suite="selfplay"``): episodes alternate propose/solve over the task
+  types; a propose episode runs the proposal and its ``n_solve_samples`` in-episode attempts by the same agent.
+  Rows have ``kind="solve"`` (buffer tasks), ``kind="propose"`` (with the attempts' solve rate and the learnability
+  reward) and one ``kind="buffer"`` row per seed describing the final buffer's diversity.
+
+Environments are stepped in lockstep batches of ``batch_size`` so a batched agent (an LLM) sees whole batches. All
+randomness comes from the seeds: the env seeds and the agent's ``AgentContext.seed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.base import Agent, AgentContext
+from agents.registry import make_agent
+from azr_env.errors import ConfigError
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.tasks.base import Task
+from benchmarks.evaluate import buffer_diversity
+
+SELFPLAY = "selfplay"
+"""The suite name that selects self-play instead of a held-out suite."""
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """What ``azr eval`` runs.
+
+    Attributes:
+        agent: registered agent name (``azr eval --agent``).
+        suites: suite names, ``"selfplay"`` for self-play.
+        seeds: one run per seed; the seed drives the agent and the envs.
+        k: samples drawn per suite item (pass@k needs ``k > 1``).
+        limit: evaluate only the first ``limit`` items of each suite (``None``: all).
+        episodes: self-play episodes per seed.
+        n_solve_samples: in-episode solver attempts per valid proposal in self-play (paper: 8).
+        batch_size: environments stepped together, i.e. the agent's batch size.
+        agent_options: extra keyword options for the agent's factory.
+    """
+
+    agent: str
+    suites: tuple[str, ...]
+    seeds: tuple[int, ...] = (0,)
+    k: int = 1
+    limit: int | None = None
+    episodes: int = 48
+    n_solve_samples: int = 8
+    batch_size: int = 32
+    agent_options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.suites or not self.seeds:
+            raise ConfigError("eval needs at least one suite and one seed: there is nothing to measure otherwise")
+        if self.k < 1 or self.batch_size < 1 or self.episodes < 1 or self.n_solve_samples < 1:
+            raise ConfigError("k, batch_size, episodes and n_solve_samples must be >= 1 (each counts something)")
+        if self.limit is not None and self.limit < 1:
+            raise ConfigError("limit must be >= 1 or None: a suite slice with no items measures nothing")
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def make_solve_env(suite: Any, executor: ExecutorBackend) -> Any:
+    """Return ``azr_env/Solve-v0`` on ``suite`` (a name or a loaded ``Suite``) sharing ``executor``."""
+    import gymnasium
+
+    import azr_env  # noqa: F401  (registers the ids)
+
+    return gymnasium.make("azr_env/Solve-v0", suite=suite, executor=executor)
+
+
+def make_selfplay_env(executor: ExecutorBackend, buffer: Any, n_solve_samples: int) -> Any:
+    """Return ``azr_env/AbsoluteZero-v0`` sharing ``executor`` and ``buffer``."""
+    import gymnasium
+
+    import azr_env  # noqa: F401  (registers the ids)
+
+    return gymnasium.make("azr_env/AbsoluteZero-v0", executor=executor, buffer=buffer, n_solve_samples=n_solve_samples)
+
+
+def _seeded_reset(env: Any, index: int, seed: int, options: Mapping[str, Any], first: bool) -> tuple[str, Row]:
+    obs, info = env.reset(seed=seed * 100_003 + index if first else None, options=dict(options))
+    return obs, dict(info)
+
+
+def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: ExecutorBackend) -> list[Row]:
+    """Answer every item of a suite ``config.k`` times with a fresh agent seeded by ``seed``."""
+    from azr_env.suites import load_suite
+
+    suite = load_suite(suite_name)
+    tasks = suite.tasks[: config.limit] if config.limit else suite.tasks
+    by_id = {task.task_id: task for task in tasks}
+    context = AgentContext(
+        seed=seed, executor=executor, lookup=by_id.get, env_factory=lambda: make_solve_env(suite, executor)
+    )
+    agent = make_agent(config.agent, context, **config.agent_options)
+    jobs = [(index, sample) for index in range(len(tasks)) for sample in range(config.k)]
+    envs = [make_solve_env(suite, executor) for _ in range(min(config.batch_size, len(jobs)))]
+    rows: list[Row] = []
+    for chunk_index, chunk in enumerate(_chunks(jobs, config.batch_size)):
+        rows += _solve_chunk(agent, envs, chunk, seed, first=chunk_index == 0, suite=suite)
+    for env in envs:
+        env.close()
+    return rows
+
+
+def _solve_chunk(
+    agent: Agent, envs: Sequence[Any], chunk: Sequence[tuple[int, int]], seed: int, *, first: bool, suite: Any
+) -> list[Row]:
+    resets = [
+        _seeded_reset(env, i, seed, {"index": index}, first)
+        for i, (env, (index, _)) in enumerate(zip(envs, chunk, strict=False))
+    ]
+    actions = agent.act([obs for obs, _ in resets], [info for _, info in resets])
+    rows = []
+    for env, (index, sample), action in zip(envs, chunk, actions, strict=False):
+        task = suite.tasks[index]
+        _, reward, _, _, info = env.step(action)
+        rows.append(_solve_row(suite=suite, seed=seed, task=task, sample=sample, reward=float(reward), info=info))
+    return rows
+
+
+def _solve_row(*, suite: Any, seed: int, task: Task, sample: int, reward: float, info: Row) -> Row:
+    outcome = str(info.get("outcome", ""))
+    return {
+        "kind": "solve",
+        "suite": suite.id,
+        "seed": seed,
+        "task_type": task.task_type,
+        "task_id": task.task_id,
+        "sample": sample,
+        "outcome": outcome,
+        "correct": outcome == "correct",
+        "reward": reward,
+    }
+
+
+def _buffer_lookup(buffer: Any) -> Callable[[str], Task | None]:
+    def lookup(task_id: str) -> Task | None:
+        return buffer.get(task_id) if task_id in buffer else None
+
+    return lookup
+
+
+def selfplay_schedule(episodes: int, task_types: Sequence[str]) -> list[tuple[str, str]]:
+    """Return ``(role, task_type)`` per episode: roles alternate, types cycle, so every pair gets its share."""
+    return [(("propose", "solve")[e % 2], task_types[(e // 2) % len(task_types)]) for e in range(episodes)]
+
+
+def run_selfplay(config: EvalConfig, seed: int, executor: ExecutorBackend) -> list[Row]:
+    """Play ``config.episodes`` self-play episodes on a fresh seeded buffer; return episode rows and a buffer row."""
+    from azr_env.buffer import TaskBuffer
+    from azr_env.config import EnvConfig
+
+    task_types = EnvConfig().task_types
+    buffer = TaskBuffer.seeded(task_types, executor)
+    context = AgentContext(
+        seed=seed,
+        executor=executor,
+        lookup=_buffer_lookup(buffer),
+        buffer_tasks=buffer.tasks,
+        env_factory=lambda: make_selfplay_env(executor, buffer, config.n_solve_samples),
+    )
+    agent = make_agent(config.agent, context, **config.agent_options)
+    schedule = selfplay_schedule(config.episodes, task_types)
+    envs = [make_selfplay_env(executor, buffer, config.n_solve_samples) for _ in range(config.batch_size)]
+    rows: list[Row] = []
+    for chunk_index, chunk in enumerate(_chunks(schedule, config.batch_size)):
+        rows += _selfplay_chunk(agent, envs, chunk, seed, first=chunk_index == 0)
+    for env in envs:
+        env.close()
+    rows.append({"kind": "buffer", "suite": SELFPLAY, "seed": seed, **buffer_diversity(buffer.views())})
+    return rows
+
+
+@dataclass
+class _Episode:
+    role: str
+    task_type: str
+    obs: str
+    info: Row
+    first_outcome: str = ""
+    task_id: str = ""
+    attempts: list[bool] = field(default_factory=list)
+    learnability: float = 0.0
+    reward: float = 0.0
+    done: bool = False
+
+
+def _selfplay_chunk(
+    agent: Agent, envs: Sequence[Any], chunk: Sequence[tuple[str, str]], seed: int, *, first: bool
+) -> list[Row]:
+    episodes = []
+    for i, (env, (role, task_type)) in enumerate(zip(envs, chunk, strict=False)):
+        obs, info = _seeded_reset(env, i, seed, {"role": role, "task_type": task_type}, first)
+        episodes.append(_Episode(role, task_type, obs, info))
+    while live := [i for i, ep in enumerate(episodes) if not ep.done]:
+        actions = agent.act([episodes[i].obs for i in live], [episodes[i].info for i in live])
+        for i, action in zip(live, actions, strict=True):
+            _advance(episodes[i], envs[i].step(action))
+    return [_episode_row(ep, seed) for ep in episodes]
+
+
+def _advance(ep: _Episode, step: tuple[Any, ...]) -> None:
+    obs, reward, terminated, truncated, info = step
+    outcome = str(info.get("outcome", ""))
+    if not ep.first_outcome:
+        ep.first_outcome, ep.task_id = outcome, str(info.get("task_id", ""))
+    elif ep.role == "propose":
+        ep.attempts.append(outcome == "correct")
+    ep.obs, ep.info, ep.reward = obs, dict(info), float(reward)
+    ep.done = bool(terminated or truncated)
+    if ep.done:
+        ep.learnability = float(dict(info.get("reward_components", {})).get("propose", 0.0))
+
+
+def _episode_row(ep: _Episode, seed: int) -> Row:
+    row: Row = {"suite": SELFPLAY, "seed": seed, "task_type": ep.task_type, "task_id": ep.task_id}
+    if ep.role == "solve":
+        return {
+            "kind": "solve",
+            **row,
+            "sample": 0,
+            "outcome": ep.first_outcome,
+            "correct": ep.first_outcome == "correct",
+            "reward": ep.reward,
+        }
+    solve_rate = sum(ep.attempts) / len(ep.attempts) if ep.attempts else None
+    return {
+        "kind": "propose",
+        **row,
+        "outcome": ep.first_outcome,
+        "valid": ep.first_outcome == "valid",
+        "solve_rate": solve_rate,
+        "learnability": ep.learnability,
+    }
+
+
+def run_eval(
+    config: EvalConfig, executor: ExecutorBackend, progress: Callable[[str], None] = lambda _: None
+) -> list[Row]:
+    """Run every (suite, seed) of ``config``; return all rows, each tagged with the agent name."""
+    rows: list[Row] = []
+    for suite in config.suites:
+        for seed in config.seeds:
+            progress(f"{config.agent} {suite} seed {seed}")
+            found = (
+                run_selfplay(config, seed, executor) if suite == SELFPLAY else run_suite(config, suite, seed, executor)
+            )
+            rows += [{"agent": config.agent, **row} for row in found]
+    return rows

@@ -1,0 +1,122 @@
+"""``azr report RUN_DIR...``: compare training runs in one table and one plot, with the commands that made them.
+
+A run directory (written by ``azr train``) holds ``metrics.jsonl`` (one JSON line per step) and ``config.json`` (the
+run's ``TrainConfig``). For each run the report shows the algorithm, steps, the last and best value of the compared
+metric, and the ``azr train`` command that reproduces it (every config field that differs from its default). The
+plot shows the compared metric against steps, one line per run.
+
+The compared metric is ``--metric KEY`` when given; otherwise the mean of the held-out keys (``eval/.../accuracy``,
+``eval/.../solve_rate``) when the runs logged any, else the mean of the self-play ``solve/<type>/accuracy`` keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from azr_env.errors import CheckpointError
+
+HELD_OUT_PREFIX = "eval/"
+SELFPLAY_SUFFIX = "/accuracy"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run as the report sees it.
+
+    Attributes:
+        path: the run directory.
+        config: the saved ``TrainConfig`` values.
+        steps: one metrics dict per logged step, in step order.
+    """
+
+    path: Path
+    config: Mapping[str, Any]
+    steps: tuple[Mapping[str, Any], ...]
+
+
+def load_run(path: str | Path) -> Run:
+    """Read a run directory; raises ``CheckpointError`` when it has no ``metrics.jsonl``."""
+    root = Path(path)
+    metrics = root / "metrics.jsonl"
+    if not metrics.is_file():
+        raise CheckpointError(f"{root} is not a training run directory: no metrics.jsonl (run `azr train` first)")
+    lines = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()]
+    config_file = root / "config.json"
+    config = json.loads(config_file.read_text()) if config_file.is_file() else {}
+    return Run(root, config, tuple(sorted(lines, key=lambda m: int(m.get("step", 0)))))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def metric_keys(runs: Sequence[Run], metric: str | None) -> list[str]:
+    """Return the keys averaged into the compared metric (see the module docstring)."""
+    if metric:
+        return [metric]
+    keys = sorted({k for run in runs for step in run.steps for k, v in step.items() if _is_number(v)})
+    held_out = [k for k in keys if k.startswith(HELD_OUT_PREFIX) and k.endswith(("/accuracy", "/solve_rate"))]
+    return held_out or [k for k in keys if k.startswith("solve/") and k.endswith(SELFPLAY_SUFFIX)]
+
+
+def series(run: Run, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(steps, values)``: the mean of ``keys`` at every step that logged any of them."""
+    xs: list[int] = []
+    ys: list[float] = []
+    for step in run.steps:
+        found = [float(step[k]) for k in keys if _is_number(step.get(k))]
+        if found:
+            xs.append(int(step.get("step", len(xs))))
+            ys.append(float(np.mean(found)))
+    return np.asarray(xs), np.asarray(ys)
+
+
+def train_command(config: Mapping[str, Any]) -> str:
+    """Return the ``azr train`` command that reproduces ``config`` (fields that differ from the defaults)."""
+    from agents.llm.config import TrainConfig
+
+    defaults = TrainConfig().to_dict()
+    parts = ["azr train"]
+    for name, value in config.items():
+        if name in defaults and value != defaults[name]:
+            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"--{name.replace('_', '-')} {text}")
+    return " ".join(parts)
+
+
+def report_table(runs: Sequence[Run], keys: Sequence[str]) -> str:
+    """Return the markdown comparison table, one row per run."""
+    label = keys[0] if len(keys) == 1 else f"mean of {len(keys)} keys"
+    lines = [f"| run | algo | steps | last {label} | best | command |", "|---|---|---|---|---|---|"]
+    for run in runs:
+        xs, ys = series(run, keys)
+        last = f"{ys[-1]:.3f}" if ys.size else "-"
+        best = f"{ys.max():.3f}" if ys.size else "-"
+        steps = int(xs[-1]) if xs.size else 0
+        algo = run.config.get("algo", "?")
+        lines.append(f"| {run.path.name} | {algo} | {steps} | {last} | {best} | `{train_command(run.config)}` |")
+    return "\n".join(lines)
+
+
+def plot_runs(runs: Sequence[Run], keys: Sequence[str], path: Path) -> Path:
+    """Write one PNG of the compared metric against steps, one line per run."""
+    from benchmarks.evaluate import pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    for run in runs:
+        xs, ys = series(run, keys)
+        ax.plot(xs, ys, marker="o", markersize=3, label=f"{run.path.name} ({run.config.get('algo', '?')})")
+    ax.set_xlabel("training step")
+    ax.set_ylabel(keys[0] if len(keys) == 1 else "solve rate (" + ", ".join(keys)[:60] + ")")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

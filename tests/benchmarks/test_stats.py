@@ -1,0 +1,60 @@
+from math import comb
+
+import numpy as np
+import pytest
+
+from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k, pass_at_k, wilson_interval
+
+
+def test_pass_at_k_matches_binomial_formula() -> None:
+    for n, c, k in [(10, 3, 1), (10, 3, 5), (8, 0, 2), (8, 8, 4), (20, 5, 10)]:
+        expected = 1 - comb(n - c, k) / comb(n, k)
+        assert pass_at_k(n, c, k) == pytest.approx(expected)
+
+
+def test_pass_at_1_is_the_fraction_correct() -> None:
+    assert pass_at_k(8, 3, 1) == pytest.approx(3 / 8)
+
+
+def test_pass_at_k_rejects_k_above_n() -> None:
+    with pytest.raises(ValueError):
+        pass_at_k(2, 1, 3)
+
+
+def test_mean_pass_at_k_averages_items() -> None:
+    assert mean_pass_at_k([0, 4], n=4, k=2) == pytest.approx(0.5)
+
+
+def test_wilson_interval_hand_computed() -> None:
+    est = wilson_interval(8, 10)
+    assert est.mean == pytest.approx(0.8)
+    assert est.low == pytest.approx(0.4902, abs=1e-4)
+    assert est.high == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_wilson_interval_at_zero_is_not_degenerate() -> None:
+    est = wilson_interval(0, 20)
+    assert est.low == 0.0 and est.high > 0.1
+
+
+def test_bootstrap_is_seeded() -> None:
+    scores = np.random.default_rng(1).random((3, 40)) > 0.5
+    a = bootstrap_seeds_items(scores, np.random.default_rng(0))
+    b = bootstrap_seeds_items(scores, np.random.default_rng(0))
+    assert a == b
+
+
+def test_bootstrap_interval_contains_the_mean() -> None:
+    scores = np.random.default_rng(2).random((3, 50)) > 0.3
+    est = bootstrap_seeds_items(scores, np.random.default_rng(0))
+    assert est.low <= est.mean <= est.high
+
+
+def test_bootstrap_of_constant_scores_has_zero_width() -> None:
+    est = bootstrap_seeds_items(np.ones((3, 10)), np.random.default_rng(0))
+    assert est.low == est.high == est.mean == 1.0
+
+
+def test_bootstrap_accepts_seeds_of_different_sizes() -> None:
+    est = bootstrap_seeds_items([[1.0, 0.0], [1.0, 1.0, 1.0, 0.0]], np.random.default_rng(0))
+    assert est.mean == pytest.approx((0.5 + 0.75) / 2) and est.n == 6
