@@ -1,0 +1,143 @@
+"""Configuration of the self-play environment: one frozen dataclass, validated on construction."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from azr_env.errors import ConfigError, did_you_mean
+from azr_env.rewards import RewardConfig
+
+
+@dataclass(frozen=True)
+class EnvConfig:
+    """Everything that shapes a self-play episode. Defaults follow the paper where it states a value."""
+
+    task_types: tuple[str, ...] = ("deduction", "abduction", "induction")
+    """Registered task-type names an episode may draw from (see ``azr tasks list``)."""
+
+    task_weights: tuple[float, ...] | None = None
+    """Relative weight of each entry of ``task_types`` when a reset does not name one; ``None`` is uniform."""
+
+    propose_prob: float = 0.5
+    """Probability that a reset without an explicit ``role`` starts a propose episode rather than a solve one."""
+
+    n_solve_samples: int = 8
+    """Solver attempts that estimate a new task's solve rate, hence the proposer's learnability (paper: 8)."""
+
+    k_references: int = 6
+    """Buffer tasks shown to the proposer as examples to differ from (paper: K = 6)."""
+
+    prompt_format: Literal["r1", "chat"] = "r1"
+    """``"r1"``: the observation is the full R1 text for base models; ``"chat"``: the user message, with the system
+    message in ``info["system_prompt"]``, for instruct models."""
+
+    reward: RewardConfig = field(default_factory=RewardConfig)
+    """Penalties and the paper-equation vs paper-code choice for valid proposals solved always or never."""
+
+    timeout_s: float = 2.0
+    """Wall-clock limit of one execution in the sandbox (only used when the env creates its own executor)."""
+
+    memory_mb: int = 1024
+    """Address-space limit of a sandbox worker (only used when the env creates its own executor)."""
+
+    buffer_cap: int = 16384
+    """Tasks kept per task type; the oldest are evicted first (paper: 16384)."""
+
+    seed_file: str | None = None
+    """JSONL file of seed tasks for the buffer; ``None`` seeds each type with the identity "zero triplet"."""
+
+    max_action_chars: int = 32768
+    """Longer actions are refused with a format error before anything parses them."""
+
+    executor_workers: int | None = None
+    """Worker processes of an executor the env creates itself; ``None`` is one per core."""
+
+    def __post_init__(self) -> None:
+        self._check_task_types()
+        self._check_weights()
+        _check_range("propose_prob", self.propose_prob, 0.0, 1.0, "it is a probability")
+        _check_min("n_solve_samples", self.n_solve_samples, 1, "the solve rate is a mean over at least one attempt")
+        _check_min("k_references", self.k_references, 0, "it counts buffer tasks")
+        _check_min("buffer_cap", self.buffer_cap, 1, "the buffer must hold at least its seed task")
+        _check_min("max_action_chars", self.max_action_chars, 1, "an action is at least one character")
+        _check_min("memory_mb", self.memory_mb, 64, "a Python worker needs tens of MB just to start")
+        if self.executor_workers is not None:
+            _check_min("executor_workers", self.executor_workers, 1, "the sandbox needs a worker process")
+        if self.prompt_format not in ("r1", "chat"):
+            raise ConfigError(f"EnvConfig.prompt_format must be 'r1' or 'chat', got {self.prompt_format!r}")
+        if not (isinstance(self.timeout_s, int | float) and math.isfinite(self.timeout_s) and self.timeout_s > 0):
+            raise ConfigError(f"EnvConfig.timeout_s must be a positive number of seconds, got {self.timeout_s!r}")
+        if not isinstance(self.reward, RewardConfig):
+            raise ConfigError(f"EnvConfig.reward must be a RewardConfig, got {type(self.reward).__name__}")
+        if self.seed_file is not None and not Path(self.seed_file).is_file():
+            raise ConfigError(f"EnvConfig.seed_file {self.seed_file!r} is not a file: the buffer is seeded from it")
+
+    def _check_task_types(self) -> None:
+        from azr_env.tasks import list_task_types
+
+        if isinstance(self.task_types, str) or not self.task_types:
+            raise ConfigError(
+                f"EnvConfig.task_types must be a non-empty sequence of names, got {self.task_types!r} "
+                "(write ('deduction',) for a single type)"
+            )
+        object.__setattr__(self, "task_types", tuple(self.task_types))
+        if len(set(self.task_types)) != len(self.task_types):
+            raise ConfigError(f"EnvConfig.task_types has duplicates: {self.task_types!r}; use task_weights instead")
+        known = list_task_types()
+        for name in self.task_types:
+            if name not in known:
+                raise ConfigError(
+                    f"EnvConfig.task_types: unknown task type {name!r}{did_you_mean(name, known)}; "
+                    f"registered: {', '.join(known)}"
+                )
+
+    def _check_weights(self) -> None:
+        if self.task_weights is None:
+            return
+        weights = tuple(float(w) for w in self.task_weights)
+        object.__setattr__(self, "task_weights", weights)
+        if len(weights) != len(self.task_types):
+            raise ConfigError(
+                f"EnvConfig.task_weights has {len(weights)} entries for {len(self.task_types)} task_types: "
+                "there is one weight per task type, in the same order"
+            )
+        if not all(math.isfinite(w) and w >= 0 for w in weights) or sum(weights) <= 0:
+            raise ConfigError(
+                f"EnvConfig.task_weights must be finite, non-negative and not all zero, got {weights!r}: "
+                "they are sampling probabilities up to normalization"
+            )
+
+    def type_probabilities(self) -> tuple[float, ...]:
+        """Return the normalized probability of drawing each entry of ``task_types``."""
+        weights = self.task_weights or (1.0,) * len(self.task_types)
+        total = sum(weights)
+        return tuple(w / total for w in weights)
+
+
+def resolve_config(config: EnvConfig | None, overrides: Mapping[str, Any]) -> EnvConfig:
+    """Return ``config`` (default ``EnvConfig()``) with keyword overrides applied, refusing unknown field names."""
+    base = config if config is not None else None
+    fields = {f.name for f in dataclasses.fields(EnvConfig)}
+    for key in overrides:
+        if key not in fields:
+            raise ConfigError(f"unknown EnvConfig field {key!r}{did_you_mean(key, fields)}")
+    if base is None:
+        return EnvConfig(**overrides)
+    if not isinstance(base, EnvConfig):
+        raise ConfigError(f"config must be an EnvConfig, got {type(base).__name__}")
+    return dataclasses.replace(base, **overrides) if overrides else base
+
+
+def _check_min(name: str, value: object, low: int, why: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"EnvConfig.{name} must be an integer >= {low}, got {value!r}: {why}")
+
+
+def _check_range(name: str, value: object, low: float, high: float, why: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigError(f"EnvConfig.{name} must be in [{low}, {high}], got {value!r}: {why}")

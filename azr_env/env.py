@@ -1,0 +1,142 @@
+"""``AbsoluteZeroEnv``: Absolute Zero self-play as a ``gymnasium.Env[str, str]`` (id ``azr_env/AbsoluteZero-v0``).
+
+The observation is a prompt and the action is the policy's full response text. One policy plays both roles: a
+propose episode asks for a new task (the executor validates it and it enters the shared buffer) and, unless a
+``solver`` is injected, continues with ``n_solve_samples`` solve steps on that task whose results give the proposer
+its learnability reward at the episode's end; a solve episode asks for the answer to a buffer task. See
+``azr_env.episode`` for how the rewards of an episode add up and ``azr_env.episode.base_info`` for the info keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import gymnasium as gym
+import numpy as np
+
+from azr_env.config import EnvConfig, resolve_config
+from azr_env.episode import Episode, EpisodeRequest
+from azr_env.errors import ConfigError
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.runtime import Runtime
+from azr_env.selfplay import SelfPlayEngine, Solver
+from azr_env.spaces import PROMPT_MAX_CHARS, UnicodeText
+from azr_env.tasks.base import Prompt, Role
+
+if TYPE_CHECKING:
+    from azr_env.buffer import TaskBuffer
+
+OPTION_KEYS = ("role", "task_type", "task_id", "context_seed")
+
+
+def parse_options(options: Mapping[str, Any] | None, task_types: tuple[str, ...]) -> EpisodeRequest:
+    """Turn reset options into an ``EpisodeRequest``, refusing unknown keys and values with a clear message.
+
+    Options: ``role`` (``"propose"`` or ``"solve"``), ``task_type`` (one of the env's types), ``task_id`` (replay a
+    buffer task as a solve episode: GRPO groups of one task), ``context_seed`` (propose: references drawn from this
+    seed, so equal seeds over the same buffer give equal proposer prompts: GRPO groups of one proposer prompt).
+    """
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(OPTION_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown reset option(s) {unknown}; known: {', '.join(OPTION_KEYS)}")
+    role = options.get("role")
+    if role is not None and role not in tuple(Role):
+        raise ConfigError(f"reset option role must be 'propose' or 'solve', got {role!r}")
+    task_type = options.get("task_type")
+    if task_type is not None and task_type not in task_types:
+        raise ConfigError(f"reset option task_type={task_type!r} is not one of this env's types {task_types}")
+    seed = options.get("context_seed")
+    return EpisodeRequest(
+        role=Role(role) if role is not None else None,
+        task_type=task_type,
+        task_id=options.get("task_id"),
+        context_seed=int(seed) if seed is not None else None,
+    )
+
+
+class AbsoluteZeroEnv(gym.Env[str, str]):
+    """Absolute Zero self-play episodes over a shared task buffer and a sandboxed executor.
+
+    Args:
+        config: the env settings (``EnvConfig()`` when ``None``).
+        executor: an executor to use (not closed by ``close``); ``None`` starts one at the first reset.
+        buffer: a task buffer to share; ``None`` seeds one at the first reset.
+        solver: optional ``Solver``: called with each step's solver observations (each valid proposal's solver
+            prompt repeated ``n_solve_samples`` times, contiguous) and returns one response per observation; with
+            it, a propose episode is one step whose reward is the proposer reward.
+        render_mode: ``None`` or ``"ansi"`` (``render()`` returns the last prompt, action and reward as text).
+        **config_overrides: ``EnvConfig`` fields, applied on top of ``config``.
+    """
+
+    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012 - Gymnasium reads it from the class
+
+    def __init__(
+        self,
+        config: EnvConfig | None = None,
+        *,
+        executor: ExecutorBackend | None = None,
+        buffer: TaskBuffer | None = None,
+        solver: Solver | None = None,
+        render_mode: str | None = None,
+        **config_overrides: Any,
+    ) -> None:
+        if render_mode not in (None, *self.metadata["render_modes"]):
+            raise ConfigError(f"render_mode must be None or 'ansi', got {render_mode!r}")
+        self.config = resolve_config(config, config_overrides)
+        self.render_mode = render_mode
+        self.observation_space = UnicodeText(PROMPT_MAX_CHARS)
+        self.action_space = UnicodeText(self.config.max_action_chars)
+        self.engine = SelfPlayEngine(self.config, Runtime(self.config, executor, buffer), solver)
+        self._episode: Episode | None = None
+        self.prompt: Prompt | None = None
+        """The prompt of the current observation (``ChatObservation`` renders it as messages)."""
+        self._last: tuple[str, object, float] = ("", "", 0.0)
+
+    @property
+    def buffer(self) -> TaskBuffer:
+        """The shared task buffer (seeded on first access)."""
+        return self.engine.runtime.buffer
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
+        """Start an episode; see ``parse_options`` for the options. Same seed and buffer, same episode."""
+        super().reset(seed=seed)
+        request = parse_options(options, self.config.task_types)
+        self._episode, info = self.engine.start(request, self.np_random)
+        self.prompt = self._episode.prompt
+        observation = self.engine.observation(self.prompt)
+        self._last = (observation, "", 0.0)
+        return observation, self.engine.annotate(info, self._episode.prompt)
+
+    def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
+        """Judge the action; never raises on its content (malformed text gets the format penalty)."""
+        if self._episode is None:
+            raise ConfigError("call reset() before step(): no episode is running")
+        (transition,) = self.engine.advance([self._episode], [action])
+        if transition.terminated:
+            self._episode = None
+        self.prompt = transition.prompt
+        observation = self.engine.observation(transition.prompt)
+        self._last = (observation, action, transition.reward)
+        info = self.engine.annotate(transition.info, transition.prompt)
+        return observation, transition.reward, transition.terminated, False, info
+
+    def render(self) -> str | None:
+        """Return the last observation, action and reward as text in ``"ansi"`` mode."""
+        if self.render_mode != "ansi":
+            return None
+        observation, action, reward = self._last
+        return f"{observation}\n--- action ---\n{action}\n--- reward: {reward:+.3f} ---\n"
+
+    def close(self) -> None:
+        """Stop the executor if this env started it (an injected one is left running). Idempotent."""
+        self.engine.runtime.close()
+        super().close()
+
+
+def new_rngs(seed: int | None, n: int) -> list[np.random.Generator]:
+    """Return ``n`` generators seeded ``seed, seed + 1, ...`` (Gymnasium's vector convention), or fresh entropy."""
+    if seed is None:
+        return [np.random.default_rng(s) for s in np.random.SeedSequence().spawn(n)]
+    return [np.random.default_rng(seed + i) for i in range(n)]

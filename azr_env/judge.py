@@ -1,0 +1,99 @@
+"""Batched judging of actions: the only place the env talks to task types' executor-backed methods.
+
+A batch of mixed task types is split by type and sent as one ``validate`` / ``verify`` call per type, so a vector
+env step costs at most two executor round trips per task type whatever the number of episodes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.tasks.base import Outcome, ParseFailure, Proposal, ProposalCheck, ProposalContext, Task, TaskType, Verdict
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def action_text(action: object, max_chars: int) -> str | ParseFailure:
+    """Return the action as text, or why it cannot be one (not a string, or longer than ``max_chars``)."""
+    if not isinstance(action, str):
+        return ParseFailure(f"an action must be a str, got {type(action).__name__}")
+    if len(action) > max_chars:
+        return ParseFailure(f"the action has {len(action)} characters, more than max_action_chars={max_chars}")
+    return action
+
+
+class Judge:
+    """Parses, validates and verifies batches of actions with one executor call per task type.
+
+    Args:
+        task_types: the task types by name.
+        executor: returns the executor; called only when a batch needs it (the env creates it lazily).
+        max_action_chars: longer actions are format errors.
+    """
+
+    def __init__(
+        self, task_types: Mapping[str, TaskType], executor: Callable[[], ExecutorBackend], max_action_chars: int
+    ) -> None:
+        self.task_types = dict(task_types)
+        self._executor = executor
+        self.max_action_chars = max_action_chars
+
+    def check_proposals(self, items: Sequence[tuple[str, object, ProposalContext]]) -> list[ProposalCheck]:
+        """Parse and validate ``(task_type, action, context)`` items; one check per item, in order."""
+        checks: list[ProposalCheck | None] = []
+        pairs: list[tuple[str, tuple[Proposal, ProposalContext]]] = []
+        for name, action, context in items:
+            parsed = self._parse(name, action, context)
+            if isinstance(parsed, ParseFailure):
+                checks.append(ProposalCheck(Outcome.FORMAT_ERROR, error=parsed.reason))
+            else:
+                checks.append(None)
+                pairs.append((name, (parsed, context)))
+        return _fill(checks, self._by_type(pairs, self._validate))
+
+    def verify(self, items: Sequence[tuple[Task, object]]) -> list[Verdict]:
+        """Verify ``(task, action)`` answers; one verdict per item, in order."""
+        verdicts: list[Verdict | None] = []
+        pairs: list[tuple[str, tuple[Task, str]]] = []
+        for task, action in items:
+            text = action_text(action, self.max_action_chars)
+            if isinstance(text, ParseFailure):
+                verdicts.append(Verdict(Outcome.FORMAT_ERROR, text.reason))
+            else:
+                verdicts.append(None)
+                pairs.append((task.task_type, (task, text)))
+        return _fill(verdicts, self._by_type(pairs, self._verify))
+
+    def _parse(self, name: str, action: object, context: ProposalContext) -> Proposal | ParseFailure:
+        text = action_text(action, self.max_action_chars)
+        if isinstance(text, ParseFailure):
+            return text
+        return self.task_types[name].parse_proposal(text, context)
+
+    def _validate(self, name: str, items: list[tuple[Proposal, ProposalContext]]) -> list[ProposalCheck]:
+        return self.task_types[name].validate(items, self._executor())
+
+    def _verify(self, name: str, items: list[tuple[Task, str]]) -> list[Verdict]:
+        return self.task_types[name].verify(items, self._executor())
+
+    @staticmethod
+    def _by_type(pairs: Sequence[tuple[str, _In]], call: Callable[[str, list[_In]], list[_Out]]) -> list[_Out]:
+        """Group ``(task_type, item)`` pairs by type, make one ``call`` per type, return results in input order."""
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, (name, _) in enumerate(pairs):
+            groups[name].append(i)
+        results: dict[int, _Out] = {}
+        for name, indices in groups.items():
+            outs = call(name, [pairs[i][1] for i in indices])
+            results.update(zip(indices, outs, strict=True))
+        return [results[i] for i in range(len(pairs))]
+
+
+def _fill(slots: list[_Out | None], results: list[_Out]) -> list[_Out]:
+    """Return ``slots`` with each ``None`` replaced by the next of ``results``."""
+    remaining = iter(results)
+    return [slot if slot is not None else next(remaining) for slot in slots]

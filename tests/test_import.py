@@ -1,0 +1,36 @@
+"""``import azr_env`` stays light: no torch, transformers, vllm or ray, and no executor processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("torch", "transformers", "vllm", "ray")
+
+PROBE = f"""
+import json, sys, multiprocessing
+import gymnasium
+import azr_env
+print(json.dumps({{
+    "heavy": [m for m in {HEAVY!r} if m in sys.modules],
+    "children": len(multiprocessing.active_children()),
+    "ids": sorted(k for k in gymnasium.registry if k.startswith("azr_env/")),
+    "version": azr_env.__version__,
+}}))
+"""
+
+
+def probe() -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_import_loads_no_heavy_module_and_starts_no_process() -> None:
+    result = probe()
+    assert result["heavy"] == []
+    assert result["children"] == 0
+
+
+def test_import_registers_the_env_ids() -> None:
+    assert probe()["ids"] == ["azr_env/AbsoluteZero-v0", "azr_env/Solve-v0"]
