@@ -1,0 +1,98 @@
+"""Abduction: given a program and an output, find an input that produces it.
+
+The proposer writes a program and one input such that inferring *an* input from the output is hard; the sandbox
+computes the output. The solver sees the program and the output and answers with an input in an
+```` ```input ```` block; it is correct iff running the program on that input in the sandbox gives exactly the gold
+canonical output (any pre-image counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.executor.result import ExecutionResult
+from azr_env.tasks.base import Outcome, Prompt, ProposalContext, Task, Verdict
+from azr_env.tasks.deduction import example_proposal
+from azr_env.tasks.examples import ConformanceExamples, example_response
+from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
+from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
+from azr_env.tasks.registry import register_task_type
+
+PROPOSER_TEMPLATE = """Write a new Python program and one input for it. Together they make a puzzle: another model \
+will be shown the program and the output it returns on your input, and must find an INPUT that produces exactly \
+that output.
+
+{code_rules}
+
+{input_rules}
+
+What makes a good puzzle:
+- the program runs without error on the input;
+- an INPUT is hard to infer from the output: the program combines, reorders or discards information, so working \
+backwards takes real reasoning (your input shows it is possible);
+- it is clearly different from every reference program below: a new idea, not a renamed variant.
+
+Plan the puzzle in your reasoning first, then give it.
+{proposal_format}
+
+{references}"""
+
+SOLVER_TEMPLATE = """Find an input for which this Python program returns the output below.
+
+```python
+{program}
+```
+
+The call `f(<input>)` must return exactly:
+```output
+{output}
+```
+
+Inside <answer></answer>, give the input in an ```input block: what goes between the parentheses of `f(...)`, \
+comma-separated for several arguments, strings quoted. For example:
+<answer>
+```input
+[3, 1, 2], 'abc'
+```
+</answer>
+Any input that makes `f` return exactly this output is accepted."""
+
+
+@register_task_type
+class Abduction(ProgramInputTaskType):
+    """Infer an input of a program from its output."""
+
+    name: ClassVar[str] = "abduction"
+    description: ClassVar[str] = "find an input that makes a program return a given output"
+    proposer_template: ClassVar[str] = PROPOSER_TEMPLATE
+
+    def solver_prompt(self, task: Task) -> Prompt:
+        """Show the program and the output."""
+        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, program=task.program.rstrip(), output=task.outputs[0]))
+
+    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
+        """Run each task's program on the answered input, all in one ``run_many``, and compare outputs."""
+
+        def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
+            runs = executor.run_many([(task.program, expr.strip()) for task, expr in parsed])
+            return [_judge(task, run) for (task, _), run in zip(parsed, runs, strict=True)]
+
+        return verify_blocks(items, "input", score)
+
+    def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
+        """Return a proposal with a class and a helper, and answers for it."""
+        return ConformanceExamples(
+            proposal=example_proposal(),
+            correct=example_response(fence("input", "[1, 2, 3]"), think="halve the steps"),
+            wrong=example_response(fence("input", "[1, 2, 4]")),
+        )
+
+
+def _judge(task: Task, run: ExecutionResult) -> Verdict:
+    if not run.ok:
+        return Verdict(Outcome.WRONG, f"the program failed on the answer: {run.status.value}")
+    if run.output != task.outputs[0]:
+        return Verdict(Outcome.WRONG, "the program returns a different output on the answer")
+    return Verdict(Outcome.CORRECT)

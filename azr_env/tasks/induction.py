@@ -1,0 +1,242 @@
+"""Induction: from a message and some input/output pairs, write the program.
+
+The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
+distinct inputs plus a message for the solver; the message must not contain the program. Every input is validated
+in the sandbox and labelled. The solver sees the message and the first half of the pairs, writes a program ``f``,
+and is correct only if it reproduces every pair, visible and hidden.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from azr_env.errors import ConfigError
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
+from azr_env.tasks.base import (
+    Outcome,
+    ParseFailure,
+    Prompt,
+    Proposal,
+    ProposalCheck,
+    ProposalContext,
+    Task,
+    TaskType,
+    Verdict,
+)
+from azr_env.tasks.examples import ConformanceExamples, example_response
+from azr_env.tasks.parsing import extract_answer, fenced_blocks
+from azr_env.tasks.program_io import answer_block, verify_blocks
+from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
+from azr_env.tasks.registry import register_task_type
+from azr_env.tasks.sampling import sample_one_of
+
+N_INPUTS = 10
+"""Inputs per proposal (paper: 10)."""
+
+PROGRAM_SOURCES = ("deduction", "abduction")
+"""Buffers the shown program is drawn from (their union, uniformly); the induction buffer if both are empty."""
+
+PROPOSER_TEMPLATE = f"""Here is a Python program:
+
+```python
+{{program}}
+```
+
+Write {N_INPUTS} different inputs for it, and a message. Another model will see your message and the first \
+{N_INPUTS // 2} input/output pairs, and must write a program `f` that reproduces all {N_INPUTS} pairs, including \
+the ones it does not see.
+
+{{input_rules}}
+
+Give each input in its own ```input block: exactly {N_INPUTS} blocks, all different, each running without error. \
+Then give the message in one ```message block: a hint or a task description that tells the solver what kind of \
+function to look for. The message must not contain the program or any of its code.
+
+What makes a good set: the inputs cover the program's behaviour (edge cases, different branches) so that the \
+visible pairs pin the rule down, yet finding the rule still takes real thought.
+
+<answer>
+```input
+first input
+```
+(... {N_INPUTS} input blocks in all ...)
+```message
+your message
+```
+</answer>"""
+
+SOLVER_TEMPLATE = """Write a Python function `f` from a description and examples.
+
+Message from the puzzle author:
+```message
+{message}
+```
+
+Examples, each `f(<input>)` returning the output:
+{pairs}
+
+Your `f` is checked on these examples and on more inputs that you cannot see.
+
+{code_rules}
+
+Inside <answer></answer>, give the program in a ```python block:
+<answer>
+```python
+def f(x):
+    ...
+```
+</answer>"""
+
+EXAMPLE_INPUTS = ("0", "-7", "3.5", "'text'", "''", "[1, 2, 3]", "(True, None)", "{'k': [1, 2]}", "{3, 1, 2}", "b'raw'")
+"""Ten distinct inputs of different types; the identity program accepts them all."""
+
+WRONG_EXAMPLE_PROGRAM = "def f(x):\n    return [x]\n"
+"""A program that reproduces none of the identity's pairs."""
+
+
+_DEF_F = re.compile(r"\s*def\s+f\s*\(")
+
+
+def _normalized_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def message_leaks(message: str, program: str) -> bool:
+    """Whether the message contains the program or its ``def f`` line (whitespace-insensitive)."""
+    said = _normalized_whitespace(message)
+    def_lines = [line for line in program.splitlines() if _DEF_F.match(line)]
+    leaked = [_normalized_whitespace(program), *(_normalized_whitespace(line) for line in def_lines)]
+    return any(piece and piece in said for piece in leaked)
+
+
+def _input_key(expr: str) -> str:
+    try:
+        return ast.dump(ast.parse(expr, mode="eval"))
+    except (SyntaxError, ValueError, RecursionError):
+        return expr.strip()
+
+
+def render_pairs(task: Task, count: int) -> str:
+    """Return the first ``count`` input/output pairs of a task as numbered fenced blocks."""
+    return "\n".join(
+        f"Example {i}:\n{fence('input', task.inputs[i - 1])}\n{fence('output', task.outputs[i - 1])}"
+        for i in range(1, count + 1)
+    )
+
+
+def visible_count(task: Task) -> int:
+    """Return how many pairs the solver sees: the first half (5 of 10)."""
+    return max(1, len(task.inputs) // 2)
+
+
+@register_task_type
+class Induction(TaskType):
+    """Write the program behind a message and some input/output pairs."""
+
+    name: ClassVar[str] = "induction"
+    description: ClassVar[str] = "write a program from a message and input/output examples"
+    zero_inputs: ClassVar[tuple[str, ...]] = EXAMPLE_INPUTS
+    zero_message: ClassVar[str] = "f hands back exactly what it is given."
+
+    def make_context(self, buffers: dict[str, Sequence[Task]], k: int, rng: np.random.Generator) -> ProposalContext:
+        """Sample one program uniformly from the union of the deduction and abduction buffers."""
+        program = sample_one_of([buffers.get(name, ()) for name in PROGRAM_SOURCES], rng)
+        if program is None:
+            program = sample_one_of([buffers.get(self.name, ())], rng)
+        if program is None:
+            raise ConfigError("induction needs a program to show: seed the buffer (TaskBuffer.seeded) first")
+        return ProposalContext(program=program)
+
+    def proposer_prompt(self, context: ProposalContext) -> Prompt:
+        """Show the sampled program."""
+        return Prompt(SYSTEM_PROMPT, render(PROPOSER_TEMPLATE, program=self._program(context).rstrip()))
+
+    def parse_proposal(self, text: str, context: ProposalContext) -> Proposal | ParseFailure:
+        """Take exactly ``N_INPUTS`` ```` ```input ```` blocks and the last ```` ```message ```` block."""
+        answer = extract_answer(text)
+        if answer is None:
+            return ParseFailure("no complete <answer>...</answer> in the response")
+        inputs = tuple(block.strip() for block in fenced_blocks(answer, "input"))
+        if len(inputs) != N_INPUTS or not all(inputs):
+            return ParseFailure(f"expected {N_INPUTS} non-empty ```input blocks, got {len(inputs)}")
+        message = answer_block(text, "message")
+        if isinstance(message, ParseFailure):
+            return message
+        return Proposal(program=self._program(context), inputs=inputs, message=message.strip())
+
+    def validate(
+        self, items: Sequence[tuple[Proposal, ProposalContext]], executor: ExecutorBackend
+    ) -> list[ProposalCheck]:
+        """Check distinct inputs and a non-leaking message, then validate every input in one batch."""
+        early = [self._static_check(proposal) for proposal, _ in items]
+        jobs = [
+            (p.program, expr) for (p, _), check in zip(items, early, strict=True) if check is None for expr in p.inputs
+        ]
+        results = iter(executor.validate_many(jobs) if jobs else [])
+        return [
+            check if check is not None else self._labelled(proposal, [next(results) for _ in proposal.inputs])
+            for (proposal, _), check in zip(items, early, strict=True)
+        ]
+
+    def _labelled(self, proposal: Proposal, labels: Sequence[ValidationResult]) -> ProposalCheck:
+        for index, label in enumerate(labels, start=1):
+            if not label.valid or label.output is None:
+                return ProposalCheck(Outcome.INVALID, status=label.outcome, error=f"input {index}: {label.error}")
+        outputs = tuple(str(label.output) for label in labels)
+        return ProposalCheck(
+            Outcome.VALID, task=Task(self.name, proposal.program, proposal.inputs, outputs, proposal.message)
+        )
+
+    def _static_check(self, proposal: Proposal) -> ProposalCheck | None:
+        if len({_input_key(expr) for expr in proposal.inputs}) != len(proposal.inputs):
+            return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the inputs are not pairwise distinct")
+        if message_leaks(proposal.message, proposal.program):
+            return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the message contains the program")
+        return None
+
+    def solver_prompt(self, task: Task) -> Prompt:
+        """Show the message and the visible pairs only."""
+        pairs = render_pairs(task, visible_count(task))
+        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, message=task.message, pairs=pairs))
+
+    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
+        """Run each answered program on all of its task's inputs (one ``run_many``); correct iff every pair matches."""
+
+        def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
+            runs = iter(executor.run_many([(program, expr) for task, program in parsed for expr in task.inputs]))
+            return [_pairs_verdict(task, [next(runs) for _ in task.inputs]) for task, _ in parsed]
+
+        return verify_blocks(items, "python", score)
+
+    def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
+        """Return ten identity-friendly inputs with a message, the shown program as the correct answer."""
+        blocks = "\n".join(fence("input", expr) for expr in EXAMPLE_INPUTS)
+        proposal = example_response(blocks, fence("message", "Think about what changes."), think="cover types")
+        program = self._program(context)
+        return ConformanceExamples(
+            proposal=proposal,
+            correct=example_response(fence("python", program)),
+            wrong=example_response(fence("python", WRONG_EXAMPLE_PROGRAM)),
+        )
+
+    @staticmethod
+    def _program(context: ProposalContext) -> str:
+        if context.program is None:
+            raise ConfigError("an induction context needs a program; build it with Induction.make_context")
+        return context.program.program
+
+
+def _pairs_verdict(task: Task, runs: Sequence[ExecutionResult]) -> Verdict:
+    """Return CORRECT when every run matches its gold output, else WRONG naming the first failing pair."""
+    shown = visible_count(task)
+    for index, (run, gold) in enumerate(zip(runs, task.outputs, strict=True), start=1):
+        if not run.ok or run.output != gold:
+            kind = "visible" if index <= shown else "hidden"
+            return Verdict(Outcome.WRONG, f"{kind} pair {index} does not match")
+    return Verdict(Outcome.CORRECT)

@@ -1,0 +1,107 @@
+"""Prompt rendering (R1 text for base models, chat messages for instruct models) and shared prompt fragments.
+
+Every task type builds a ``Prompt(system, user)``. The system text is the envelope instruction below; the user
+text is the task. ``render_r1`` joins them as plain text ending in ``Assistant: <think>`` so a base model continues
+with its reasoning; ``render_messages`` gives the same content as a system and a user message.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from azr_env.tasks.base import Prompt, Task
+
+SYSTEM_PROMPT = (
+    "You are solving Python reasoning puzzles set by the user. Work privately first: write your reasoning "
+    "between <think> and </think>. Then write only your final reply between <answer> and </answer>, "
+    "using the fenced blocks the user asks for."
+)
+
+CODE_RULES = """Rules for the program:
+- The entry point is a top-level function named `f` that takes at least one argument and returns a value.
+  Helper functions and classes are welcome; define them, and any imports, above `f`.
+- It is deterministic: the same input gives the same output every time, under any hash seed. No randomness,
+  clock, files, network, printing or module-level state that changes.
+- It returns plain data only: None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset (nested freely).
+- It imports nothing except these modules: {modules}.
+- It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore: the sandbox refuses them.
+- It finishes in well under a second and is at most {max_program_chars} characters long."""
+
+INPUT_RULES = """Rules for an input:
+- It is exactly what goes between the parentheses of the call `f(...)`: one or more comma-separated Python
+  literals, for example `[4, 1, 3], 'key'` for `def f(items, name)`. Quote strings.
+- It is at most {max_input_chars} characters long."""
+
+PROPOSAL_FORMAT = """Inside <answer></answer>, give the program in a ```python block and the input in an ```input block:
+<answer>
+```python
+def f(numbers, step):
+    ...
+```
+```input
+[5, 2, 9], 2
+```
+</answer>"""
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, **values: str) -> str:
+    """Replace each ``{name}`` in ``template`` by its value, in one pass (values are never scanned again).
+
+    Placeholders without a value are left as they are, so prompt text may show braces freely.
+    """
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+
+
+@lru_cache(maxsize=1)
+def shared_fragments() -> dict[str, str]:
+    """Return the fragments every template may use: ``code_rules``, ``input_rules``, ``proposal_format``.
+
+    The allow-list and size caps are read from the executor, so the prompt always states the rules it enforces.
+    """
+    from azr_env.executor.limits import ALLOWED_MODULES, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
+
+    modules = ", ".join(sorted(ALLOWED_MODULES))
+    return {
+        "code_rules": fill(CODE_RULES, modules=modules, max_program_chars=str(MAX_PROGRAM_CHARS)),
+        "input_rules": fill(INPUT_RULES, max_input_chars=str(MAX_INPUT_CHARS)),
+        "proposal_format": PROPOSAL_FORMAT,
+    }
+
+
+def render(template: str, **values: str) -> str:
+    """Fill a task type's template with the shared fragments and ``values``."""
+    return fill(template, **shared_fragments(), **values)
+
+
+def render_r1(prompt: Prompt) -> str:
+    """Return the plain-text prompt for base models: instruction, user turn, and a pre-filled ``<think>``."""
+    return f"{prompt.system}\n\nUser: {prompt.user}\nAssistant: <think>"
+
+
+def render_messages(prompt: Prompt) -> list[dict[str, str]]:
+    """Return the prompt as chat messages (a system and a user message) for instruct models."""
+    return [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+
+
+def fence(tag: str, body: str) -> str:
+    """Return ``body`` as a fenced block tagged ``tag``."""
+    return f"```{tag}\n{body.rstrip()}\n```"
+
+
+def render_reference(index: int, task: Task) -> str:
+    """Return one buffer task as a numbered reference: program, input and output blocks."""
+    blocks = [fence("python", task.program), fence("input", task.inputs[0]), fence("output", task.outputs[0])]
+    return f"Reference {index}:\n" + "\n".join(blocks)
+
+
+def render_references(tasks: tuple[Task, ...]) -> str:
+    """Return the reference section of a proposer prompt (or a note that there are none)."""
+    if not tasks:
+        return "There are no reference programs yet."
+    return "Reference programs (yours must be clearly different from all of them):\n\n" + "\n\n".join(
+        render_reference(i, task) for i, task in enumerate(tasks, start=1)
+    )
