@@ -16,6 +16,8 @@ from azr_env.errors import AzrError
 COMMAND_MODULES: tuple[str, ...] = (
     "benchmarks.cli",
     "azr_env.cli.play",
+    "azr_env.cli.tasks",
+    "azr_env.cli.check",
 )
 """Modules that define subcommands, in ``azr --help`` order. Each exposes ``register(subparsers) -> None``; the
 parser it adds sets ``handler`` (a callable taking the parsed namespace and returning an exit code)."""
