@@ -39,6 +39,7 @@ def _register_eval(subparsers: Any) -> None:
     parser.add_argument("--episodes", type=int, default=48, help="self-play episodes per seed (default: 48)")
     parser.add_argument("--n-solve-samples", type=int, default=8, help="self-play attempts per proposal (8)")
     parser.add_argument("--batch-size", type=int, default=32, help="environments stepped together (default: 32)")
+    parser.add_argument("--task-types", nargs="+", default=None, help="self-play task types (default: the env's)")
     parser.add_argument("--agent-option", action="append", default=[], metavar="KEY=VALUE", help="agent option")
     parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
     parser.add_argument("--out", default=None, help="output directory (default: runs/eval/AGENT)")
@@ -106,6 +107,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         episodes=args.episodes,
         n_solve_samples=args.n_solve_samples,
         batch_size=args.batch_size,
+        task_types=tuple(args.task_types) if args.task_types else None,
         agent_options=parse_options(args.agent_option),
     )
     out = Path(args.out or f"runs/eval/{args.agent}")

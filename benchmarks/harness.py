@@ -45,6 +45,7 @@ class EvalConfig:
         episodes: self-play episodes per seed.
         n_solve_samples: in-episode solver attempts per valid proposal in self-play (paper: 8).
         batch_size: environments stepped together, i.e. the agent's batch size.
+        task_types: self-play task types (``None``: the env's defaults); registered names, plugins included.
         agent_options: extra keyword options for the agent's factory.
     """
 
@@ -56,6 +57,7 @@ class EvalConfig:
     episodes: int = 48
     n_solve_samples: int = 8
     batch_size: int = 32
+    task_types: tuple[str, ...] | None = None
     agent_options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -81,13 +83,19 @@ def make_solve_env(suite: Any, executor: ExecutorBackend) -> Any:
     return gymnasium.make("azr_env/Solve-v0", suite=suite, executor=executor)
 
 
-def make_selfplay_env(executor: ExecutorBackend, buffer: Any, n_solve_samples: int) -> Any:
-    """Return ``azr_env/AbsoluteZero-v0`` sharing ``executor`` and ``buffer``."""
+def make_selfplay_env(executor: ExecutorBackend, buffer: Any, config: EvalConfig, task_types: tuple[str, ...]) -> Any:
+    """Return ``azr_env/AbsoluteZero-v0`` on ``task_types``, sharing ``executor`` and ``buffer``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
-    return gymnasium.make("azr_env/AbsoluteZero-v0", executor=executor, buffer=buffer, n_solve_samples=n_solve_samples)
+    return gymnasium.make(
+        "azr_env/AbsoluteZero-v0",
+        executor=executor,
+        buffer=buffer,
+        n_solve_samples=config.n_solve_samples,
+        task_types=task_types,
+    )
 
 
 def _seeded_reset(env: Any, index: int, seed: int, options: Mapping[str, Any], first: bool) -> tuple[str, Row]:
@@ -164,18 +172,18 @@ def run_selfplay(config: EvalConfig, seed: int, executor: ExecutorBackend) -> li
     from azr_env.buffer import TaskBuffer
     from azr_env.config import EnvConfig
 
-    task_types = EnvConfig().task_types
+    task_types = config.task_types or EnvConfig().task_types
     buffer = TaskBuffer.seeded(task_types, executor)
     context = AgentContext(
         seed=seed,
         executor=executor,
         lookup=_buffer_lookup(buffer),
         buffer_tasks=buffer.tasks,
-        env_factory=lambda: make_selfplay_env(executor, buffer, config.n_solve_samples),
+        env_factory=lambda: make_selfplay_env(executor, buffer, config, task_types),
     )
     agent = make_agent(config.agent, context, **config.agent_options)
     schedule = selfplay_schedule(config.episodes, task_types)
-    envs = [make_selfplay_env(executor, buffer, config.n_solve_samples) for _ in range(config.batch_size)]
+    envs = [make_selfplay_env(executor, buffer, config, task_types) for _ in range(config.batch_size)]
     rows: list[Row] = []
     for chunk_index, chunk in enumerate(_chunks(schedule, config.batch_size)):
         rows += _selfplay_chunk(agent, envs, chunk, seed, first=chunk_index == 0)
@@ -220,8 +228,9 @@ def _advance(ep: _Episode, step: tuple[Any, ...]) -> None:
         ep.first_outcome, ep.task_id = outcome, str(info.get("task_id", ""))
     elif ep.role == "propose":
         ep.attempts.append(outcome == "correct")
-    ep.obs, ep.info, ep.reward = obs, dict(info), float(reward)
     ep.done = bool(terminated or truncated)
+    # A step's info names the role of the action just judged; an episode that goes on continues with solve steps.
+    ep.obs, ep.info, ep.reward = obs, {**info, "role": "solve"}, float(reward)
     if ep.done:
         ep.learnability = float(dict(info.get("reward_components", {})).get("propose", 0.0))
 
