@@ -70,7 +70,7 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         **config_overrides: ``EnvConfig`` fields, applied on top of ``config``.
     """
 
-    metadata = {"render_modes": ["ansi"]}  # noqa: RUF012 - Gymnasium reads it from the class
+    metadata = {"render_modes": ["ansi"], "render_fps": 1}  # noqa: RUF012 - Gymnasium reads it from the class
 
     def __init__(
         self,

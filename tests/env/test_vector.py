@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gymnasium
 import numpy as np
 import pytest
 
+import azr_env  # noqa: F401 - registers the ids
 from azr_env.env import AbsoluteZeroEnv
 from azr_env.errors import ConfigError
 from azr_env.vector import AZRVectorEnv
@@ -93,3 +95,14 @@ def test_rewards_are_a_float_array(fake_executor: CountingExecutor) -> None:
     observations, _ = envs.reset(seed=0)
     _, rewards, _, _, _ = envs.step(scripted(observations))
     assert rewards.dtype == np.float64
+
+
+def test_make_vec_builds_the_batched_vector_env(fake_executor: CountingExecutor) -> None:
+    envs = gymnasium.make_vec(
+        "azr_env/AbsoluteZero-v0",
+        num_envs=3,
+        vectorization_mode="vector_entry_point",
+        executor=fake_executor,
+        **SETTINGS,
+    )
+    assert isinstance(envs, AZRVectorEnv) and envs.num_envs == 3
