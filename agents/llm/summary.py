@@ -1,0 +1,48 @@
+"""A plain-text table of what a run did, per task type and role (printed by ``azr train`` and ``azr demo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+COLUMNS = ("task type", "role", "metric", "first step", "last step", "mean")
+
+
+def summary_rows(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]) -> list[tuple[str, ...]]:
+    """Rows ``(type, role, metric, first, last, mean)`` from metric records."""
+    wanted = (
+        ("propose", "valid_rate"),
+        ("propose", "learnability_mean"),
+        ("propose", "reward_mean"),
+        ("solve", "accuracy"),
+        ("solve", "attempt_accuracy"),
+        ("solve", "reward_mean"),
+        ("buffer", "size"),
+    )
+    rows: list[tuple[str, ...]] = []
+    for task_type in task_types:
+        for area, name in wanted:
+            values = [float(r[key]) for r in records if (key := f"{area}/{task_type}/{name}") in r]
+            if values:
+                cells = (f"{values[0]:.3f}", f"{values[-1]:.3f}", f"{sum(values) / len(values):.3f}")
+                rows.append((task_type, area, name, *cells))
+    return rows
+
+
+def format_table(rows: Sequence[Sequence[str]], columns: Sequence[str] = COLUMNS) -> str:
+    """Left-aligned fixed-width table."""
+    widths = [max(len(str(c)) for c in col) for col in zip(columns, *rows, strict=False)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in (columns, *rows)]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_summary(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]) -> None:
+    """Print the per-type table and the step timing."""
+    if not records:
+        print("no steps were logged")
+        return
+    print(format_table(summary_rows(records, task_types)))
+    steps = [float(r["time/step_s"]) for r in records if "time/step_s" in r]
+    if steps:
+        print(f"\n{len(records)} steps, {sum(steps) / len(steps):.1f} s per step on average")
