@@ -21,6 +21,8 @@ from typing import Any
 from azr_env.errors import ConfigError
 
 ALL = "all"
+_EVAL_DEFAULTS = {"k": 1, "limit": None, "episodes": 48, "n_solve_samples": 8, "batch_size": 32, "workers": None}
+"""Defaults of the ``azr eval`` options, shared by the parser and by the command line it prints back."""
 
 
 def register(subparsers: Any) -> None:
@@ -31,17 +33,35 @@ def register(subparsers: Any) -> None:
 
 def _register_eval(subparsers: Any) -> None:
     parser = subparsers.add_parser("eval", help="evaluate an agent on held-out suites and self-play")
-    parser.add_argument("--agent", required=True, help="registered agent name (random, replay, oracle, ...)")
+    parser.add_argument("--agent", nargs="+", required=True, help="registered agent names (random replay oracle ...)")
     parser.add_argument("--suite", nargs="+", default=[ALL], help="suite names, 'selfplay', or 'all' (default)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="one run per seed (default: 0)")
-    parser.add_argument("--k", type=int, default=1, help="samples per suite item; pass@k is reported when > 1")
-    parser.add_argument("--limit", type=int, default=None, help="evaluate only the first N items of each suite")
-    parser.add_argument("--episodes", type=int, default=48, help="self-play episodes per seed (default: 48)")
-    parser.add_argument("--n-solve-samples", type=int, default=8, help="self-play attempts per proposal (8)")
-    parser.add_argument("--batch-size", type=int, default=32, help="environments stepped together (default: 32)")
+    parser.add_argument(
+        "--k", type=int, default=_EVAL_DEFAULTS["k"], help="samples per suite item; pass@k is reported when > 1"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=_EVAL_DEFAULTS["limit"], help="evaluate only the first N items of each suite"
+    )
+    parser.add_argument(
+        "--episodes", type=int, default=_EVAL_DEFAULTS["episodes"], help="self-play episodes per seed (default: 48)"
+    )
+    parser.add_argument(
+        "--n-solve-samples",
+        type=int,
+        default=_EVAL_DEFAULTS["n_solve_samples"],
+        help="self-play attempts per proposal (8)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=_EVAL_DEFAULTS["batch_size"],
+        help="environments stepped together (default: 32)",
+    )
     parser.add_argument("--task-types", nargs="+", default=None, help="self-play task types (default: the env's)")
     parser.add_argument("--agent-option", action="append", default=[], metavar="KEY=VALUE", help="agent option")
-    parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
+    parser.add_argument(
+        "--workers", type=int, default=_EVAL_DEFAULTS["workers"], help="executor workers (default: one per core)"
+    )
     parser.add_argument("--out", default=None, help="output directory (default: runs/eval/AGENT)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of tables")
     parser.set_defaults(handler=run_eval_command)
@@ -92,14 +112,25 @@ def _progress(total: int) -> tuple[Callable[[str], None], Callable[[], None]]:
     return advance, bar.close
 
 
-def run_eval_command(args: argparse.Namespace) -> int:
-    """Run ``azr eval``: rows to JSONL, summary to JSON, tables to stdout, plot to PNG."""
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
-    from benchmarks.evaluate import markdown_table, plot_solve_rates, summarize
-    from benchmarks.harness import EvalConfig, run_eval
+def eval_command(args: argparse.Namespace) -> str:
+    """Return the ``azr eval`` command line equivalent to the parsed arguments (defaults left out)."""
+    parts = ["azr eval", "--agent", *args.agent, "--suite", *args.suite, "--seeds", *map(str, args.seeds)]
+    for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers"):
+        value = getattr(args, flag)
+        if value != _EVAL_DEFAULTS[flag]:
+            parts += [f"--{flag.replace('_', '-')}", str(value)]
+    if args.task_types:
+        parts += ["--task-types", *args.task_types]
+    for option in args.agent_option:
+        parts += ["--agent-option", option]
+    return shlex.join(parts).replace("'azr eval'", "azr eval")
 
-    config = EvalConfig(
-        agent=args.agent,
+
+def _eval_config(args: argparse.Namespace, agent: str) -> Any:
+    from benchmarks.harness import EvalConfig
+
+    return EvalConfig(
+        agent=agent,
         suites=_suites(args.suite),
         seeds=tuple(args.seeds),
         k=args.k,
@@ -110,29 +141,38 @@ def run_eval_command(args: argparse.Namespace) -> int:
         task_types=tuple(args.task_types) if args.task_types else None,
         agent_options=parse_options(args.agent_option),
     )
-    out = Path(args.out or f"runs/eval/{args.agent}")
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    """Run ``azr eval``: rows to JSONL, summaries to JSON, tables to stdout, plot to PNG."""
+    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from benchmarks.evaluate import markdown_table, plot_solve_rates, summarize
+    from benchmarks.harness import run_eval
+
+    configs = [_eval_config(args, agent) for agent in args.agent]
+    out = Path(args.out or f"runs/eval/{'-'.join(args.agent)}")
     out.mkdir(parents=True, exist_ok=True)
-    advance, finish = _progress(len(config.suites) * len(config.seeds))
+    advance, finish = _progress(sum(len(c.suites) * len(c.seeds) for c in configs))
     with Executor(workers=args.workers) as executor:
-        rows = run_eval(config, executor, progress=advance)
+        rows = [run_eval(config, executor, progress=advance) for config in configs]
     finish()
-    summary = summarize(rows)
-    command = "azr " + shlex.join(sys.argv[1:]) if sys.argv[1:2] == ["eval"] else "azr eval ..."
-    _write_eval(out, rows, summary, command)
-    plot_solve_rates([summary], out / "solve_rate.png")
+    summaries = [summarize(found) for found in rows]
+    command = eval_command(args)
+    _write_eval(out, [row for found in rows for row in found], {"command": command, "summaries": summaries})
+    plot_solve_rates(summaries, out / "solve_rate.png")
     if args.json:
-        print(json.dumps(summary, indent=1, sort_keys=True))
+        print(json.dumps({"command": command, "summaries": summaries}, indent=1, sort_keys=True))
     else:
-        print(markdown_table([summary]))
+        print(markdown_table(summaries))
         print(f"\n{command}\nwrote {out}/rows.jsonl, summary.json, solve_rate.png")
     return 0
 
 
-def _write_eval(out: Path, rows: Sequence[dict[str, Any]], summary: dict[str, Any], command: str) -> None:
+def _write_eval(out: Path, rows: Sequence[dict[str, Any]], summary: dict[str, Any]) -> None:
     with (out / "rows.jsonl").open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, sort_keys=True) + "\n")
-    (out / "summary.json").write_text(json.dumps({**summary, "command": command}, indent=1, sort_keys=True))
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
 
 
 def run_report_command(args: argparse.Namespace) -> int:
