@@ -121,16 +121,15 @@ class EnvConfig:
 
 def resolve_config(config: EnvConfig | None, overrides: Mapping[str, Any]) -> EnvConfig:
     """Return ``config`` (default ``EnvConfig()``) with keyword overrides applied, refusing unknown field names."""
-    base = config if config is not None else None
     fields = {f.name for f in dataclasses.fields(EnvConfig)}
     for key in overrides:
         if key not in fields:
             raise ConfigError(f"unknown EnvConfig field {key!r}{did_you_mean(key, fields)}")
-    if base is None:
+    if config is None:
         return EnvConfig(**overrides)
-    if not isinstance(base, EnvConfig):
-        raise ConfigError(f"config must be an EnvConfig, got {type(base).__name__}")
-    return dataclasses.replace(base, **overrides) if overrides else base
+    if not isinstance(config, EnvConfig):
+        raise ConfigError(f"config must be an EnvConfig, got {type(config).__name__}")
+    return dataclasses.replace(config, **overrides) if overrides else config
 
 
 def _check_min(name: str, value: object, low: int, why: str) -> None:

@@ -39,7 +39,7 @@ class Runtime:
     def executor(self) -> ExecutorBackend:
         """The executor, started now if this runtime owns it and it is not running yet."""
         if self._executor is None:
-            from azr_env.executor import Executor  # type: ignore[attr-defined]
+            from azr_env.executor import Executor
 
             cfg = self.config
             self._executor = Executor(workers=cfg.executor_workers, timeout_s=cfg.timeout_s, memory_mb=cfg.memory_mb)

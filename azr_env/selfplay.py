@@ -77,7 +77,9 @@ class SelfPlayEngine:
         answers = {i: (ep.task, actions[i]) for i, ep in enumerate(episodes) if i not in checks and ep.task is not None}
         verdicts, attempts = self._verify(answers, accepted)
         return [
-            self._after_proposal(ep, checks[i], attempts.get(i)) if i in checks else self._after_answer(ep, verdicts[i])
+            self._after_proposal(ep, checks[i], attempts.get(i))
+            if i in checks
+            else self._after_answer(ep, answers[i][0], verdicts[i])
             for i, ep in enumerate(episodes)
         ]
 
@@ -165,10 +167,7 @@ class SelfPlayEngine:
         ]
         return Transition(episode.prompt, reward, True, info)
 
-    def _after_answer(self, episode: Episode, verdict: Verdict) -> Transition:
-        task = episode.task
-        if task is None:
-            raise ConfigError("a solve step needs a task")
+    def _after_answer(self, episode: Episode, task: Task, verdict: Verdict) -> Transition:
         reward, info = answer_info(task, verdict, self.config.reward)
         if episode.role is Role.SOLVE:
             self._record(task, [verdict])

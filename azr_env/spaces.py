@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
+from azr_env.errors import ConfigError
+
 PROMPT_MAX_CHARS = 1 << 20
 """Upper bound of an observation: K references of at most ~20 KB each plus the template, with a wide margin."""
 
@@ -27,8 +29,13 @@ def printable_charset() -> str:
     return "".join(ch for ch in chars if ch.isprintable())
 
 
-class UnicodeText(spaces.Text):
-    """Any Python ``str`` whose length is in ``[min_length, max_length]``; samples are printable Unicode."""
+class UnicodeText(spaces.Space[str]):
+    """Any Python ``str`` whose length is in ``[min_length, max_length]``; samples are printable Unicode.
+
+    Not a subclass of ``gymnasium.spaces.Text`` on purpose: Gymnasium's Text helpers (flattening, the shared memory
+    of ``AsyncVectorEnv``) encode characters as indices into a fixed charset and would fail on real text. Use
+    ``AsyncVectorEnv(..., shared_memory=False)`` with these spaces.
+    """
 
     def __init__(self, max_length: int, *, min_length: int = 0, seed: int | np.random.Generator | None = None):
         """Create the space.
@@ -38,7 +45,23 @@ class UnicodeText(spaces.Text):
             min_length: the shortest string the space contains.
             seed: seed of the space's own sampler.
         """
-        super().__init__(max_length, min_length=min_length, charset=printable_charset(), seed=seed)
+        if not 0 <= min_length <= max_length:
+            raise ConfigError(f"UnicodeText needs 0 <= min_length <= max_length, got {min_length} and {max_length}")
+        self.min_length, self.max_length = int(min_length), int(max_length)
+        super().__init__(shape=None, dtype=None, seed=seed)
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        """Text has no fixed-size flat form."""
+        return False
+
+    def sample(self, mask: Any = None, probability: Any = None) -> str:
+        """Return a printable string of random length; ``mask`` may be ``(length, None)`` to fix the length."""
+        length = mask[0] if mask is not None and mask[0] is not None else None
+        if length is None:
+            length = int(self.np_random.integers(self.min_length, self.max_length + 1))
+        chars = printable_charset()
+        return "".join(chars[int(i)] for i in self.np_random.integers(0, len(chars), size=length))
 
     def contains(self, x: Any) -> bool:
         """Return whether ``x`` is a ``str`` of an allowed length, whatever its characters."""

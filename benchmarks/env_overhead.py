@@ -117,7 +117,7 @@ class Measurement:
 def measure(args: argparse.Namespace) -> Measurement:
     """Play ``warmup + steps`` vector steps with the scripted agent; time the last ``steps``."""
     num_envs, steps, warmup = args.num_envs, args.steps, args.warmup
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from azr_env.executor import Executor
     from azr_env.vector import AZRVectorEnv
 
     with Executor(workers=args.workers) as inner:

@@ -57,7 +57,7 @@ def describe(reward: float, info: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Play ``args.episodes`` episodes reading responses from stdin; return 0, or 1 if input ended early."""
     from azr_env.env import AbsoluteZeroEnv
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from azr_env.executor import Executor
 
     options = {key: value for key, value in (("role", args.role), ("task_type", args.task_type)) if value}
     with Executor(workers=1) as executor:

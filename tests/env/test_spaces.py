@@ -24,3 +24,7 @@ def test_chat_space_contains_messages_and_samples_members() -> None:
     assert [{"role": "system", "content": "s"}, {"role": "user", "content": "ü"}] in space
     assert [{"role": "robot", "content": "s"}] not in space
     assert space.sample() in space
+
+
+def test_text_space_sample_length_can_be_fixed() -> None:
+    assert len(UnicodeText(100, seed=0).sample(mask=(7, None))) == 7
