@@ -1,0 +1,140 @@
+"""One batch through the pool: chunks out to idle workers, results back in order, deadlines enforced.
+
+Every task belongs to a group (the zygote, hence hash seed, whose workers may run it). The loop sends each idle
+worker a chunk of its group's queue, then polls the busy workers' sockets. A worker streams one result per task,
+so the env always knows which task a worker is on and when it started; past ``timeout_s`` the worker is SIGKILLed
+(``TIMEOUT``), a worker that dies unasked loses only its current task (``CRASHED``), and in both cases, as when a
+worker retires itself (``bye``), the unanswered rest of its chunk goes back to the front of the queue and a fresh
+worker is forked from the zygote. Everything a worker sends is checked; a malformed reply counts as a crash.
+"""
+
+from __future__ import annotations
+
+import select
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+
+from azr_env.executor import transport
+from azr_env.executor.limits import MAX_OUTPUT_CHARS
+from azr_env.executor.result import ExecStatus, ExecutionResult
+from azr_env.executor.spawn import WorkerHandle
+
+MAX_CHUNK = 32
+"""Most tasks sent to a worker in one frame."""
+
+_STATUS = {status.value: status for status in ExecStatus if status is not ExecStatus.NONDETERMINISTIC}
+_ERROR_CHARS = 1000
+
+
+class Batch:
+    """The state of one ``run_many`` call: queues per group, results by task id."""
+
+    def __init__(
+        self,
+        tasks: Sequence[tuple[str, str]],
+        groups: Sequence[int],
+        workers: list[WorkerHandle],
+        respawn: Callable[[WorkerHandle], WorkerHandle],
+        timeout_s: float,
+    ) -> None:
+        self.tasks = tasks
+        self.workers = workers
+        self.respawn = respawn
+        self.timeout_s = timeout_s
+        self.results: list[ExecutionResult | None] = [None] * len(tasks)
+        self.queues: dict[int, deque[int]] = {group: deque() for group in {w.group for w in workers}}
+        for task_id, group in enumerate(groups):
+            self.queues[group].append(task_id)
+        self.left = len(tasks)
+
+    def run(self) -> list[ExecutionResult]:
+        """Drive the batch to completion and return one result per task, in task order."""
+        while self.left:
+            self._dispatch()
+            self._wait()
+        return [result for result in self.results if result is not None]
+
+    def _dispatch(self) -> None:
+        for worker in self.workers:
+            queue = self.queues[worker.group]
+            if worker.inflight or not queue:
+                continue
+            size = max(1, min(MAX_CHUNK, -(-len(queue) // (2 * self._count(worker.group)))))
+            chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
+            worker.inflight = chunk
+            worker.started = time.monotonic()
+            try:
+                worker.send([[task_id, *self.tasks[task_id]] for task_id in chunk])
+            except OSError:  # it died while idle: no task is to blame, all of them go back to the queue
+                self._replace(worker, None, "")
+
+    def _count(self, group: int) -> int:
+        return sum(1 for w in self.workers if w.group == group)
+
+    def _wait(self) -> None:
+        busy = [w for w in self.workers if w.inflight]
+        if not busy:  # every send failed on a dead worker; its replacement gets the chunk on the next dispatch
+            return
+        now = time.monotonic()
+        wait_s = max(0.0, min(w.started for w in busy) + self.timeout_s - now)
+        readable, _, _ = select.select([w.sock for w in busy], [], [], wait_s)
+        for worker in [w for w in busy if w.sock in readable]:
+            self._receive(worker)
+        now = time.monotonic()
+        for worker in [w for w in busy if w.inflight and now >= w.started + self.timeout_s]:
+            if not select.select([worker.sock], [], [], 0)[0] or not self._receive(worker):
+                self._replace(worker, ExecStatus.TIMEOUT, f"over the {self.timeout_s:g} s wall-clock deadline")
+
+    def _receive(self, worker: WorkerHandle) -> bool:
+        """Read what a readable worker sent; return False if it was replaced."""
+        try:
+            data = worker.sock.recv(1 << 16)
+            messages = worker.reader.feed(data) if data else None
+        except (OSError, transport.FrameError):
+            messages = None
+        if messages is None:
+            self._replace(worker, ExecStatus.CRASHED, "the worker died without answering")
+            return False
+        return all(self._accept(worker, message) for message in messages)
+
+    def _accept(self, worker: WorkerHandle, message: object) -> bool:
+        result, bye = _parse(message, worker.inflight[0] if worker.inflight else None)
+        if result is None:
+            self._replace(worker, ExecStatus.CRASHED, "the worker sent a malformed answer")
+            return False
+        self._store(worker.inflight.pop(0), result)
+        worker.started = time.monotonic()
+        if bye:
+            self._replace(worker, None, "")
+            return False
+        return True
+
+    def _store(self, task_id: int, result: ExecutionResult) -> None:
+        self.results[task_id] = result
+        self.left -= 1
+
+    def _replace(self, worker: WorkerHandle, status: ExecStatus | None, error: str) -> None:
+        """Kill ``worker``, charge its current task with ``status`` (if any), requeue the rest, fork a new one."""
+        worker.kill()
+        pending = worker.inflight
+        worker.inflight = []
+        if status is not None and pending:
+            self._store(pending.pop(0), ExecutionResult(status, None, error))
+        self.queues[worker.group].extendleft(reversed(pending))
+        self.workers[self.workers.index(worker)] = self.respawn(worker)
+
+
+def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, bool]:
+    """Validate one worker answer ``[task_id, status, output, error, bye]`` against the task it must be about."""
+    if not (isinstance(message, list) and len(message) == 5):
+        return None, False
+    task_id, status_name, output, error, bye = message
+    status = _STATUS.get(status_name) if isinstance(status_name, str) else None
+    if type(task_id) is not int or task_id != expected or status is None:
+        return None, False
+    if not isinstance(error, str) or not isinstance(bye, bool):
+        return None, False
+    if (status is ExecStatus.OK) != (isinstance(output, str) and len(output) <= MAX_OUTPUT_CHARS):
+        return None, False
+    return ExecutionResult(status, output, error[:_ERROR_CHARS]), bye

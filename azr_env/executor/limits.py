@@ -1,0 +1,22 @@
+"""Size caps checked before anything runs (in the env, and again inside the sandbox)."""
+
+MAX_PROGRAM_CHARS = 8192
+"""Longest program source accepted."""
+
+MAX_INPUT_CHARS = 2048
+"""Longest input expression accepted."""
+
+MAX_OUTPUT_CHARS = 10_240
+"""Longest canonical output accepted."""
+
+ALLOWED_MODULES = (
+    "__future__", "bisect", "collections", "copy", "dataclasses", "decimal", "fractions", "functools", "heapq",
+    "itertools", "math", "operator", "re", "statistics", "typing",
+)  # fmt: skip
+"""The modules programs may import by default (see ``azr_env.executor.modules`` for the names each offers)."""
+
+CPU_LIMIT_S = 3600
+"""RLIMIT_CPU of a worker: a backstop only (the wall-clock deadline is the real limit)."""
+
+CPU_RECYCLE_S = 1800
+"""A worker retires itself once it has used this much CPU time, well before the backstop."""

@@ -1,0 +1,263 @@
+r"""The local sandboxed executor: a pool of locked-down persistent workers forked from two lean zygotes.
+
+Usage::
+
+    with Executor(workers=2, timeout_s=2.0) as ex:
+        ex.run("def f(x):\\n    return sorted(x)", "[3, 1, 2]")  # ExecutionResult(status=OK, output='[1, 2, 3]')
+        ex.validate_many([(program, input), ...])              # one run per hash seed, compared
+
+Threat model (what each layer covers, what is not covered; the README carries the same text, THREAT_MODEL.md):
+
+- **The env process never runs, evaluates, unpickles or forks on model text.** It only measures string lengths,
+  writes JSON frames and reads capped JSON frames back, so a fully compromised worker can at most send wrong
+  results for its own tasks. Zygotes are fresh interpreters (``subprocess.Popen``) with an environment of one
+  variable, ``PYTHONHASHSEED``.
+- **Process isolation + wall-clock deadline.** Each task runs in a persistent worker; past ``timeout_s`` the env
+  SIGKILLs it (through a pidfd, never a recycled pid), answers ``TIMEOUT`` and forks a fresh one from the zygote in
+  a few ms. This stops infinite loops and long C calls (``sum(range(10**12))``), which signals cannot.
+- **rlimits.** Address space ``memory_mb`` (``MemoryError`` -> ``MEMORY``, the worker is then recycled), file size
+  0, 8 descriptors, no core dumps, no processes, a CPU-seconds backstop.
+- **seccomp allow-list** (BPF built with ctypes, after ``PR_SET_NO_NEW_PRIVS``): no ``open``, ``socket``,
+  ``connect``, ``execve``, ``fork``/``clone``, ``kill``, ``ptrace``, ``mount``; they fail with EPERM. So no file,
+  network, process or signal effect even if the Python-level policy is bypassed.
+- **Namespaces** (user, net, ipc, uts, mount) where the kernel allows them; a worker started as root also drops to
+  uid 65534. All descriptors but the worker's socket are closed, cwd is ``/``, the environment is empty.
+- **RestrictedPython policy** (``azr_env.executor.policy``): no ``_names``, frames, ``str.format``, ``eval``,
+  ``exec``, ``getattr``, ``id``, ``hash``...; imports from an allow-list of pure modules as read-only proxies; writes
+  only into the program's own objects. This keeps results honest and worker state unpoisoned between tasks; it is
+  not the security boundary (RestrictedPython has had a bypass most years).
+- **Determinism check.** ``validate`` runs the program once in a worker of each zygote; the two have different
+  fixed hash seeds, so set-of-str order, ``hash`` and ``id`` dependence show up as ``NONDETERMINISTIC``. Outputs
+  are canonical plain data (``azr_env.executor.canonical``), so a set's repr order never counts as a difference.
+- **Caps** on program (8192 chars), input (2048) and output (10,240, depth 32) before and after anything runs.
+
+Not covered: kernel or CPython memory-corruption exploits that escape seccomp (the layers only shrink that
+surface); CPU and memory *contention* between the pool and the env (no cgroups: a program can use its whole
+deadline and ``memory_mb``); side channels and timing; nondeterminism that two hash seeds do not reveal (e.g. a
+program that measures its own speed); a layer the kernel refuses is reported by ``security_layers()`` and logged
+once, and the rest still apply. Any one worker runs many tasks, so a policy bypass could leak state between
+them until the worker is recycled (``recycle_after`` tasks, or on timeout, memory or recursion errors).
+
+Thread safety: an ``Executor`` may be shared between threads; its calls are serialized by one lock (one batch at a
+time). Send one large batch rather than many small ones: a batch is spread over every worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import weakref
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+
+from azr_env.errors import ConfigError, ExecutorError
+from azr_env.executor.backend import Job
+from azr_env.executor.dispatch import Batch
+from azr_env.executor.limits import ALLOWED_MODULES, CPU_LIMIT_S, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
+from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
+from azr_env.executor.spawn import WorkerHandle, ZygoteHandle
+
+logger = logging.getLogger("azr_env.executor")
+
+HASH_SEEDS = (1_234_567, 7_654_321)
+"""The fixed ``PYTHONHASHSEED`` of zygote 0 (every ``run``) and zygote 1 (the second run of ``validate``)."""
+
+ALWAYS_ON_LAYERS = ("process_isolation", "wall_clock_deadline", "restricted_python", "hash_seed_zygotes")
+_RESOURCE_FAILURES = (ExecStatus.TIMEOUT, ExecStatus.MEMORY, ExecStatus.RECURSION, ExecStatus.CRASHED)
+_warned: set[frozenset[str]] = set()
+
+
+class _Pool:
+    """The processes of one executor, kept apart from it so a finalizer can stop them after it is collected."""
+
+    def __init__(self, config: dict[str, object], workers: int) -> None:
+        self.config = config
+        self.zygotes: list[ZygoteHandle] = []
+        self.workers: list[WorkerHandle] = []
+        self.closed = False
+        try:
+            self.zygotes = [ZygoteHandle(group, seed, config) for group, seed in enumerate(HASH_SEEDS)]
+            for zygote in self.zygotes:
+                zygote.wait_ready()
+            self.workers = [zygote.spawn() for zygote in self.zygotes for _ in range(workers)]
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def respawn(self, old: WorkerHandle) -> WorkerHandle:
+        """A fresh worker of ``old``'s group; restarts the zygote once if it died."""
+        zygote = self.zygotes[old.group]
+        try:
+            return zygote.spawn()
+        except ExecutorError:
+            if zygote.alive():
+                raise
+        zygote.close()
+        zygote = self.zygotes[old.group] = ZygoteHandle(old.group, HASH_SEEDS[old.group], self.config)
+        zygote.wait_ready()
+        return zygote.spawn()
+
+    def shutdown(self) -> None:
+        """Kill every worker, stop both zygotes and reap them. Idempotent."""
+        self.closed = True
+        for worker in self.workers:
+            worker.kill()
+        for zygote in self.zygotes:
+            zygote.close()
+        self.workers, self.zygotes = [], []
+
+
+class Executor:
+    """Runs model-written programs in a sandboxed pool. Implements ``ExecutorBackend``; no method raises on model code.
+
+    Args:
+        workers: workers per zygote, i.e. how many tasks ``run_many`` runs at once; default: one per available
+            core. ``validate_many`` uses twice as many (the same number in each hash-seed zygote).
+        timeout_s: wall-clock limit of one task (compile, input, call and output), enforced with SIGKILL.
+        memory_mb: address-space limit of each worker.
+        allowed_modules: the modules programs may import, a subset of ``limits.ALLOWED_MODULES`` (the default).
+        recycle_after: a worker is replaced after this many tasks.
+
+    Raises:
+        ConfigError: an argument is out of range.
+        ExecutorError: the sandbox processes could not be started.
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        timeout_s: float = 2.0,
+        memory_mb: int = 1024,
+        allowed_modules: Sequence[str] = ALLOWED_MODULES,
+        *,
+        recycle_after: int = 10_000,
+    ) -> None:
+        n_workers = workers if workers is not None else len(os.sched_getaffinity(0))
+        _check_config(n_workers, timeout_s, memory_mb, allowed_modules, recycle_after)
+        self.timeout_s = float(timeout_s)
+        config = {
+            "memory_mb": int(memory_mb),
+            "cpu_s": CPU_LIMIT_S + 2 * int(timeout_s + 1),
+            "recycle_after": int(recycle_after),
+            "allowed_modules": sorted(set(allowed_modules)),
+        }
+        self._lock = threading.Lock()
+        self._pool = _Pool(config, n_workers)
+        self._finalizer = weakref.finalize(self, _Pool.shutdown, self._pool)
+        self._layers = self._collect_layers()
+
+    def run(self, program: str, input: str) -> ExecutionResult:
+        """Run ``f(<input>)`` once; see ``run_many``."""
+        return self.run_many([(program, input)])[0]
+
+    def run_many(self, jobs: Sequence[Job]) -> list[ExecutionResult]:
+        """Run ``f(<input>)`` for every ``(program, input)`` job; results keep the jobs' order."""
+        return self._execute(jobs, (0,))[0]
+
+    def validate(self, program: str, input: str) -> ValidationResult:
+        """Validate one task; see ``validate_many``."""
+        return self.validate_many([(program, input)])[0]
+
+    def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
+        """Validate every job: static checks and one run under each of the two hash seeds, compared canonically."""
+        first, second = self._execute(jobs, (0, 1))
+        return [_compare(a, b) for a, b in zip(first, second, strict=True)]
+
+    def security_layers(self) -> Mapping[str, bool]:
+        """Which isolation layers are active on this machine, by name (see the module docstring)."""
+        return dict(self._layers)
+
+    def close(self) -> None:
+        """Stop every worker and both zygotes, leaving no process behind. Idempotent."""
+        with self._lock:
+            self._finalizer()
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _execute(self, jobs: Sequence[Job], groups: tuple[int, ...]) -> list[list[ExecutionResult]]:
+        """Run every job once in each of ``groups``; return one result list per group."""
+        results: list[list[ExecutionResult | None]] = [[None] * len(jobs) for _ in groups]
+        runnable = []
+        for index, job in enumerate(jobs):
+            refusal = _precheck(index, job)
+            for per_group in results:
+                per_group[index] = refusal
+            if refusal is None:
+                runnable.append(index)
+        tasks = [(jobs[i][0], jobs[i][1]) for _ in groups for i in runnable]
+        owners = [group for group in groups for _ in runnable]
+        with self._lock:
+            if self._pool.closed:
+                raise ExecutorError("the executor was used after close()")
+            done = Batch(tasks, owners, self._pool.workers, self._pool.respawn, self.timeout_s).run()
+        for slot, per_group in enumerate(results):
+            for offset, index in enumerate(runnable):
+                per_group[index] = done[slot * len(runnable) + offset]
+        return [[r for r in per_group if r is not None] for per_group in results]
+
+    def _collect_layers(self) -> dict[str, bool]:
+        layers = dict.fromkeys(ALWAYS_ON_LAYERS, True)
+        reported = [worker.layers for worker in self._pool.workers]
+        for name in sorted({name for report in reported for name in report}):
+            layers[name] = all(report.get(name, False) for report in reported)
+        missing = frozenset(name for name, on in layers.items() if not on)
+        if missing and missing not in _warned:
+            _warned.add(missing)
+            logger.warning(
+                "sandbox isolation layers unavailable on this machine: %s; the other layers still apply "
+                "(see Executor.security_layers())",
+                ", ".join(sorted(missing)),
+            )
+        return layers
+
+
+def _check_config(
+    workers: int, timeout_s: float, memory_mb: int, allowed_modules: Sequence[str], recycle_after: int
+) -> None:
+    if workers < 1:
+        raise ConfigError(f"workers={workers}: the pool needs at least one worker per zygote")
+    if not 0 < timeout_s <= 3600:
+        raise ConfigError(f"timeout_s={timeout_s}: must be in (0, 3600] s; it is the wall-clock limit of one task")
+    if memory_mb < 128:
+        raise ConfigError(f"memory_mb={memory_mb}: below 128 MB a worker cannot even start Python")
+    unknown = sorted(set(allowed_modules) - set(ALLOWED_MODULES))
+    if unknown or isinstance(allowed_modules, str):
+        raise ConfigError(
+            f"allowed_modules: {unknown or allowed_modules!r} not offered; only a subset of {ALLOWED_MODULES} "
+            "(pure modules reviewed for the sandbox)"
+        )
+    if recycle_after < 1:
+        raise ConfigError(f"recycle_after={recycle_after}: must be at least 1 task")
+
+
+def _precheck(index: int, job: Job) -> ExecutionResult | None:
+    """The caps, checked in the env before anything is sent (and again in the sandbox)."""
+    program, text = job
+    if not isinstance(program, str) or not isinstance(text, str):
+        raise TypeError(f"job {index}: program and input must both be str")
+    if len(program) > MAX_PROGRAM_CHARS:
+        return ExecutionResult(ExecStatus.PROGRAM_TOO_LARGE, None, f"program over {MAX_PROGRAM_CHARS} chars")
+    if len(text) > MAX_INPUT_CHARS:
+        return ExecutionResult(ExecStatus.INPUT_TOO_LARGE, None, f"input over {MAX_INPUT_CHARS} chars")
+    return None
+
+
+def _compare(first: ExecutionResult, second: ExecutionResult) -> ValidationResult:
+    """Combine the two hash-seed runs of one job into its validation outcome."""
+    if first.ok and second.ok:
+        if first.output == second.output:
+            return ValidationResult(ExecStatus.OK, first.output, "")
+        return ValidationResult(ExecStatus.NONDETERMINISTIC, None, "the two hash-seed runs returned different outputs")
+    for run in (first, second):
+        if run.status in _RESOURCE_FAILURES:
+            return ValidationResult(run.status, None, run.error)
+    if first.ok or second.ok or first.status is not second.status:
+        return ValidationResult(ExecStatus.NONDETERMINISTIC, None, "one hash-seed run failed and the other did not")
+    return ValidationResult(first.status, None, first.error)

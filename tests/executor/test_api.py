@@ -1,0 +1,235 @@
+"""Behaviour of the public executor API: statuses, order, validation, lifecycle."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from azr_env.errors import ConfigError, ExecutorError
+from azr_env.executor import ExecStatus, Executor, ExecutorBackend
+from azr_env.executor.limits import MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
+
+IDENTITY = "def f(x):\n    return x"
+SORT = "def f(x):\n    return sorted(x)[::-1]"
+
+
+@pytest.fixture(scope="module")
+def fast() -> Iterator[Executor]:
+    """A small pool with a short deadline, for the timeout and crash cases."""
+    with Executor(workers=1, timeout_s=0.5, memory_mb=256) as ex:
+        yield ex
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry))
+            elif int(fields[1]) == pid:
+                found.add(-int(entry))  # a zombie: reported negative so the assertion shows it
+    return found
+
+
+def test_executor_implements_the_backend_protocol(executor: Executor) -> None:
+    assert isinstance(executor, ExecutorBackend)
+
+
+def test_run_returns_the_canonical_output(executor: Executor) -> None:
+    result = executor.run(SORT, "[3, 1, 2]")
+    assert (result.status, result.output, result.error) == (ExecStatus.OK, "[3, 2, 1]", "")
+
+
+def test_run_many_keeps_the_order_of_the_jobs(executor: Executor) -> None:
+    jobs = [(f"def f(x):\n    return x * {i % 7}", str(i)) for i in range(300)]
+    outputs = [r.output for r in executor.run_many(jobs)]
+    assert outputs == [str(i * (i % 7)) for i in range(300)]
+
+
+def test_run_many_of_nothing_is_empty(executor: Executor) -> None:
+    assert executor.run_many([]) == []
+
+
+def test_keyword_arguments_and_several_arguments_are_spliced_into_the_call(executor: Executor) -> None:
+    result = executor.run("def f(a, b, *, c=0):\n    return a + b + c", "1, 2, c=4")
+    assert result.output == "7"
+
+
+@pytest.mark.parametrize(
+    ("program", "text", "status"),
+    [
+        ("x" * (MAX_PROGRAM_CHARS + 1), "1", ExecStatus.PROGRAM_TOO_LARGE),
+        (IDENTITY, "1" * (MAX_INPUT_CHARS + 1), ExecStatus.INPUT_TOO_LARGE),
+        ("def f(x) return x", "1", ExecStatus.SYNTAX_ERROR),
+        (IDENTITY, "1,,", ExecStatus.SYNTAX_ERROR),
+        ("def g(x):\n    return x", "1", ExecStatus.NO_F),
+        ("def f(x):\n    return 1\ndef f(x):\n    return 2", "1", ExecStatus.NO_F),
+        ("import os\ndef f(x):\n    return x", "1", ExecStatus.FORBIDDEN_IMPORT),
+        ("from math import system\ndef f(x):\n    return x", "1", ExecStatus.FORBIDDEN_IMPORT),
+        ("def f(x):\n    return x.__class__", "1", ExecStatus.FORBIDDEN_NAME),
+        (IDENTITY, "1) or print(2) or (3", ExecStatus.BAD_INPUT),
+        (IDENTITY, "1)(2", ExecStatus.BAD_INPUT),
+        (IDENTITY, "undefined_name", ExecStatus.BAD_INPUT),
+        ("def f(x):\n    return 1 // x", "0", ExecStatus.ERROR),
+        ("def f(x):\n    return id(x)", "0", ExecStatus.ERROR),
+        ("def f(x):\n    return f(x)", "0", ExecStatus.RECURSION),
+        ("def f(x):\n    return [x] * 10**10", "0", ExecStatus.MEMORY),
+        ("def f(x):\n    return (i for i in x)", "[1]", ExecStatus.OUTPUT_NOT_DATA),
+        ("def f(x):\n    return f", "0", ExecStatus.OUTPUT_NOT_DATA),
+        ("def f(x):\n    x.append(x)\n    return x", "[]", ExecStatus.OUTPUT_NOT_DATA),
+        ("class A:\n    pass\ndef f(x):\n    return A()", "0", ExecStatus.OUTPUT_NOT_DATA),
+        ("def f(x):\n    return 'a' * 20000", "0", ExecStatus.OUTPUT_TOO_LARGE),
+    ],
+)
+def test_each_status_has_a_minimal_case(executor: Executor, program: str, text: str, status: ExecStatus) -> None:
+    result = executor.run(program, text)
+    assert result.status is status, result
+    assert result.output is None
+    assert result.error
+
+
+def test_a_timeout_kills_the_task_and_the_next_task_answers(fast: Executor) -> None:
+    start = time.monotonic()
+    results = fast.run_many([("def f(x):\n    while True:\n        pass", "1"), (SORT, "[1, 2]")])
+    assert [r.status for r in results] == [ExecStatus.TIMEOUT, ExecStatus.OK]
+    assert results[1].output == "[2, 1]"
+    assert time.monotonic() - start < 3
+
+
+def test_a_long_c_call_times_out(fast: Executor) -> None:
+    assert fast.run("def f(x):\n    return sum(range(x))", "10**12").status is ExecStatus.TIMEOUT
+
+
+def test_a_worker_killed_mid_task_is_reported_as_crashed_and_replaced(fast: Executor) -> None:
+    worker = fast._pool.workers[0]
+    threading.Timer(0.15, os.kill, (worker.pid, signal.SIGKILL)).start()
+    results = fast.run_many([("def f(x):\n    while True:\n        pass", "1"), (SORT, "[3, 4]")])
+    assert results[0].status is ExecStatus.CRASHED
+    assert results[1].output == "[4, 3]"
+
+
+def test_a_worker_that_died_while_idle_costs_no_task(fast: Executor) -> None:
+    os.kill(fast._pool.workers[0].pid, signal.SIGKILL)
+    time.sleep(0.05)
+    assert fast.run(SORT, "[5, 6]").output == "[6, 5]"
+
+
+def test_validate_accepts_a_deterministic_task(executor: Executor) -> None:
+    result = executor.validate("def f(x):\n    return {s: len(s) for s in x}", "['ab', 'c']")
+    assert result.valid
+    assert result.output == "{'ab': 2, 'c': 1}"
+
+
+def test_validate_catches_set_of_str_order_that_one_zygote_misses(executor: Executor) -> None:
+    program = "def f(x):\n    return list(set(x))"
+    words = "['apple', 'kiwi', 'banana', 'cherry', 'date', 'fig', 'grape', 'lemon']"
+    assert executor.run(program, words).output == executor.run(program, words).output  # one seed: stable
+    assert executor.validate(program, words).outcome is ExecStatus.NONDETERMINISTIC
+
+
+def test_validate_reports_the_first_failure(executor: Executor) -> None:
+    assert executor.validate("def f(x):\n    return x[5]", "[]").outcome is ExecStatus.ERROR
+    assert executor.validate("import sys\ndef f(x):\n    return x", "1").outcome is ExecStatus.FORBIDDEN_IMPORT
+
+
+def test_validate_many_keeps_order(executor: Executor) -> None:
+    jobs = [(f"def f(x):\n    return x + {i}", "1") for i in range(20)]
+    assert [r.output for r in executor.validate_many(jobs)] == [str(1 + i) for i in range(20)]
+
+
+def test_security_layers_report_the_always_on_layers(executor: Executor) -> None:
+    layers = executor.security_layers()
+    for name in ("process_isolation", "wall_clock_deadline", "restricted_python", "rlimits", "closed_fds"):
+        assert layers[name] is True
+
+
+def test_the_env_process_never_forks(executor: Executor, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("the env process forked")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    monkeypatch.setattr(os, "forkpty", refuse)
+    jobs = [(SORT, "[1, 2]"), ("def f(x):\n    return f(x)", "1"), ("def f(x):\n    return [0] * 10**10", "1")]
+    assert [r.status for r in executor.run_many(jobs * 5)] == [
+        ExecStatus.OK,
+        ExecStatus.RECURSION,
+        ExecStatus.MEMORY,
+    ] * 5
+
+
+def test_close_is_idempotent_and_leaves_no_process() -> None:
+    before = _children(os.getpid())
+    ex = Executor(workers=1, timeout_s=1.0)
+    assert _children(os.getpid()) > before
+    assert ex.run(SORT, "[1, 2]").ok
+    ex.close()
+    ex.close()
+    assert _children(os.getpid()) == before
+
+
+def test_use_after_close_raises() -> None:
+    ex = Executor(workers=1)
+    ex.close()
+    with pytest.raises(ExecutorError):
+        ex.run(SORT, "[1]")
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"workers": 0}, {"timeout_s": 0}, {"memory_mb": 16}, {"allowed_modules": ["os"]}, {"recycle_after": 0}]
+)
+def test_bad_configuration_raises_config_error(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        Executor(**kwargs)  # type: ignore[arg-type]
+
+
+def test_importing_the_executor_starts_no_process() -> None:
+    code = (
+        "import os, azr_env.executor\n"
+        "kids = [p for p in os.listdir('/proc') if p.isdigit() and "
+        "open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()[1] == str(os.getpid())]\n"
+        "print(len(kids))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "0"
+
+
+def test_sandbox_processes_die_when_the_env_process_is_killed() -> None:
+    code = (
+        "import os, azr_env.executor as e\n"
+        "ex = e.Executor(workers=1)\n"
+        "pids = [z.process.pid for z in ex._pool.zygotes] + [w.pid for w in ex._pool.workers]\n"
+        "print(*pids, flush=True)\n"
+        "os.kill(os.getpid(), 9)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
+    pids = [int(p) for p in proc.stdout.split()]
+    assert len(pids) == 4
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pids):
+        time.sleep(0.05)
+    assert not _alive(pids)
+
+
+def _alive(pids: list[int]) -> list[int]:
+    """The pids that still run (zombies waiting for init to reap them count as gone)."""
+    alive = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.append(pid)
+        except OSError:
+            continue
+    return alive
