@@ -42,6 +42,7 @@ class SelfPlayEngine:
         self.solver = solver
         self.task_types = {name: get_task_type(name) for name in config.task_types}
         self.judge = Judge(self.task_types, lambda: runtime.executor, config.max_action_chars)
+        self._type_cdf = np.cumsum(config.type_probabilities())
 
     def observation(self, prompt: Prompt) -> str:
         """Return what the policy sees for a prompt, in the configured format."""
@@ -118,8 +119,8 @@ class SelfPlayEngine:
         return episode, base_info(Role.SOLVE, task.task_type, task_id=task.task_id)
 
     def _draw_type(self, rng: np.random.Generator) -> str:
-        names = self.config.task_types
-        return names[int(rng.choice(len(names), p=self.config.type_probabilities()))]
+        index = int(np.searchsorted(self._type_cdf, rng.random(), side="right"))
+        return self.config.task_types[min(index, len(self._type_cdf) - 1)]
 
     def _call_solver(self, tasks: list[Task]) -> list[object]:
         if self.solver is None or not tasks:

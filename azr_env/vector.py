@@ -49,6 +49,30 @@ def per_env_options(options: Mapping[str, Any] | None, num_envs: int) -> list[di
     return split
 
 
+def stack_infos(infos: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Batch per-env infos in Gymnasium's vector convention, in one pass per key.
+
+    Same result as calling ``VectorEnv._add_info`` for each env: every key maps to an array over envs (numeric
+    dtypes for int/float/bool values, ``object`` otherwise; nested dicts recursively) plus a boolean ``_key`` mask of
+    the envs that have it.
+    """
+    out: dict[str, Any] = {}
+    for key in dict.fromkeys(key for info in infos for key in info):
+        present = np.array([key in info for info in infos], dtype=np.bool_)
+        values = [info.get(key) for info in infos]
+        first = values[int(np.argmax(present))]
+        if isinstance(first, dict):
+            out[key] = stack_infos([value if isinstance(value, dict) else {} for value in values])
+        elif type(first) in (int, float, bool) or isinstance(first, np.number):
+            out[key] = np.array([v if p else 0 for v, p in zip(values, present, strict=True)], dtype=type(first))
+        else:
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            out[key] = array
+        out[f"_{key}"] = present
+    return out
+
+
 class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
     """``num_envs`` self-play episodes stepped as one batch; see ``AbsoluteZeroEnv`` for the episode and arguments.
 
@@ -102,13 +126,8 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
             super().reset(seed=seed)
             self._rngs = new_rngs(seed, self.num_envs)
         requests = [parse_options(o, self.config.task_types) for o in per_env_options(options, self.num_envs)]
-        observations: list[str] = []
-        infos: dict[str, Any] = {}
-        for i, request in enumerate(requests):
-            observation, info = self._start(i, request)
-            observations.append(observation)
-            infos = self._add_info(infos, info, i)
-        return tuple(observations), infos
+        started = [self._start(i, request) for i, request in enumerate(requests)]
+        return tuple(observation for observation, _ in started), stack_infos([info for _, info in started])
 
     def step(
         self, actions: Sequence[str]
@@ -123,7 +142,7 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
         observations: list[str] = []
         rewards = np.zeros(self.num_envs, dtype=np.float64)
         terminated = np.zeros(self.num_envs, dtype=np.bool_)
-        infos: dict[str, Any] = {}
+        infos: list[dict[str, Any]] = []
         for i in range(self.num_envs):
             if i not in done:
                 observation, info = self._start(i, EpisodeRequest())
@@ -134,8 +153,9 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
                 if t.terminated:
                     self._episodes[i] = None
             observations.append(observation)
-            infos = self._add_info(infos, info, i)
-        return tuple(observations), rewards, terminated, np.zeros(self.num_envs, dtype=np.bool_), infos
+            infos.append(info)
+        truncated = np.zeros(self.num_envs, dtype=np.bool_)
+        return tuple(observations), rewards, terminated, truncated, stack_infos(infos)
 
     def close_extras(self, **kwargs: Any) -> None:
         """Stop the executor if this env started it."""

@@ -9,7 +9,7 @@ import pytest
 import azr_env  # noqa: F401 - registers the ids
 from azr_env.env import AbsoluteZeroEnv
 from azr_env.errors import ConfigError
-from azr_env.vector import AZRVectorEnv
+from azr_env.vector import AZRVectorEnv, stack_infos
 
 from .support import CountingExecutor, answer, correct_answer
 
@@ -106,3 +106,16 @@ def test_make_vec_builds_the_batched_vector_env(fake_executor: CountingExecutor)
         **SETTINGS,
     )
     assert isinstance(envs, AZRVectorEnv) and envs.num_envs == 3
+
+
+def test_stack_infos_matches_gymnasiums_add_info(fake_executor: CountingExecutor) -> None:
+    infos = [
+        {"a": 1.5, "s": "x", "d": {"k": 2}, "lst": [1]},
+        {"s": "y", "flag": True},
+        {"a": 2.0, "d": {"k": 3, "j": "z"}},
+    ]
+    envs = make_vec(fake_executor, num_envs=3)
+    expected: dict[str, object] = {}
+    for i, info in enumerate(infos):
+        expected = envs._add_info(expected, info, i)
+    assert repr(stack_infos(infos)) == repr(expected)
