@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Check each requested type and print a report; return 1 if any check failed."""
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from azr_env.executor import Executor
     from azr_env.tasks import list_task_types, resolve_task_type
     from azr_env.testing import check_task_type
 

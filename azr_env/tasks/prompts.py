@@ -8,8 +8,8 @@ with its reasoning; ``render_messages`` gives the same content as a system and a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from azr_env.executor.limits import ALLOWED_MODULES, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
 from azr_env.tasks.base import Prompt, Task
 
 SYSTEM_PROMPT = (
@@ -25,7 +25,8 @@ CODE_RULES = """Rules for the program:
   clock, files, network, printing or module-level state that changes.
 - It returns plain data only: None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset (nested freely).
 - It imports nothing except these modules: {modules}.
-- It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore: the sandbox refuses them.
+- It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore (special methods such
+  as `__init__` are fine): the sandbox refuses them.
 - It finishes in well under a second and is at most {max_program_chars} characters long."""
 
 INPUT_RULES = """Rules for an input:
@@ -56,25 +57,22 @@ def fill(template: str, **values: str) -> str:
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
-@lru_cache(maxsize=1)
-def shared_fragments() -> dict[str, str]:
-    """Return the fragments every template may use: ``code_rules``, ``input_rules``, ``proposal_format``.
-
-    The allow-list and size caps are read from the executor, so the prompt always states the rules it enforces.
-    """
-    from azr_env.executor.limits import ALLOWED_MODULES, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
-
-    modules = ", ".join(sorted(ALLOWED_MODULES))
-    return {
-        "code_rules": fill(CODE_RULES, modules=modules, max_program_chars=str(MAX_PROGRAM_CHARS)),
-        "input_rules": fill(INPUT_RULES, max_input_chars=str(MAX_INPUT_CHARS)),
-        "proposal_format": PROPOSAL_FORMAT,
-    }
+SHARED_FRAGMENTS: dict[str, str] = {
+    "code_rules": fill(
+        CODE_RULES,
+        modules=", ".join(name for name in ALLOWED_MODULES if not name.startswith("_")),
+        max_program_chars=str(MAX_PROGRAM_CHARS),
+    ),
+    "input_rules": fill(INPUT_RULES, max_input_chars=str(MAX_INPUT_CHARS)),
+    "proposal_format": PROPOSAL_FORMAT,
+}
+"""Fragments every template may use as placeholders; the allow-list and caps come from the executor's limits, so
+the prompts always state the rules the sandbox enforces."""
 
 
 def render(template: str, **values: str) -> str:
     """Fill a task type's template with the shared fragments and ``values``."""
-    return fill(template, **shared_fragments(), **values)
+    return fill(template, **SHARED_FRAGMENTS, **values)
 
 
 def render_r1(prompt: Prompt) -> str:

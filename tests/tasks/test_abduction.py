@@ -1,0 +1,45 @@
+import pytest
+
+from azr_env.executor.backend import ExecutorBackend
+from azr_env.tasks import Outcome, Proposal, ProposalContext, Task, get_task_type
+
+from .helpers import fenced, respond
+
+ABDUCTION = get_task_type("abduction")
+
+
+@pytest.fixture(scope="module")
+def sum_task(executor: ExecutorBackend) -> Task:
+    proposal = Proposal("def f(items):\n    return sum(items) % 10\n", ("[3, 4]",))
+    check = ABDUCTION.validate([(proposal, ProposalContext())], executor)[0]
+    assert check.task is not None, check
+    return check.task
+
+
+def verdict(task: Task, response: str, executor: ExecutorBackend) -> Outcome:
+    return ABDUCTION.verify([(task, response)], executor)[0].outcome
+
+
+def test_the_proposed_input_is_correct(sum_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(sum_task, respond(fenced("input", "[3, 4]")), executor) is Outcome.CORRECT
+
+
+def test_any_other_preimage_is_correct(sum_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(sum_task, respond(fenced("input", "[10, 7]")), executor) is Outcome.CORRECT
+
+
+def test_input_with_another_output_is_wrong(sum_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(sum_task, respond(fenced("input", "[1]")), executor) is Outcome.WRONG
+
+
+def test_input_that_makes_the_program_raise_is_wrong(sum_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(sum_task, respond(fenced("input", "'text'")), executor) is Outcome.WRONG
+
+
+def test_answer_without_input_block_is_a_format_error(sum_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(sum_task, respond(fenced("output", "[3, 4]")), executor) is Outcome.FORMAT_ERROR
+
+
+def test_solver_prompt_shows_output_not_input(sum_task: Task) -> None:
+    user = ABDUCTION.solver_prompt(sum_task).user
+    assert "```output\n7\n```" in user and "[3, 4]" not in user
