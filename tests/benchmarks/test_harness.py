@@ -1,0 +1,104 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from azr_env.errors import ConfigError
+from azr_env.tasks.base import Task
+from benchmarks.cli import eval_command, parse_options
+from benchmarks.evaluate import buffer_diversity, markdown_table, normalized_program, output_type, summarize
+from benchmarks.harness import EvalConfig, run_suite, selfplay_schedule
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _row(seed: int, item: str, correct: bool, sample: int = 0) -> dict:
+    return {"agent": "a", "kind": "solve", "suite": "s@1", "seed": seed, "task_type": "deduction",
+            "task_id": item, "sample": sample, "correct": correct}  # fmt: skip
+
+
+def test_eval_config_rejects_empty_seeds() -> None:
+    with pytest.raises(ConfigError):
+        EvalConfig(agent="random", suites=("selfplay",), seeds=())
+
+
+def test_selfplay_schedule_balances_roles_and_types() -> None:
+    schedule = selfplay_schedule(12, ("deduction", "abduction", "induction"))
+    assert len(set(schedule)) == 6 and all(schedule.count(pair) == 2 for pair in schedule)
+
+
+def test_summary_gives_solve_rate_and_pass_at_k() -> None:
+    rows = [_row(s, i, c, n) for s in (0, 1) for i, c in (("x", True), ("y", False)) for n in range(2)]
+    rows[1]["correct"] = False  # seed 0, item x: 1 of 2 samples right
+    (entry,) = summarize(rows)["solve"]
+    assert entry["solve_rate"]["mean"] == pytest.approx((0.25 + 0.5) / 2)
+    assert entry["pass@2"] == pytest.approx(0.5) and entry["k"] == 2
+
+
+def test_markdown_table_has_a_row_per_task_type() -> None:
+    table = markdown_table([summarize([_row(0, "x", True)])])
+    assert "| a | s@1 | deduction | 100.0 [100.0, 100.0] | - | 1 x 1 |" in table
+
+
+def test_output_type_reads_syntax_only() -> None:
+    found = [output_type(x) for x in ("1", "-2.5", "'a'", "[1]", "(1,)", "{1: 2}", "{1}", "frozenset({1})", "None")]
+    assert found == ["int", "float", "str", "list", "tuple", "dict", "set", "frozenset", "NoneType"]
+
+
+def test_normalized_program_ignores_formatting() -> None:
+    assert normalized_program("def f(x):\n    return x+1") == normalized_program("def f( x ):\n  return (x + 1)\n")
+
+
+def test_buffer_diversity_counts_distinct_programs() -> None:
+    tasks = [Task("deduction", "def f(x):\n    return x", (i,), (i,)) for i in ("1", "'a'")]
+    found = buffer_diversity({"deduction": tasks})
+    assert found["distinct_programs"] == 1 and found["output_types"] == {"int": 1, "str": 1}
+
+
+def test_eval_command_prints_back_non_defaults() -> None:
+    from azr_env.cli import build_parser
+
+    args = build_parser().parse_args(["eval", "--agent", "random", "oracle", "--suite", "all", "--limit", "5"])
+    assert eval_command(args) == "azr eval --agent random oracle --suite all --seeds 0 --limit 5"
+
+
+def test_agent_options_parse_literals() -> None:
+    assert parse_options(["timesteps=64", "model=tiny-random"]) == {"timesteps": 64, "model": "tiny-random"}
+
+
+def _first_suite() -> str:
+    from azr_env.suites import list_suites
+
+    suites = list_suites()
+    if not suites:
+        pytest.skip("no frozen suite is built yet")
+    return suites[0]
+
+
+def test_suite_runs_are_seeded(executor) -> None:
+    config = EvalConfig(agent="random", suites=(_first_suite(),), limit=4, k=2, batch_size=3)
+    assert run_suite(config, config.suites[0], 1, executor) == run_suite(config, config.suites[0], 1, executor)
+
+
+def _azr(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "azr_env.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=240, check=False
+    )
+
+
+def test_azr_eval_on_a_suite_writes_rows_table_and_plot(tmp_path: Path) -> None:
+    done = _azr("eval", "--agent", "oracle", "--suite", _first_suite(), "--limit", "3", "--workers", "1",
+                "--out", str(tmp_path), cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "| oracle |" in done.stdout and (tmp_path / "solve_rate.png").stat().st_size > 0
+    assert len((tmp_path / "rows.jsonl").read_text().splitlines()) == 3
+
+
+def test_azr_eval_selfplay_json(tmp_path: Path) -> None:
+    done = _azr("eval", "--agent", "replay", "--suite", "selfplay", "--episodes", "6", "--n-solve-samples", "2",
+                "--workers", "1", "--json", "--out", str(tmp_path), cwd=ROOT)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (summary,) = json.loads(done.stdout)["summaries"]
+    assert summary["agent"] == "replay" and summary["propose"] and summary["buffer"]["tasks"] >= 3
