@@ -145,7 +145,7 @@ def _eval_config(args: argparse.Namespace, agent: str) -> Any:
 
 def run_eval_command(args: argparse.Namespace) -> int:
     """Run ``azr eval``: rows to JSONL, summaries to JSON, tables to stdout, plot to PNG."""
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from azr_env.executor import Executor
     from benchmarks.evaluate import markdown_table, plot_solve_rates, summarize
     from benchmarks.harness import run_eval
 
