@@ -22,7 +22,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from azr_env.errors import BufferFormatError, ConfigError, ExecutorError, UnknownNameError
+from azr_env.errors import AzrError, BufferFormatError, ConfigError, ExecutorError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks.base import Task, TaskType
 from azr_env.tasks.sampling import sample_uniform
@@ -231,9 +231,11 @@ class TaskBuffer:
             seeds = [(w, _task_from_record(r, w, with_outputs=False)) for w, r in records]
             seeds = [(w, t) for w, t in seeds if t.task_type in wanted]
         have = {task.task_type for _, task in seeds}
-        seeds += [(f"zero triplet of {t.name}", _zero_task(t)) for t in types if t.name not in have]
         buffer = cls(cap)
-        for task in _label(seeds, executor):
+        for task in _label(seeds, executor, BufferFormatError):
+            buffer.add(task)
+        zeros = [(f"zero triplet of {t.name}", _zero_task(t)) for t in types if t.name not in have]
+        for task in _label(zeros, executor, ExecutorError):
             buffer.add(task)
         return buffer
 
@@ -362,17 +364,16 @@ def _zero_task(task_type: TaskType) -> Task:
     return Task(task_type.name, ZERO_PROGRAM, inputs, ("None",) * len(inputs), message)
 
 
-def _label(seeds: list[tuple[str, Task]], executor: ExecutorBackend) -> list[Task]:
-    """Recompute every seed's outputs with one ``validate_many`` batch."""
+def _label(seeds: list[tuple[str, Task]], executor: ExecutorBackend, error: type[AzrError]) -> list[Task]:
+    """Recompute every seed's outputs with one ``validate_many`` batch; raise ``error`` on an invalid seed."""
     jobs = [(task.program, expr) for _, task in seeds for expr in task.inputs]
-    results = iter(executor.validate_many(jobs))
+    results = iter(executor.validate_many(jobs) if jobs else [])
     labelled = []
     for where, task in seeds:
         checks = [next(results) for _ in task.inputs]
         bad = next((check for check in checks if not check.valid), None)
         if bad is not None:
-            error_cls = ExecutorError if where.startswith("zero triplet") else BufferFormatError
-            raise error_cls(f"{where}: seed task fails validation: {bad.outcome.value}: {bad.error}")
+            raise error(f"{where}: seed task fails validation: {bad.outcome.value}: {bad.error}")
         outputs = tuple(str(check.output) for check in checks)
         labelled.append(Task(task.task_type, task.program, task.inputs, outputs, task.message))
     return labelled

@@ -42,7 +42,7 @@ MALFORMED_ANSWERS = (
 """Responses without a complete envelope or without any fenced block: never correct."""
 
 
-def hostile_answer(marker: Path) -> list[str]:
+def hostile_answers(marker: Path) -> list[str]:
     """Return full responses whose every fence carries hostile code; ``marker`` must never be created."""
     touch = f"__import__('os').system('touch {marker}')"
     loop = "[n for n in iter(int, 1)]"
@@ -174,7 +174,7 @@ def _check_hostile(
         task = _buffer(state).tasks(task_type.name)[0]
     with tempfile.TemporaryDirectory() as tmp:
         marker = Path(tmp) / "hostile-marker"
-        verdicts = task_type.verify([(task, response) for response in hostile_answer(marker)], executor)
+        verdicts = task_type.verify([(task, response) for response in hostile_answers(marker)], executor)
         if marker.exists():
             report.fail("hostile: a hostile answer created a file: model code ran outside the sandbox")
     for index, verdict in enumerate(verdicts, start=1):

@@ -1,0 +1,66 @@
+"""Each task type sends a whole batch to the executor in one call."""
+
+from collections.abc import Mapping, Sequence
+
+import pytest
+
+from azr_env.executor.backend import ExecutorBackend, Job
+from azr_env.executor.result import ExecutionResult, ValidationResult
+from azr_env.tasks import Proposal, ProposalContext, Task, get_task_type
+
+from .helpers import fenced, respond
+
+
+class CountingExecutor:
+    """Delegates to the real executor and counts batch calls."""
+
+    def __init__(self, inner: ExecutorBackend) -> None:
+        self.inner, self.calls = inner, 0
+
+    def run_many(self, jobs: Sequence[Job]) -> list[ExecutionResult]:
+        self.calls += 1
+        return self.inner.run_many(jobs)
+
+    def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
+        self.calls += 1
+        return self.inner.validate_many(jobs)
+
+    def security_layers(self) -> Mapping[str, bool]:
+        return self.inner.security_layers()
+
+    def close(self) -> None:
+        """The shared executor is closed by its fixture."""
+
+
+PROGRAM = "def f(x):\n    return x * 2\n"
+IDENTITY_TASK = Task("induction", PROGRAM, tuple(str(n) for n in range(10)), tuple(str(2 * n) for n in range(10)))
+
+
+@pytest.mark.parametrize("name", ["deduction", "abduction"])
+def test_validate_is_one_call_per_batch(name: str, executor: ExecutorBackend) -> None:
+    counting = CountingExecutor(executor)
+    items = [(Proposal(PROGRAM, (str(n),)), ProposalContext()) for n in range(4)]
+    get_task_type(name).validate(items, counting)
+    assert counting.calls == 1
+
+
+def test_induction_validate_is_one_call_per_batch(executor: ExecutorBackend) -> None:
+    counting = CountingExecutor(executor)
+    inputs = tuple(str(n) for n in range(10))
+    items = [(Proposal(PROGRAM, inputs, f"hint {n}"), ProposalContext()) for n in range(3)]
+    get_task_type("induction").validate(items, counting)
+    assert counting.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "task", "block"),
+    [
+        ("deduction", Task("deduction", PROGRAM, ("2",), ("4",)), fenced("output", "float('inf')")),
+        ("abduction", Task("abduction", PROGRAM, ("2",), ("4",)), fenced("input", "2")),
+        ("induction", IDENTITY_TASK, fenced("python", PROGRAM)),
+    ],
+)
+def test_verify_is_one_call_per_batch(name: str, task: Task, block: str, executor: ExecutorBackend) -> None:
+    counting = CountingExecutor(executor)
+    get_task_type(name).verify([(task, respond(block))] * 3 + [(task, "no envelope")], counting)
+    assert counting.calls == 1
