@@ -1,0 +1,47 @@
+"""``azr train``, ``azr plot`` and ``azr demo``. Heavy imports happen inside the handlers."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the three subcommands."""
+    from agents.llm import demo, train
+
+    p = subparsers.add_parser("train", help="self-play training (TRR++ by default)", description=train.__doc__)
+    train.add_arguments(p)
+    p.set_defaults(handler=handle_train)
+
+    p = subparsers.add_parser("plot", help="PNG charts of a training run")
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--out", default=None, help="output directory (default: RUN_DIR/plots)")
+    p.set_defaults(handler=handle_plot)
+
+    p = subparsers.add_parser("demo", help="a few self-play steps on the CPU in minutes", description=demo.__doc__)
+    demo.add_arguments(p)
+    p.set_defaults(handler=handle_demo)
+
+
+def handle_train(args: argparse.Namespace) -> int:
+    """``azr train``."""
+    from agents.llm.train import run
+
+    return run(args)
+
+
+def handle_plot(args: argparse.Namespace) -> int:
+    """``azr plot RUN_DIR``."""
+    from agents.llm.plots import plot_run
+
+    for path in plot_run(args.run_dir, args.out):
+        print(path)
+    return 0
+
+
+def handle_demo(args: argparse.Namespace) -> int:
+    """``azr demo``."""
+    from agents.llm.demo import run
+
+    return run(args)
