@@ -70,7 +70,7 @@ def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
     for row in rows:
         if row["kind"] == "solve":
             seeds = cells[(row["suite"], row["task_type"])]
-            seeds[row["seed"]].setdefault(row["task_id"], []).append(bool(row["correct"]))
+            seeds[row["seed"]].setdefault(row.get("item", row["task_id"]), []).append(bool(row["correct"]))
     out = []
     for (suite, task_type), seeds in sorted(cells.items()):
         per_seed = [[float(np.mean(samples)) for samples in items.values()] for items in seeds.values()]
@@ -117,18 +117,25 @@ def _propose_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]
     return out
 
 
-def _buffer_summary(rows: Sequence[Row]) -> Row | None:
-    found = [row for row in rows if row["kind"] == "buffer"]
-    if not found:
-        return None
+def _mean_diversity(found: Sequence[Row]) -> Row:
     types: Counter[str] = Counter()
     for row in found:
         types.update(row["output_types"])
     return {
-        "seeds": len(found),
         "tasks": float(np.mean([row["tasks"] for row in found])),
         "distinct_programs": float(np.mean([row["distinct_programs"] for row in found])),
         "output_types": dict(sorted(types.items())),
+    }
+
+
+def _buffer_summary(rows: Sequence[Row]) -> Row | None:
+    found = [row for row in rows if row["kind"] == "buffer"]
+    if not found:
+        return None
+    return {
+        "seeds": len(found),
+        **_mean_diversity(found),
+        "per_type": {name: _mean_diversity([row["per_type"][name] for row in found]) for name in found[0]["per_type"]},
     }
 
 
@@ -166,13 +173,14 @@ def _solve_lines(summaries: Sequence[Row]) -> list[str]:
 def _propose_lines(summaries: Sequence[Row]) -> list[str]:
     lines = [
         "| agent | task type | valid proposals % [95% CI] | solved none / some / all % | learnability reward "
-        "| buffer: distinct programs of tasks |",
+        "| buffer: distinct programs / tasks |",
         "|---|---|---|---|---|---|",
     ]
     for summary in summaries:
-        buf = summary["buffer"]
-        distinct = f"{buf['distinct_programs']:.1f} of {buf['tasks']:.1f}" if buf else "-"
+        per_type = summary["buffer"]["per_type"] if summary["buffer"] else {}
         for e in summary["propose"]:
+            buf = per_type.get(e["task_type"])
+            distinct = f"{buf['distinct_programs']:.1f} of {buf['tasks']:.1f}" if buf else "-"
             learn = e["learnability"]
             split = " / ".join(f"{100 * learn[key]:.0f}" for key in ("solved_none", "solved_some", "solved_all"))
             lines.append(

@@ -163,8 +163,14 @@ def _buffer_lookup(buffer: Any) -> Callable[[str], Task | None]:
 
 
 def selfplay_schedule(episodes: int, task_types: Sequence[str]) -> list[tuple[str, str]]:
-    """Return ``(role, task_type)`` per episode: roles alternate, types cycle, so every pair gets its share."""
-    return [(("propose", "solve")[e % 2], task_types[(e // 2) % len(task_types)]) for e in range(episodes)]
+    """Return ``(role, task_type)`` per episode: the proposals first, then as many solves; types cycle in each half.
+
+    Solving after proposing means the solve episodes draw from a buffer that holds the agent's own valid proposals.
+    """
+    proposals = (episodes + 1) // 2
+    return [("propose", task_types[e % len(task_types)]) for e in range(proposals)] + [
+        ("solve", task_types[e % len(task_types)]) for e in range(episodes - proposals)
+    ]
 
 
 def run_selfplay(config: EvalConfig, seed: int, executor: ExecutorBackend) -> list[Row]:
@@ -185,8 +191,11 @@ def run_selfplay(config: EvalConfig, seed: int, executor: ExecutorBackend) -> li
     schedule = selfplay_schedule(config.episodes, task_types)
     envs = [make_selfplay_env(executor, buffer, config, task_types) for _ in range(config.batch_size)]
     rows: list[Row] = []
-    for chunk_index, chunk in enumerate(_chunks(schedule, config.batch_size)):
-        rows += _selfplay_chunk(agent, envs, chunk, seed, first=chunk_index == 0)
+    for role in ("propose", "solve"):
+        episodes = [pair for pair in schedule if pair[0] == role]
+        for start in range(0, len(episodes), config.batch_size):
+            chunk = episodes[start : start + config.batch_size]
+            rows += _selfplay_chunk(agent, envs, chunk, seed, first=not rows, start=len(rows))
     for env in envs:
         env.close()
     rows.append({"kind": "buffer", "suite": SELFPLAY, "seed": seed, **buffer_diversity(buffer.views())})
@@ -208,7 +217,7 @@ class _Episode:
 
 
 def _selfplay_chunk(
-    agent: Agent, envs: Sequence[Any], chunk: Sequence[tuple[str, str]], seed: int, *, first: bool
+    agent: Agent, envs: Sequence[Any], chunk: Sequence[tuple[str, str]], seed: int, *, first: bool, start: int
 ) -> list[Row]:
     episodes = []
     for i, (env, (role, task_type)) in enumerate(zip(envs, chunk, strict=False)):
@@ -218,7 +227,7 @@ def _selfplay_chunk(
         actions = agent.act([episodes[i].obs for i in live], [episodes[i].info for i in live])
         for i, action in zip(live, actions, strict=True):
             _advance(episodes[i], envs[i].step(action))
-    return [_episode_row(ep, seed) for ep in episodes]
+    return [_episode_row(ep, seed, start + i) for i, ep in enumerate(episodes)]
 
 
 def _advance(ep: _Episode, step: tuple[Any, ...]) -> None:
@@ -235,12 +244,13 @@ def _advance(ep: _Episode, step: tuple[Any, ...]) -> None:
         ep.learnability = float(dict(info.get("reward_components", {})).get("propose", 0.0))
 
 
-def _episode_row(ep: _Episode, seed: int) -> Row:
-    row: Row = {"suite": SELFPLAY, "seed": seed, "task_type": ep.task_type, "task_id": ep.task_id}
+def _episode_row(ep: _Episode, seed: int, episode: int) -> Row:
+    row: Row = {"suite": SELFPLAY, "seed": seed, "episode": episode, "task_type": ep.task_type, "task_id": ep.task_id}
     if ep.role == "solve":
         return {
             "kind": "solve",
             **row,
+            "item": f"episode-{episode}",
             "sample": 0,
             "outcome": ep.first_outcome,
             "correct": ep.first_outcome == "correct",
