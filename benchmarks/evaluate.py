@@ -70,7 +70,7 @@ def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
     for row in rows:
         if row["kind"] == "solve":
             seeds = cells[(row["suite"], row["task_type"])]
-            seeds[row["seed"]].setdefault(row.get("item", row["task_id"]), []).append(bool(row["correct"]))
+            seeds[row["seed"]].setdefault(str(row.get("item", row["task_id"])), []).append(bool(row["correct"]))
     out = []
     for (suite, task_type), seeds in sorted(cells.items()):
         per_seed = [[float(np.mean(samples)) for samples in items.values()] for items in seeds.values()]
