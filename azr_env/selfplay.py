@@ -9,6 +9,8 @@ how the rewards of an episode add up.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -42,7 +44,7 @@ class SelfPlayEngine:
         self.solver = solver
         self.task_types = {name: get_task_type(name) for name in config.task_types}
         self.judge = Judge(self.task_types, lambda: runtime.executor, config.max_action_chars)
-        self._type_cdf = np.cumsum(config.type_probabilities())
+        self._type_cdf = list(itertools.accumulate(config.type_probabilities()))
 
     def observation(self, prompt: Prompt) -> str:
         """Return what the policy sees for a prompt, in the configured format."""
@@ -59,8 +61,8 @@ class SelfPlayEngine:
         role = request.role or (Role.PROPOSE if rng.random() < self.config.propose_prob else Role.SOLVE)
         task_type = request.task_type or self._draw_type(rng)
         if role is Role.SOLVE:
-            (task,) = self.runtime.buffer.sample(task_type, 1, rng)
-            return self._solve_episode(task)
+            store = self.runtime.buffer.tasks(task_type)
+            return self._solve_episode(store[int(rng.integers(len(store)))])
         context_rng = rng if request.context_seed is None else np.random.default_rng(request.context_seed)
         kind = self.task_types[task_type]
         context = kind.make_context(self.runtime.buffer.views(), self.config.k_references, context_rng)
@@ -119,7 +121,7 @@ class SelfPlayEngine:
         return episode, base_info(Role.SOLVE, task.task_type, task_id=task.task_id)
 
     def _draw_type(self, rng: np.random.Generator) -> str:
-        index = int(np.searchsorted(self._type_cdf, rng.random(), side="right"))
+        index = bisect.bisect_right(self._type_cdf, rng.random())
         return self.config.task_types[min(index, len(self._type_cdf) - 1)]
 
     def _call_solver(self, tasks: list[Task]) -> list[object]:
