@@ -17,6 +17,7 @@ import numpy as np
 
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.executor.limits import MAX_INPUT_CHARS
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
 from azr_env.tasks.base import (
     Outcome,
@@ -116,6 +117,8 @@ def message_leaks(message: str, program: str) -> bool:
 
 
 def _input_key(expr: str) -> str:
+    if len(expr) > MAX_INPUT_CHARS:  # refused by the executor anyway; never parse oversized text here
+        return expr
     try:
         return ast.dump(ast.parse(expr, mode="eval"))
     except (SyntaxError, ValueError, RecursionError):

@@ -7,14 +7,12 @@ position, so an ``input`` block written before the ``python`` block cannot be mi
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 MAX_RESPONSE_CHARS = 32768
 """Longest response text that is parsed at all; longer texts count as having no answer (never truncated)."""
 
 ANSWER_OPEN = "<answer>"
 ANSWER_CLOSE = "</answer>"
+FENCE = "```"
 
 
 def extract_answer(text: str) -> str | None:
@@ -37,22 +35,35 @@ def extract_answer(text: str) -> str | None:
 def fenced_blocks(text: str, tag: str) -> list[str]:
     """Return the contents of every fenced block whose language tag is ``tag`` (case-insensitive), in order.
 
-    A block opens with a line ```` ```tag ```` and closes at the next line that is just ```` ``` ````. Blocks with
-    other tags are skipped, whatever their position. Texts over ``MAX_RESPONSE_CHARS`` give no blocks.
+    A block opens with a line ```` ```tag ```` and closes at the next ```` ``` ```` that ends a line (on a line of
+    its own, or right after the last content line). Blocks with other tags are skipped, whatever their position.
+    One linear pass over the lines (no backtracking regex), and texts over ``MAX_RESPONSE_CHARS`` give no blocks.
     """
     if len(text) > MAX_RESPONSE_CHARS:
         return []
-    return [match.group(1).rstrip("\r\n") for match in _fence_pattern(tag).finditer(text)]
+    wanted = tag.strip().lower()
+    blocks: list[str] = []
+    open_tag: str | None = None
+    body: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if open_tag is None:
+            if stripped.startswith(FENCE):
+                open_tag, body = stripped[len(FENCE) :].strip().lower(), []
+            continue
+        if not stripped.endswith(FENCE):
+            body.append(line)
+            continue
+        last = line.rstrip()[: -len(FENCE)]
+        if last.strip():
+            body.append(last)
+        if open_tag == wanted:
+            blocks.append("\n".join(body).rstrip())
+        open_tag = None
+    return blocks
 
 
 def last_block(text: str, tag: str) -> str | None:
     """Return the last fenced block tagged ``tag`` (the model's final word), or ``None`` when there is none."""
     blocks = fenced_blocks(text, tag)
     return blocks[-1] if blocks else None
-
-
-@lru_cache(maxsize=32)
-def _fence_pattern(tag: str) -> re.Pattern[str]:
-    opening = rf"^[ \t]*```[ \t]*{re.escape(tag)}[ \t]*\r?\n"
-    closing = r"^[ \t]*```[ \t]*\r?$"
-    return re.compile(rf"{opening}(.*?){closing}", re.MULTILINE | re.DOTALL | re.IGNORECASE)

@@ -1,3 +1,5 @@
+import time
+
 from azr_env.tasks.parsing import MAX_RESPONSE_CHARS, extract_answer, fenced_blocks, last_block
 
 
@@ -43,3 +45,23 @@ def test_unclosed_fence_is_not_a_block() -> None:
 
 def test_last_block_is_the_final_word() -> None:
     assert last_block("```output\n1\n```\n```output\n2\n```", "output") == "2"
+
+
+def test_closing_fence_may_end_the_last_content_line() -> None:
+    assert fenced_blocks("```output\n[1, 2]```\n", "output") == ["[1, 2]"]
+
+
+def test_empty_block_is_an_empty_string() -> None:
+    assert fenced_blocks("```input\n```", "input") == [""]
+
+
+def test_many_unclosed_fences_parse_in_linear_time() -> None:
+    text = "```input\n" * (MAX_RESPONSE_CHARS // 10)
+    started = time.perf_counter()
+    fenced_blocks(text, "input")
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_tagged_line_inside_another_block_is_content() -> None:
+    text = "```python\ns = '''\n```input\n'''\n```\n```input\n7\n```"
+    assert fenced_blocks(text, "input") == ["7"]
