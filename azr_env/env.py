@@ -92,6 +92,7 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         self._episode: Episode | None = None
         self.prompt: Prompt | None = None
         """The prompt of the current observation (``ChatObservation`` renders it as messages)."""
+        self._shown = ""
         self._last: tuple[str, object, float] = ("", "", 0.0)
 
     @property
@@ -106,7 +107,7 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         self._episode, info = self.engine.start(request, self.np_random)
         self.prompt = self._episode.prompt
         observation = self.engine.observation(self.prompt)
-        self._last = (observation, "", 0.0)
+        self._shown, self._last = observation, (observation, "", 0.0)
         return observation, self.engine.annotate(info, self._episode.prompt)
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
@@ -118,12 +119,13 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
             self._episode = None
         self.prompt = transition.prompt
         observation = self.engine.observation(transition.prompt)
-        self._last = (observation, action, transition.reward)
+        self._last = (self._shown, action, transition.reward)
+        self._shown = observation
         info = self.engine.annotate(transition.info, transition.prompt)
         return observation, transition.reward, transition.terminated, False, info
 
     def render(self) -> str | None:
-        """Return the last observation, action and reward as text in ``"ansi"`` mode."""
+        """Return the last action, the observation it answered and its reward as text in ``"ansi"`` mode."""
         if self.render_mode != "ansi":
             return None
         observation, action, reward = self._last

@@ -62,6 +62,8 @@ class SelfPlayEngine:
         task_type = request.task_type or self._draw_type(rng)
         if role is Role.SOLVE:
             store = self.runtime.buffer.tasks(task_type)
+            if not store:
+                raise ConfigError(f"the buffer holds no {task_type} task to solve; seed it with TaskBuffer.seeded")
             return self._solve_episode(store[int(rng.integers(len(store)))])
         context_rng = rng if request.context_seed is None else np.random.default_rng(request.context_seed)
         kind = self.task_types[task_type]

@@ -198,3 +198,11 @@ def test_close_stops_an_executor_the_env_created(monkeypatch: pytest.MonkeyPatch
     env.reset(seed=0)
     env.close()
     assert created and created[0].closed
+
+
+def test_a_solve_episode_on_an_empty_store_explains_the_fix(fake_executor: CountingExecutor) -> None:
+    from azr_env.buffer import TaskBuffer
+
+    env = AbsoluteZeroEnv(executor=fake_executor, buffer=TaskBuffer(), task_types=("echo-test",))
+    with pytest.raises(ConfigError, match="TaskBuffer.seeded"):
+        env.reset(options={"role": "solve"})
