@@ -15,8 +15,15 @@ def sample_uniform(items: Sequence[_T], k: int, rng: np.random.Generator) -> lis
     n = len(items)
     if k <= 0 or n == 0:
         return []
-    picks = rng.choice(n, size=min(k, n), replace=False)
-    return [items[int(i)] for i in picks]
+    if 4 * k > n:
+        return [items[int(i)] for i in rng.choice(n, size=min(k, n), replace=False)]
+    picks: dict[int, None] = {}  # few draws from a large store: rejection is O(k) and cheaper than choice()
+    while len(picks) < k:
+        for index in rng.integers(n, size=k).tolist():
+            picks.setdefault(index)
+            if len(picks) == k:
+                break
+    return [items[i] for i in picks]
 
 
 def sample_one_of(stores: Sequence[Sequence[_T]], rng: np.random.Generator) -> _T | None:

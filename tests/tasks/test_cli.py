@@ -22,3 +22,10 @@ def test_check_passes_a_builtin_by_import_path() -> None:
 def test_check_of_an_unknown_name_fails_with_a_suggestion() -> None:
     result = subprocess.run([*AZR, "check", "abductoin"], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1 and "did you mean 'abduction'" in result.stderr
+
+
+def test_check_of_a_broken_type_exits_1_and_lists_failures() -> None:
+    result = subprocess.run(
+        [*AZR, "check", "tests.test_testing:AlwaysCorrect"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 1 and "FAILED" in result.stdout and "wrong answer" in result.stdout
