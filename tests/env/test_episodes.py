@@ -204,5 +204,5 @@ def test_a_solve_episode_on_an_empty_store_explains_the_fix(fake_executor: Count
     from azr_env.buffer import TaskBuffer
 
     env = AbsoluteZeroEnv(executor=fake_executor, buffer=TaskBuffer(), task_types=("echo-test",))
-    with pytest.raises(ConfigError, match="TaskBuffer.seeded"):
+    with pytest.raises(ConfigError, match=r"TaskBuffer\.seeded"):
         env.reset(options={"role": "solve"})
