@@ -7,11 +7,12 @@ live in modules imported on first use, so listing or building one never imports 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from agents.base import Agent, AgentContext
-from azr_env.errors import DuplicateNameError, UnknownNameError
+from azr_env.errors import ConfigError, DuplicateNameError, UnknownNameError
 
 F = TypeVar("F", bound=Callable[..., Agent])
 
@@ -55,4 +56,10 @@ def make_agent(name: str, context: AgentContext | None = None, **options: Any) -
     _load_builtins()
     if name not in _FACTORIES:
         raise UnknownNameError("agent", name, _FACTORIES)
-    return _FACTORIES[name](context or AgentContext(), **options)
+    factory = _FACTORIES[name]
+    try:
+        inspect.signature(factory).bind(context, **options)
+    except TypeError as exc:
+        accepted = [p for p in inspect.signature(factory).parameters if p not in ("self", "context")]
+        raise ConfigError(f"agent {name!r} takes the options {accepted}, not {sorted(options)}: {exc}") from None
+    return factory(context or AgentContext(), **options)

@@ -115,12 +115,12 @@ class SB3Agent:
 
 
 @register_agent("sb3-ppo")
-def make_ppo(context: AgentContext, **options: Any) -> SB3Agent:
-    """Build and train a PPO agent (options: ``view``, ``timesteps``, ``k``)."""
-    return SB3Agent(context, algo="PPO", **options)
+def make_ppo(context: AgentContext, *, view: View = "choice", timesteps: int = 512, k: int = 4) -> SB3Agent:
+    """Build and train a PPO agent on the ``view`` of the env for ``timesteps`` steps."""
+    return SB3Agent(context, algo="PPO", view=view, timesteps=timesteps, k=k)
 
 
 @register_agent("sb3-a2c")
-def make_a2c(context: AgentContext, **options: Any) -> SB3Agent:
-    """Build and train an A2C agent (options: ``view``, ``timesteps``, ``k``)."""
-    return SB3Agent(context, algo="A2C", **options)
+def make_a2c(context: AgentContext, *, view: View = "choice", timesteps: int = 512, k: int = 4) -> SB3Agent:
+    """Build and train an A2C agent on the ``view`` of the env for ``timesteps`` steps."""
+    return SB3Agent(context, algo="A2C", view=view, timesteps=timesteps, k=k)

@@ -6,7 +6,7 @@ from agents.baselines.answers import SOLVE_FORMATS, solve_response
 from agents.baselines.inputs import fresh_inputs, mutate_input
 from agents.baselines.programs import LIBRARY
 from agents.registry import list_agents, make_agent
-from azr_env.errors import UnknownNameError
+from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.tasks.parsing import extract_answer, fenced_blocks
 from benchmarks.harness import EvalConfig, run_selfplay, run_suite
 
@@ -31,6 +31,11 @@ def test_every_builtin_agent_is_registered() -> None:
 def test_unknown_agent_suggests_a_close_name() -> None:
     with pytest.raises(UnknownNameError, match="did you mean 'oracle'"):
         make_agent("oracel")
+
+
+def test_unknown_agent_option_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="takes the options"):
+        make_agent("random", AgentContext(), model="tiny-random")
 
 
 def test_baselines_keep_the_agent_protocol() -> None:
