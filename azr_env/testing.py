@@ -48,10 +48,13 @@ def hostile_answers(marker: Path) -> list[str]:
     loop = "[n for n in iter(int, 1)]"
     huge = "'x' * (10 ** 10)"
     program_touch = f"import os\ndef f(*args):\n    os.system('touch {marker}')\n    return open('{marker}', 'w')"
+    write = f"open('{marker}', 'w').write('x')"
+    program_write = f"def f(*args):\n    {write}\n    return args"
     program_loop = "def f(*args):\n    while True:\n        pass"
     responses = []
     for expr, program in (
         (touch, program_touch),
+        (write, program_write),
         (loop, program_loop),
         (huge, "def f(*args):\n    return 'x' * 10 ** 10"),
     ):
