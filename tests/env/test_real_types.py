@@ -62,3 +62,34 @@ def test_infos_carry_no_timings_or_pids(executor: object) -> None:
         return out
 
     assert episode() == episode()
+
+
+HOSTILE = [
+    "x" * 40_000,
+    "\x00\xff\ud800 binary \x1b[2J junk " * 100,
+    "<answer>" + "```python\n" * 3000 + "</answer>",
+    "<answer>\n```python\ndef f(x):\n    return "
+    + "(" * 5000
+    + "x"
+    + ")" * 5000
+    + "\n```\n```input\n1\n```\n</answer>",
+    "<answer>\n```output\n" + "[" * 3000 + "]" * 3000 + "\n```\n```input\n" + "[" * 3000 + "\n```\n</answer>",
+]
+FOREVER = "<answer>\n```python\ndef f(x):\n    while True:\n        pass\n```\n```input\n1\n```\n</answer>"
+
+
+@pytest.mark.parametrize("task_type", TYPES)
+@pytest.mark.parametrize("role", ["propose", "solve"])
+def test_hostile_actions_are_judged_not_raised(executor: object, task_type: str, role: str) -> None:
+    env = make_env(executor)
+    for n, action in enumerate(HOSTILE):
+        env.reset(seed=n, options={"role": role, "task_type": task_type})
+        _, reward, _, _, info = env.step(action)
+        assert reward in (-1.0, -0.5) and info["outcome"] in ("format_error", "invalid", "wrong")
+
+
+def test_a_proposal_that_never_returns_is_invalid_after_the_timeout(executor: object) -> None:
+    env = make_env(executor)
+    env.reset(seed=0, options={"role": "propose", "task_type": "deduction"})
+    _, reward, terminated, _, info = env.step(FOREVER)
+    assert (reward, terminated, info["outcome"], info["exec_status"]) == (-1.0, True, "invalid", "timeout")
