@@ -71,6 +71,15 @@ def encode(value: Any, max_chars: int | None = 10_240, max_depth: int | None = M
     Returns:
         ``(ExecStatus.OK, text)``, or ``(OUTPUT_NOT_DATA | OUTPUT_TOO_LARGE, reason)``.
     """
+    scalar = _SCALARS.get(id(type(value)))
+    if scalar is not None and max_chars is not None:  # fast path for the most common outputs
+        try:
+            text = scalar(value)
+        except _Refused as refused:
+            return refused.status, str(refused)
+        if len(text) <= max_chars:
+            return ExecStatus.OK, text
+        return ExecStatus.OUTPUT_TOO_LARGE, "output over the size cap"
     walker = _Walker(max_chars, max_depth)
     try:
         text = walker.walk(value, 0)

@@ -36,6 +36,33 @@ class Refusal:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class LiteralCall:
+    """An input whose arguments are all literals: evaluated with ``ast.literal_eval``, no code runs at all.
+
+    The common case (``[3, 1, 2]``, ``'abc', k=2``) skips the restricted compiler, which costs ~0.2 ms per text.
+    """
+
+    args: tuple[ast.expr, ...]
+    kwargs: tuple[tuple[str, ast.expr], ...]
+
+    @classmethod
+    def of(cls, call: ast.Call) -> LiteralCall | None:
+        """The literal form of ``call``, or ``None`` if any argument is more than a literal."""
+        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
+            return None
+        literal = cls(tuple(call.args), tuple((str(kw.arg), kw.value) for kw in call.keywords))
+        try:
+            literal.evaluate()
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+        return literal
+
+    def evaluate(self) -> tuple[list[object], dict[str, object]]:
+        """Fresh argument values (a new object per call: nothing is shared between runs)."""
+        return [ast.literal_eval(node) for node in self.args], {k: ast.literal_eval(v) for k, v in self.kwargs}
+
+
 class LruCache(Generic[_T]):
     """A small least-recently-used cache keyed by source text."""
 
@@ -59,7 +86,7 @@ class LruCache(Generic[_T]):
 
 
 _programs: LruCache[CodeType | Refusal] = LruCache(256)
-_inputs: LruCache[CodeType | Refusal] = LruCache(1024)
+_inputs: LruCache[CodeType | LiteralCall | Refusal] = LruCache(1024)
 
 
 def compile_program(source: str) -> CodeType | Refusal:
@@ -70,7 +97,7 @@ def compile_program(source: str) -> CodeType | Refusal:
     return cached
 
 
-def compile_input(text: str) -> CodeType | Refusal:
+def compile_input(text: str) -> CodeType | LiteralCall | Refusal:
     """Check and compile an input expression into code that evaluates ``f(<input>)`` (cached by its text)."""
     cached = _inputs.get(text)
     if cached is None:
@@ -97,7 +124,7 @@ def _compile_program(source: str) -> CodeType | Refusal:
     n_f = sum(isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == "f" for node in tree.body)
     if n_f != 1:
         return Refusal(ExecStatus.NO_F, f"the program must define exactly one top-level function f, found {n_f}")
-    forbidden = _forbidden_import(tree)
+    forbidden = _forbidden_import(tree) if "import" in source else None  # no walk when no import can exist
     if forbidden:
         return Refusal(ExecStatus.FORBIDDEN_IMPORT, f"import of {forbidden!r} is not allowed")
     return _restricted(compile_restricted_exec, tree, "program")
@@ -118,7 +145,7 @@ def _forbidden_import(tree: ast.AST) -> str | None:
     return None
 
 
-def _compile_input(text: str) -> CodeType | Refusal:
+def _compile_input(text: str) -> CodeType | LiteralCall | Refusal:
     if len(text) > MAX_INPUT_CHARS:
         return Refusal(ExecStatus.INPUT_TOO_LARGE, f"input has {len(text)} chars, over {MAX_INPUT_CHARS}")
     source = f"{PACK_NAME}({text})"
@@ -131,7 +158,8 @@ def _compile_input(text: str) -> CodeType | Refusal:
     # f(<input>); anything that closed the parenthesis early ("1) or g(") parses as another node type.
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == PACK_NAME):
         return Refusal(ExecStatus.BAD_INPUT, "the input must be the arguments of one call f(<input>)")
-    return _restricted(compile_restricted_eval, tree, "input")
+    literal = LiteralCall.of(call)
+    return literal if literal is not None else _restricted(compile_restricted_eval, tree, "input")
 
 
 def _restricted(compiler: object, tree: ast.AST, what: str) -> CodeType | Refusal:

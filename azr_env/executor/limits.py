@@ -10,8 +10,8 @@ MAX_OUTPUT_CHARS = 10_240
 """Longest canonical output accepted."""
 
 ALLOWED_MODULES = (
-    "__future__", "bisect", "collections", "copy", "dataclasses", "decimal", "fractions", "functools", "heapq",
-    "itertools", "math", "operator", "re", "statistics", "typing",
+    "__future__", "bisect", "collections", "collections.abc", "copy", "dataclasses", "decimal", "fractions",
+    "functools", "heapq", "itertools", "math", "operator", "re", "statistics", "typing",
 )  # fmt: skip
 """The modules programs may import by default (see ``azr_env.executor.modules`` for the names each offers)."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import collections.abc
 import copy
 import dataclasses
 import decimal
@@ -97,6 +98,11 @@ MODULE_ATTRS: dict[str, dict[str, Any]] = {
         "wraps": _wraps,
     },
     "collections": _names(collections, "Counter defaultdict deque OrderedDict namedtuple ChainMap"),
+    "collections.abc": _names(
+        collections.abc,
+        "Callable Collection Container Generator Hashable ItemsView Iterable Iterator KeysView Mapping "
+        "MutableMapping MutableSequence MutableSet Reversible Sequence Set Sized ValuesView",
+    ),
     "re": _names(
         re,
         "compile search match fullmatch split findall finditer sub subn escape error Pattern Match "
@@ -106,7 +112,8 @@ MODULE_ATTRS: dict[str, dict[str, Any]] = {
     "fractions": _names(fractions, "Fraction"),
     "decimal": _names(
         decimal,
-        "Decimal localcontext InvalidOperation DivisionByZero Overflow ROUND_CEILING ROUND_DOWN ROUND_FLOOR "
+        "Decimal Context getcontext localcontext InvalidOperation DivisionByZero Overflow Inexact Rounded "
+        "ROUND_CEILING ROUND_DOWN ROUND_FLOOR "
         "ROUND_HALF_DOWN ROUND_HALF_EVEN ROUND_HALF_UP ROUND_UP ROUND_05UP",
     ),
     "statistics": _names(
@@ -121,9 +128,9 @@ MODULE_ATTRS: dict[str, dict[str, Any]] = {
     },
     "typing": _names(
         typing,
-        "Any Callable ClassVar Counter DefaultDict Deque Dict Final FrozenSet Generator Hashable Iterable Iterator "
-        "List Literal Mapping MutableMapping MutableSequence MutableSet NamedTuple NoReturn Optional OrderedDict "
-        "Sequence Set Sized Tuple Type TypeVar Union cast TYPE_CHECKING",
+        "Any Callable ClassVar Counter DefaultDict Deque Dict Final FrozenSet Generator Generic Hashable Iterable "
+        "Iterator List Literal Mapping MutableMapping MutableSequence MutableSet NamedTuple NoReturn Optional "
+        "OrderedDict Sequence Set Sized Tuple Type TypeVar Union cast TYPE_CHECKING",
     ),
     "__future__": {"annotations": __import__("__future__").annotations},
 }
@@ -142,7 +149,9 @@ def _proxy(name: str, attrs: Mapping[str, Any]) -> Any:
     return type(name, (), namespace)()
 
 
+MODULE_ATTRS["collections"]["abc"] = _proxy("collections.abc", MODULE_ATTRS["collections.abc"])
 MODULE_PROXIES: dict[str, Any] = {name: _proxy(name, attrs) for name, attrs in MODULE_ATTRS.items()}
+MODULE_PROXIES["collections.abc"] = MODULE_ATTRS["collections"]["abc"]
 """Module name -> its read-only proxy; the sandbox's ``__import__`` returns these and nothing else."""
 
 

@@ -21,8 +21,12 @@ Classes may also define the ordinary data-model methods in :data:`ALLOWED_DUNDER
 
 from __future__ import annotations
 
+import _string  # type: ignore[import-not-found]
 import ast
 import builtins
+import collections
+import decimal
+import functools
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -51,7 +55,12 @@ ALLOWED_DUNDER_METHODS = frozenset(
 ``__setattr__``, ``__get__``/``__set__``, ``__new__``, ``__init_subclass__`` or ``__class_getitem__``: those change
 how the interpreter or the guards treat an object behind the program's back."""
 
-_SHARED_MUTABLE = frozenset({list, dict, set, bytearray})
+_WRITABLE_TYPES = (
+    list, dict, set, bytearray, collections.Counter, collections.defaultdict, collections.deque,
+    collections.OrderedDict, collections.ChainMap, decimal.Context,
+)  # fmt: skip
+_WRITABLE_IDS = frozenset(id(kind) for kind in _WRITABLE_TYPES)  # compared by identity, never by a class's __eq__
+_FORMAT_METHODS = ("format", "format_map")
 _INPLACE = {
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
     "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "@=": operator.imatmul,
@@ -121,16 +130,41 @@ def _slice_expr(node: ast.expr) -> ast.expr:
 
 def write_guard(obj: Any) -> Any:
     """Return ``obj`` if the program may write into it, else raise ``TypeError`` (the ``_write_`` hook)."""
-    if type(obj) in _SHARED_MUTABLE or is_own(obj):
+    if id(type(obj)) in _WRITABLE_IDS or is_own(obj):
         return obj
     raise TypeError(f"the sandbox does not allow writing to a {type(obj).__name__} object")
 
 
 def guarded_getattr(obj: Any, name: str) -> Any:
-    """``safer_getattr`` (raising on a missing attribute), plus ``__init__`` on ``super()`` objects and classes."""
+    """``safer_getattr`` (raising on a missing attribute) with three exceptions.
+
+    ``__init__`` is readable on ``super()`` objects and classes; ``str.format``/``format_map`` are offered in a form
+    that refuses attribute lookups inside the template; ``register`` (which mutates an ABC's process-wide
+    registry) is refused on anything the program did not define.
+    """
     if name == "__init__" and (type(obj) is super or isinstance(obj, type)):
         return obj.__init__  # type: ignore[misc]
+    if type(obj) is str and name in _FORMAT_METHODS:
+        return functools.partial(safe_format, obj, name)
+    if name == "register" and not is_own(obj):
+        raise AttributeError("register() would change state shared with other runs; not allowed in the sandbox")
     return safer_getattr_raise(obj, name)
+
+
+def safe_format(template: str, method: str, *args: Any, **kwargs: Any) -> str:
+    """``template.format(...)`` / ``format_map``, refusing ``{x.attr}`` fields (CVE-2023-41039's attribute walk)."""
+    _check_template(template, depth=0)
+    return getattr(template, method)(*args, **kwargs)  # type: ignore[no-any-return]
+
+
+def _check_template(template: str, depth: int) -> None:
+    if depth > 2:
+        raise ValueError("format specification nested too deeply")
+    for _, field, spec, _ in _string.formatter_parser(template):
+        if field is not None and "." in field:
+            raise NotImplementedError("attribute lookups in format strings are not allowed in the sandbox")
+        if spec:
+            _check_template(spec, depth + 1)
 
 
 def inplace(op: str, x: Any, y: Any) -> Any:
@@ -195,8 +229,14 @@ def apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-    """The ``__import__`` of the sandbox: allow-listed top-level modules, as read-only proxies."""
+    """The ``__import__`` of the sandbox: allow-listed modules, as read-only proxies.
+
+    Like ``__import__``, ``import a.b`` gets the proxy of ``a`` (whose attribute ``b`` is the proxy of ``a.b``)
+    and ``from a.b import c`` the proxy of ``a.b``.
+    """
     proxy = MODULE_PROXIES.get(name) if level == 0 else None
+    if proxy is not None and not fromlist:
+        proxy = MODULE_PROXIES.get(name.partition(".")[0])
     if proxy is None:
         raise ImportError(f"import of {name!r} is not allowed in the sandbox")
     return proxy
@@ -207,7 +247,8 @@ _BUILTIN_NAMES = (
     "format frozenset hex int isinstance issubclass iter len list map max min next object oct ord pow property range "
     "repr reversed round set slice sorted staticmethod str sum super tuple zip "
     "ArithmeticError AssertionError AttributeError BaseException Exception IndexError KeyError LookupError NameError "
-    "NotImplementedError OverflowError RecursionError RuntimeError StopIteration TypeError UnboundLocalError "
+    "MemoryError NotImplementedError OverflowError RecursionError RuntimeError StopIteration TypeError "
+    "UnboundLocalError "
     "UnicodeError ValueError ZeroDivisionError"
 )
 

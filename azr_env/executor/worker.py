@@ -13,6 +13,8 @@ The env enforces the wall-clock deadline from outside (SIGKILL), so nothing here
 
 from __future__ import annotations
 
+import decimal
+import gc
 import os
 import time
 from types import CodeType
@@ -20,7 +22,7 @@ from typing import Any
 
 from azr_env.executor import transport
 from azr_env.executor.canonical import encode
-from azr_env.executor.compiler import PACK_NAME, Refusal, compile_input, compile_program
+from azr_env.executor.compiler import PACK_NAME, LiteralCall, Refusal, compile_input, compile_program
 from azr_env.executor.limits import CPU_RECYCLE_S, MAX_OUTPUT_CHARS
 from azr_env.executor.policy import new_globals
 from azr_env.executor.result import ExecStatus
@@ -69,21 +71,29 @@ def _run(program: str, text: str) -> Outcome:
     call = compile_input(text)
     if isinstance(call, Refusal):
         return call.status, None, call.error
+    decimal.setcontext(decimal.Context())  # the one process-wide state a program may change: fresh per run
     scope = new_globals()
     try:
         exec(code, scope)  # RestrictedPython code in restricted globals, inside the locked-down worker
+        return _call(scope, call)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR)
-    return _call(scope, call)
+    finally:
+        if "yield" in program:  # a suspended generator's finally/with code must run now, charged to this run
+            scope.clear()
+            gc.collect()
 
 
-def _call(scope: dict[str, Any], call: CodeType) -> Outcome:
+def _call(scope: dict[str, Any], call: CodeType | LiteralCall) -> Outcome:
     """Evaluate the input's arguments (in the program's globals), call ``f`` on them, canonicalize the output."""
     func = scope.get("f")
     if not callable(func):
         return ExecStatus.ERROR, None, "TypeError: f is not callable after the program ran"
     try:
-        args, kwargs = eval(call, {**scope, PACK_NAME: _pack})  # restricted code, in the sandbox
+        if isinstance(call, LiteralCall):
+            args, kwargs = call.evaluate()
+        else:
+            args, kwargs = eval(call, {**scope, PACK_NAME: _pack})  # restricted code, in the sandbox
     except BaseException as exc:
         return _failure(exc, ExecStatus.BAD_INPUT)
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import json
 import os
 import select
@@ -29,9 +30,18 @@ from typing import Any
 
 from azr_env.executor import lockdown, modules, transport, worker
 
+_LAZY_IMPORTS = (
+    "unicodedata",  # the parser normalizes non-ASCII identifiers with it
+    "encodings.ascii", "encodings.latin_1", "encodings.utf_16", "encodings.utf_32", "encodings.cp1252",
+    "encodings.unicode_escape", "encodings.raw_unicode_escape", "encodings.idna",
+)  # fmt: skip
+"""Modules the interpreter imports on first use: imported here, because a worker cannot open files."""
+
 
 def _warm_up() -> None:
-    program = "import math\nclass A:\n    def __init__(self, v):\n        self.v = v\ndef f(x):\n    return A(x).v"
+    for name in _LAZY_IMPORTS:
+        importlib.import_module(name)
+    program = "import math\nclass Ä:\n    def __init__(self, v):\n        self.v = v\ndef f(x):\n    return Ä(x).v"
     worker.run_task(program, "[1, 'a', (2.0, None), {3}]")
 
 
