@@ -135,6 +135,9 @@ def _check_examples(
         )
         return
     context = _context(state)
+    for malformed in MALFORMED_ANSWERS[:3]:
+        if not isinstance(task_type.parse_proposal(malformed, context), ParseFailure):
+            report.fail(f"examples: the malformed proposal {malformed!r} parsed; expected a ParseFailure")
     examples = provide(context)
     if not isinstance(examples, ConformanceExamples):
         report.fail(f"examples: conformance_examples returned {type(examples).__name__}, not ConformanceExamples")
@@ -158,6 +161,9 @@ def _check_answers(
         return
     responses = [examples.correct, examples.wrong, *MALFORMED_ANSWERS]
     verdicts = task_type.verify([(task, response) for response in responses], executor)
+    if len(verdicts) != len(responses):
+        report.fail(f"answers: verify returned {len(verdicts)} verdicts for {len(responses)} answers")
+        return
     if verdicts[0].outcome is not Outcome.CORRECT:
         report.fail(f"answers: the correct answer scored {verdicts[0].outcome.value} ({verdicts[0].detail})")
     if verdicts[1].outcome is not Outcome.WRONG:
@@ -177,7 +183,10 @@ def _check_hostile(
         task = _buffer(state).tasks(task_type.name)[0]
     with tempfile.TemporaryDirectory() as tmp:
         marker = Path(tmp) / "hostile-marker"
-        verdicts = task_type.verify([(task, response) for response in hostile_answers(marker)], executor)
+        responses = hostile_answers(marker)
+        verdicts = task_type.verify([(task, response) for response in responses], executor)
+        if len(verdicts) != len(responses):
+            report.fail(f"hostile: verify returned {len(verdicts)} verdicts for {len(responses)} answers")
         if marker.exists():
             report.fail("hostile: a hostile answer created a file: model code ran outside the sandbox")
     for index, verdict in enumerate(verdicts, start=1):
