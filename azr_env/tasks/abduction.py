@@ -76,7 +76,8 @@ class Abduction(ProgramInputTaskType):
         """Run each task's program on the answered input, all in one ``run_many``, and compare outputs."""
 
         def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
-            runs = executor.run_many([(task.program, expr.strip()) for task, expr in parsed])
+            # The trailing newline lets an answer end in a comment without commenting out the call's ")".
+            runs = executor.run_many([(task.program, expr.strip() + "\n") for task, expr in parsed])
             return [_judge(task, run) for (task, _), run in zip(parsed, runs, strict=True)]
 
         return verify_blocks(items, "input", score)

@@ -28,6 +28,10 @@ def test_any_other_preimage_is_correct(sum_task: Task, executor: ExecutorBackend
     assert verdict(sum_task, respond(fenced("input", "[10, 7]")), executor) is Outcome.CORRECT
 
 
+def test_answer_may_end_in_a_comment(sum_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(sum_task, respond(fenced("input", "[3, 4]  # sums to 7")), executor) is Outcome.CORRECT
+
+
 def test_input_with_another_output_is_wrong(sum_task: Task, executor: ExecutorBackend) -> None:
     assert verdict(sum_task, respond(fenced("input", "[1]")), executor) is Outcome.WRONG
 
