@@ -25,7 +25,9 @@ class RoleTypeStats:
     Proposals are counted at the step that judges them (``hits`` = valid); solver answers at every solve step and
     for every entry of ``info["solve_attempts"]`` (``hits`` = correct). Rewards are summed per role from
     ``info["reward_components"]``, so a proposer's learnability reward counts even when it arrives at the last
-    step of its episode.
+    step of its episode. Infos of resets (``outcome == ""``, as the autoreset steps of a vector env return) judge
+    no action and are skipped; for a vector env, feed each sub-env's info, e.g. through Gymnasium's
+    ``DictInfoToList`` wrapper.
     """
 
     def __init__(self) -> None:
@@ -33,6 +35,8 @@ class RoleTypeStats:
 
     def update(self, info: Mapping[str, Any]) -> None:
         """Add one step's info."""
+        if not info["outcome"]:
+            return
         task_type, components = info["task_type"], info["reward_components"]
         propose, solve = self._tallies[Role.PROPOSE, task_type], self._tallies[Role.SOLVE, task_type]
         propose.reward += components["propose"]

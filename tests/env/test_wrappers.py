@@ -62,3 +62,24 @@ def test_chat_observation_gives_system_and_user_messages(fake_executor: Counting
         {"role": "user", "content": "what is f(0)?"},
     ]
     assert messages in env.observation_space
+
+
+def test_statistics_over_a_vector_env_skip_autoreset_infos(fake_executor: CountingExecutor) -> None:
+    from gymnasium.wrappers.vector import DictInfoToList
+
+    from azr_env.vector import AZRVectorEnv
+    from azr_env.wrappers import RoleTypeStats
+
+    envs = DictInfoToList(AZRVectorEnv(2, executor=fake_executor, task_types=("echo-test",)))
+    envs.reset(seed=0, options={"role": "solve"})
+    stats = RoleTypeStats()
+    for _ in range(2):  # one judged step, then one autoreset step
+        observations = envs.unwrapped.tasks
+        _, _, _, _, infos = envs.step([answer(int(t.inputs[0])) if t else "" for t in observations])
+        for info in infos:
+            stats.update(info)
+    assert stats.as_dict() == {
+        "solve/echo-test/accuracy": 1.0,
+        "solve/echo-test/count": 2,
+        "solve/echo-test/mean_reward": 1.0,
+    }
