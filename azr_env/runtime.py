@@ -45,6 +45,10 @@ class Runtime:
             self._executor = Executor(workers=cfg.executor_workers, timeout_s=cfg.timeout_s, memory_mb=cfg.memory_mb)
         return self._executor
 
+    def get_executor(self) -> ExecutorBackend:
+        """Return ``executor`` (a picklable callable for code that needs the executor later, if at all)."""
+        return self.executor
+
     @property
     def buffer(self) -> TaskBuffer:
         """The task buffer, seeded now (labels computed by the executor) if it does not exist yet."""

@@ -206,3 +206,11 @@ def test_a_solve_episode_on_an_empty_store_explains_the_fix(fake_executor: Count
     env = AbsoluteZeroEnv(executor=fake_executor, buffer=TaskBuffer(), task_types=("echo-test",))
     with pytest.raises(ConfigError, match=r"TaskBuffer\.seeded"):
         env.reset(options={"role": "solve"})
+
+
+def test_an_env_that_has_not_started_pickles() -> None:
+    import pickle
+
+    env = AbsoluteZeroEnv(task_types=("echo-test",), n_solve_samples=3)
+    clone = pickle.loads(pickle.dumps(env))
+    assert clone.config == env.config
