@@ -21,7 +21,7 @@ Classes may also define the ordinary data-model methods in :data:`ALLOWED_DUNDER
 
 from __future__ import annotations
 
-import _string  # type: ignore[import-not-found]
+import _string
 import ast
 import builtins
 import collections
@@ -154,7 +154,7 @@ def guarded_getattr(obj: Any, name: str) -> Any:
 def safe_format(template: str, method: str, *args: Any, **kwargs: Any) -> str:
     """``template.format(...)`` / ``format_map``, refusing ``{x.attr}`` fields (CVE-2023-41039's attribute walk)."""
     _check_template(template, depth=0)
-    return getattr(template, method)(*args, **kwargs)  # type: ignore[no-any-return]
+    return getattr(template, method)(*args, **kwargs)
 
 
 def _check_template(template: str, depth: int) -> None:
