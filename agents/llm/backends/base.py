@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from agents.llm.sampling import Generation, SamplingParams
-from azr_env.errors import UnknownNameError
+from azr_env.errors import ConfigError, UnknownNameError
 
 
 @runtime_checkable
@@ -65,3 +65,16 @@ def make_backend(name: str, model: Any, tokenizer: Any, **kwargs: Any) -> Rollou
 
         return VLLMBackend(model, tokenizer, **kwargs)
     raise UnknownNameError("rollout backend", name, BACKENDS)
+
+
+def encode_prompts(tokenizer: Any, prompts: Sequence[str], add_special_tokens: bool) -> list[list[int]]:
+    """Token ids of each prompt, unpadded; the ids every backend hands to its model and returns as ``prompt_ids``.
+
+    Raises:
+        ConfigError: A prompt encodes to zero tokens (there is nothing to condition the first token on).
+    """
+    rows = [list(r) for r in tokenizer(list(prompts), add_special_tokens=add_special_tokens)["input_ids"]]
+    for i, row in enumerate(rows):
+        if not row:
+            raise ConfigError(f"prompt {i} encodes to zero tokens: the model needs at least one to condition on")
+    return rows

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from agents.llm.backends.base import encode_prompts
 from agents.llm.backends.decoding import decode_batch
 from agents.llm.sampling import Generation, SamplingParams
 from azr_env.errors import ConfigError
@@ -84,7 +85,7 @@ class HFBackend:
     def _generate_batch(
         self, prompts: Sequence[str], params: SamplingParams, generator: torch.Generator
     ) -> list[Generation]:
-        rows = self._encode(prompts)
+        rows = encode_prompts(self.tokenizer, prompts, self.add_special_tokens)
         input_ids, attention_mask = self._left_pad(rows)
         out = decode_batch(
             self.model,
@@ -110,13 +111,6 @@ class HFBackend:
                 )
             )
         return generations
-
-    def _encode(self, prompts: Sequence[str]) -> list[list[int]]:
-        rows = [list(r) for r in self.tokenizer(list(prompts), add_special_tokens=self.add_special_tokens)["input_ids"]]
-        for i, row in enumerate(rows):
-            if not row:
-                raise ConfigError(f"prompt {i} encodes to zero tokens: the model needs at least one to condition on")
-        return rows
 
     def _left_pad(self, rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         width = max(len(r) for r in rows)
