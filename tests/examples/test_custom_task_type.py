@@ -1,5 +1,9 @@
 """The example plugin in examples/custom_task_type, loaded from its own pyproject entry point (not installed)."""
 
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
@@ -60,3 +64,14 @@ def test_reversal_runs_in_the_harness(reversal: type, executor) -> None:
     rows = run_selfplay(config, 0, executor)
     assert all(row["correct"] for row in rows if row["kind"] == "solve")
     assert any(row["kind"] == "propose" for row in rows)
+
+
+def test_installed_plugin_is_found_through_its_entry_point(tmp_path: Path) -> None:
+    """pip-install a copy of the plugin into a target dir; `azr tasks list` then finds it with no code change."""
+    source = shutil.copytree(PLUGIN, tmp_path / "src", ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index"]
+    subprocess.run([*pip, "--target", str(tmp_path / "site"), str(source)], check=True, timeout=240)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    command = [sys.executable, "-m", "azr_env.cli", "tasks", "list"]
+    listed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert listed.returncode == 0 and "reversal" in listed.stdout, listed.stderr
