@@ -83,17 +83,29 @@ def train_command(config: Mapping[str, Any]) -> str:
 
     defaults = TrainConfig().to_dict()
     parts = ["azr train"]
-    for name, value in config.items():
-        if name in defaults and value != defaults[name]:
-            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-            parts.append(f"--{name.replace('_', '-')} {text}")
+    for name, value in sorted(config.items(), key=lambda item: item[0] != "algo"):
+        if name in defaults and (value != defaults[name] or name == "algo"):
+            parts.append(f"--{name.replace('_', '-')} {_flag_value(value)}")
     return " ".join(parts)
+
+
+def _flag_value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def metric_label(keys: Sequence[str]) -> str:
+    """Return a short name for the compared metric."""
+    if len(keys) == 1:
+        return keys[0]
+    kind = "held-out solve rate" if all(k.startswith(HELD_OUT_PREFIX) for k in keys) else "self-play solve accuracy"
+    return f"{kind} (mean of {len(keys)})"
 
 
 def report_table(runs: Sequence[Run], keys: Sequence[str]) -> str:
     """Return the markdown comparison table, one row per run."""
-    label = keys[0] if len(keys) == 1 else f"mean of {len(keys)} keys"
-    lines = [f"| run | algo | steps | last {label} | best | command |", "|---|---|---|---|---|---|"]
+    lines = [f"| run | algo | steps | last {metric_label(keys)} | best | command |", "|---|---|---|---|---|---|"]
     for run in runs:
         xs, ys = series(run, keys)
         last = f"{ys[-1]:.3f}" if ys.size else "-"
@@ -114,7 +126,7 @@ def plot_runs(runs: Sequence[Run], keys: Sequence[str], path: Path) -> Path:
         xs, ys = series(run, keys)
         ax.plot(xs, ys, marker="o", markersize=3, label=f"{run.path.name} ({run.config.get('algo', '?')})")
     ax.set_xlabel("training step")
-    ax.set_ylabel(keys[0] if len(keys) == 1 else "solve rate (" + ", ".join(keys)[:60] + ")")
+    ax.set_ylabel(metric_label(keys))
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

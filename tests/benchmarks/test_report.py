@@ -43,8 +43,8 @@ def test_series_follows_steps(tmp_path: Path) -> None:
 
 
 def test_train_command_lists_non_default_fields() -> None:
-    command = train_command({"algo": "grpo", "model": "tiny-random", "seed": 0, "task_types": ["deduction"]})
-    assert command == "azr train --algo grpo --model tiny-random --task-types deduction"
+    config = {"model": "tiny-random", "algo": "grpo", "seed": 0, "task_types": ["deduction"], "progress": False}
+    assert train_command(config) == "azr train --algo grpo --model tiny-random --task-types deduction --progress false"
 
 
 def test_report_table_has_one_row_per_run(tmp_path: Path) -> None:
