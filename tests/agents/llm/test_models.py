@@ -1,6 +1,9 @@
 import hashlib
+import subprocess
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,8 @@ from agents.llm.sampling import SamplingParams  # noqa: E402
 from agents.llm.tiny import tiny_policy  # noqa: E402
 from agents.llm.tokenizer_bytes import ByteTokenizer  # noqa: E402
 from azr_env.errors import ConfigError, MissingDependencyError, ModelUnavailableError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -176,3 +181,14 @@ def test_smollm2_shortcut_end_to_end(cache):
     assert cached_s < 5.0
     (gen,) = HFBackend(model, tok).generate(["def add(a, b):\n"], SamplingParams(max_new_tokens=8, temperature=0.0))
     assert gen.completion_ids and type(model).__name__ == "LlamaForCausalLM"
+
+
+def test_runtime_modules_import_without_torch():
+    code = (
+        "import sys\n"
+        "import agents.llm, agents.llm.models, agents.llm.backends, agents.llm.prompting, agents.llm.sampling\n"
+        "import agents.llm.tokenizer_bytes, agents.llm.tiny, agents.llm.gguf_cache, agents.llm.model_wheels\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'vllm') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
