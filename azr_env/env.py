@@ -5,6 +5,19 @@ propose episode asks for a new task (the executor validates it and it enters the
 ``solver`` is injected, continues with ``n_solve_samples`` solve steps on that task whose results give the proposer
 its learnability reward at the episode's end; a solve episode asks for the answer to a buffer task. See
 ``azr_env.episode`` for how the rewards of an episode add up and ``azr_env.episode.base_info`` for the info keys.
+
+Example::
+
+    import gymnasium
+    import azr_env  # registers the ids
+
+    env = gymnasium.make("azr_env/AbsoluteZero-v0", n_solve_samples=8)
+    prompt, info = env.reset(seed=0, options={"role": "propose", "task_type": "deduction"})
+    prompt, reward, terminated, truncated, info = env.step(policy(prompt))  # info["outcome"]: "valid", ...
+    while not terminated:  # the n solve steps on the new task
+        prompt, reward, terminated, truncated, info = env.step(policy(prompt))
+    info["reward_components"]  # {"solve": <last answer's reward>, "propose": <learnability of the proposal>}
+    env.close()  # stops the sandbox pool the env started
 """
 
 from __future__ import annotations
