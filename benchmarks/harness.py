@@ -114,14 +114,35 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
         seed=seed, executor=executor, lookup=by_id.get, env_factory=lambda: make_solve_env(suite, executor)
     )
     agent = make_agent(config.agent, context, **config.agent_options)
-    jobs = [(index, sample) for index in range(len(tasks)) for sample in range(config.k)]
-    envs = [make_solve_env(suite, executor) for _ in range(min(config.batch_size, len(jobs)))]
+    return answer_suite(agent, suite, executor, seed=seed, k=config.k, limit=config.limit, batch_size=config.batch_size)
+
+
+def answer_suite(
+    agent: Agent, suite: Any, executor: ExecutorBackend, *, seed: int, k: int = 1, limit: int | None, batch_size: int
+) -> list[Row]:
+    """Have a built agent answer the first ``limit`` items of a loaded suite ``k`` times each; one row per answer."""
+    count = min(limit or len(suite.tasks), len(suite.tasks))
+    jobs = [(index, sample) for index in range(count) for sample in range(k)]
+    envs = [make_solve_env(suite, executor) for _ in range(min(batch_size, len(jobs)))]
     rows: list[Row] = []
-    for chunk_index, chunk in enumerate(_chunks(jobs, config.batch_size)):
+    for chunk_index, chunk in enumerate(_chunks(jobs, batch_size)):
         rows += _solve_chunk(agent, envs, chunk, seed, first=chunk_index == 0, suite=suite)
     for env in envs:
         env.close()
     return rows
+
+
+def held_out_metrics(
+    agent: Agent, suites: Sequence[str], executor: ExecutorBackend, *, limit: int | None = 32, batch_size: int = 32
+) -> dict[str, float]:
+    """Return ``{"eval/<suite>/accuracy": rate}`` of a built agent: what a trainer logs for ``azr report``."""
+    from azr_env.suites import load_suite
+
+    metrics = {}
+    for name in suites:
+        rows = answer_suite(agent, load_suite(name), executor, seed=0, limit=limit, batch_size=batch_size)
+        metrics[f"eval/{name}/accuracy"] = sum(row["correct"] for row in rows) / max(1, len(rows))
+    return metrics
 
 
 def _solve_chunk(

@@ -102,3 +102,13 @@ def test_azr_eval_selfplay_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (summary,) = json.loads(done.stdout)["summaries"]
     assert summary["agent"] == "replay" and summary["propose"] and summary["buffer"]["tasks"] >= 3
+
+
+def test_held_out_metrics_name_eval_keys_for_azr_report(executor) -> None:
+    from agents.base import AgentContext
+    from agents.registry import make_agent
+    from benchmarks.harness import held_out_metrics
+
+    suite = _first_suite()
+    metrics = held_out_metrics(make_agent("random", AgentContext()), [suite], executor, limit=2, batch_size=2)
+    assert list(metrics) == [f"eval/{suite}/accuracy"] and 0.0 <= metrics[f"eval/{suite}/accuracy"] <= 1.0
