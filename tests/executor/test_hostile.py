@@ -17,7 +17,29 @@ import pytest
 
 from azr_env.executor import ExecStatus, ExecutorBackend
 
-from .hostile_corpus import CASES, FAST, LOW_MEMORY, MARKER, Case
+from .hostile_corpus import FAST, LOW_MEMORY, MARKER, Case
+from .hostile_escapes import EVAL_EXEC, EXITS, FILES, GUARD_SHADOWING, IMPORTS, INTROSPECTION, MODULE_ESCAPES
+from .hostile_resources import INPUTS, MEMORY, OUTPUTS, PARSER, RECURSION, TIMEOUTS
+from .hostile_state import NON_DATA, NONDETERMINISM, TAMPERING
+
+CASES: list[Case] = [
+    *TIMEOUTS,
+    *MEMORY,
+    *OUTPUTS,
+    *RECURSION,
+    *INPUTS,
+    *PARSER,
+    *IMPORTS,
+    *MODULE_ESCAPES,
+    *FILES,
+    *INTROSPECTION,
+    *EVAL_EXEC,
+    *EXITS,
+    *GUARD_SHADOWING,
+    *TAMPERING,
+    *NONDETERMINISM,
+    *NON_DATA,
+]
 
 MAX_ERROR_CHARS = 2048
 """An error message is a short reason; a program cannot make it arbitrarily long."""
@@ -80,7 +102,13 @@ def test_corpus_is_large_and_ids_are_unique() -> None:
     assert len({case.id for case in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def with_marks(case: Case) -> object:
+    """The case as a pytest param: a strict xfail while it shows an open executor bug."""
+    marks = [pytest.mark.xfail(strict=True, reason=case.known_bug)] if case.known_bug else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+@pytest.mark.parametrize("case", [with_marks(case) for case in CASES])
 def test_hostile_case_is_contained(case: Case, pools: dict[str, ExecutorBackend], watch: Watch) -> None:
     ex = pools[case.pool]
     job = (case.program.replace(MARKER, str(watch.marker)), case.input.replace(MARKER, str(watch.marker)))
@@ -90,6 +118,7 @@ def test_hostile_case_is_contained(case: Case, pools: dict[str, ExecutorBackend]
             assert output == case.output
         assert len(error) <= MAX_ERROR_CHARS
     follow = case.follow_up
-    answers = ex.run_many([(follow.program, follow.input)] * 4)
-    assert [(r.status, r.output) for r in answers] == [(ExecStatus.OK, follow.expected)] * 4, answers
+    answers = ex.run_many([(follow.program, follow.input)] * case.follow_copies)
+    wrong = [(r.status.value, r.output) for r in answers if (r.status, r.output) != (ExecStatus.OK, follow.expected)]
+    assert wrong == [], f"{len(wrong)} of {case.follow_copies} follow-ups wrong"
     assert watch.new_files() == []
