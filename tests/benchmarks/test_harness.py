@@ -112,3 +112,10 @@ def test_held_out_metrics_name_eval_keys_for_azr_report(executor) -> None:
     suite = _first_suite()
     metrics = held_out_metrics(make_agent("random", AgentContext()), [suite], executor, limit=2, batch_size=2)
     assert list(metrics) == [f"eval/{suite}/accuracy"] and 0.0 <= metrics[f"eval/{suite}/accuracy"] <= 1.0
+
+
+def test_selfplay_runs_are_seeded(executor) -> None:
+    from benchmarks.harness import run_selfplay
+
+    config = EvalConfig(agent="replay", suites=("selfplay",), episodes=6, n_solve_samples=2, batch_size=3)
+    assert run_selfplay(config, 4, executor) == run_selfplay(config, 4, executor)
