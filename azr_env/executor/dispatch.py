@@ -10,7 +10,6 @@ worker is forked from the zygote. Everything a worker sends is checked; a malfor
 
 from __future__ import annotations
 
-import select
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -20,8 +19,11 @@ from azr_env.executor.limits import MAX_OUTPUT_CHARS
 from azr_env.executor.result import ExecStatus, ExecutionResult
 from azr_env.executor.spawn import WorkerHandle
 
-MAX_CHUNK = 32
+MAX_CHUNK = 16
 """Most tasks sent to a worker in one frame."""
+
+PIPELINE_BYTES = 32 << 10
+"""A frame is sent to a worker that is still busy only if it is this small (it then sits in the socket buffer)."""
 
 _STATUS = {status.value: status for status in ExecStatus if status is not ExecStatus.NONDETERMINISTIC}
 _ERROR_CHARS = 1000
@@ -56,18 +58,28 @@ class Batch:
         return [result for result in self.results if result is not None]
 
     def _dispatch(self) -> None:
+        """Top every worker up to about two chunks: the next chunk waits in its socket, so it never idles."""
         for worker in self.workers:
             queue = self.queues[worker.group]
-            if worker.inflight or not queue:
+            if len(worker.inflight) >= MAX_CHUNK or not queue:
                 continue
             size = max(1, min(MAX_CHUNK, -(-len(queue) // (2 * self._count(worker.group)))))
             chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
-            worker.inflight = chunk
-            worker.started = time.monotonic()
+            frame = transport.pack({"tasks": [[task_id, *self.tasks[task_id]] for task_id in chunk]})
+            busy = bool(worker.inflight)
+            if busy and len(frame) > PIPELINE_BYTES:  # could fill the socket buffer: wait until it is idle
+                queue.extendleft(reversed(chunk))
+                continue
+            if not busy:
+                worker.started = time.monotonic()
+            worker.inflight.extend(chunk)
             try:
-                worker.send([[task_id, *self.tasks[task_id]] for task_id in chunk])
-            except OSError:  # it died while idle: no task is to blame, all of them go back to the queue
-                self._replace(worker, None, "")
+                worker.sock.sendall(frame)
+            except OSError:
+                # Dead. If it was busy, its last answers (maybe a "bye") and then end of file are still to be read,
+                # and _receive settles its tasks; if it was idle, no task is to blame and all go back to the queue.
+                if not busy:
+                    self._replace(worker, None, "")
 
     def _count(self, group: int) -> int:
         return sum(1 for w in self.workers if w.group == group)
@@ -78,12 +90,12 @@ class Batch:
             return
         now = time.monotonic()
         wait_s = max(0.0, min(w.started for w in busy) + self.timeout_s - now)
-        readable, _, _ = select.select([w.sock for w in busy], [], [], wait_s)
-        for worker in [w for w in busy if w.sock in readable]:
+        ready = transport.wait_readable([w.sock.fileno() for w in busy], wait_s)
+        for worker in [w for w in busy if w.sock.fileno() in ready]:
             self._receive(worker)
         now = time.monotonic()
         for worker in [w for w in busy if w.inflight and now >= w.started + self.timeout_s]:
-            if not select.select([worker.sock], [], [], 0)[0] or not self._receive(worker):
+            if not transport.wait_readable([worker.sock.fileno()], 0) or not self._receive(worker):
                 self._replace(worker, ExecStatus.TIMEOUT, f"over the {self.timeout_s:g} s wall-clock deadline")
 
     def _receive(self, worker: WorkerHandle) -> bool:

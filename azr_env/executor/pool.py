@@ -73,6 +73,7 @@ class _Pool:
 
     def __init__(self, config: dict[str, object], workers: int) -> None:
         self.config = config
+        self.owner = os.getpid()
         self.zygotes: list[ZygoteHandle] = []
         self.workers: list[WorkerHandle] = []
         self.closed = False
@@ -99,12 +100,23 @@ class _Pool:
         return zygote.spawn()
 
     def shutdown(self) -> None:
-        """Kill every worker, stop both zygotes and reap them. Idempotent."""
+        """Kill every worker, stop both zygotes and reap them. Idempotent.
+
+        In a forked copy of the owning process it only closes the copied descriptors: the processes belong to
+        the owner.
+        """
         self.closed = True
+        mine = os.getpid() == self.owner
         for worker in self.workers:
-            worker.kill()
+            if mine:
+                worker.kill()
+            else:
+                worker.close()
         for zygote in self.zygotes:
-            zygote.close()
+            if mine:
+                zygote.close()
+            else:
+                zygote.control.close()
         self.workers, self.zygotes = [], []
 
 
@@ -143,6 +155,7 @@ class Executor:
             "allowed_modules": sorted(set(allowed_modules)),
         }
         self._lock = threading.Lock()
+        self._start = (config, n_workers)
         self._pool = _Pool(config, n_workers)
         self._finalizer = weakref.finalize(self, _Pool.shutdown, self._pool)
         self._layers = self._collect_layers()
@@ -196,11 +209,19 @@ class Executor:
         with self._lock:
             if self._pool.closed:
                 raise ExecutorError("the executor was used after close()")
+            if self._pool.owner != os.getpid():
+                self._restart_in_forked_child()
             done = Batch(tasks, owners, self._pool.workers, self._pool.respawn, self.timeout_s).run()
         for slot, per_group in enumerate(results):
             for offset, index in enumerate(runnable):
                 per_group[index] = done[slot * len(runnable) + offset]
         return [[r for r in per_group if r is not None] for per_group in results]
+
+    def _restart_in_forked_child(self) -> None:
+        """This process is a fork of the one that started the pool (e.g. a vector env's subprocess): start its own."""
+        self._finalizer()
+        self._pool = _Pool(*self._start)
+        self._finalizer = weakref.finalize(self, _Pool.shutdown, self._pool)
 
     def _collect_layers(self) -> dict[str, bool]:
         layers = dict.fromkeys(ALWAYS_ON_LAYERS, True)

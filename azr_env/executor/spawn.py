@@ -11,7 +11,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
@@ -63,10 +62,6 @@ class WorkerHandle:
     inflight: list[int] = field(default_factory=list)  # task ids sent and not yet answered, in order
     started: float = 0.0  # when the task at inflight[0] started
 
-    def send(self, tasks: list[list[Any]]) -> None:
-        """Send one batch frame (the worker is idle, so this cannot deadlock)."""
-        self.sock.sendall(transport.pack({"tasks": tasks}))
-
     def kill(self) -> None:
         """SIGKILL the worker and close its descriptors (its zygote reaps it)."""
         with contextlib.suppress(ProcessLookupError, OSError):
@@ -103,7 +98,7 @@ class ZygoteHandle:
 
     def wait_ready(self) -> None:
         """Block until the zygote has warmed up and reported ready."""
-        if not _readable(self.control, START_TIMEOUT_S):
+        if not transport.wait_readable([self.control.fileno()], START_TIMEOUT_S):
             raise ExecutorError(f"sandbox zygote {self.group} did not start within {START_TIMEOUT_S} s")
         try:
             transport.read_frame(self.control.fileno(), 1024)
@@ -146,17 +141,12 @@ class ZygoteHandle:
             self.process.wait()
 
 
-def _readable(sock: socket.socket, timeout_s: float) -> bool:
-    readable, _, _ = select.select([sock], [], [], timeout_s)
-    return bool(readable)
-
-
 def _read_one(handle: WorkerHandle, timeout_s: float) -> Any:
     """Read the first frame of a new worker (blocking, bounded by ``timeout_s``); ``None`` if it died."""
     deadline = time.monotonic() + timeout_s
     while True:
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not _readable(handle.sock, remaining):
+        if remaining <= 0 or not transport.wait_readable([handle.sock.fileno()], remaining):
             return None
         data = handle.sock.recv(65536)
         if not data:

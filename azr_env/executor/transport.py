@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import struct
 from typing import Any
 
@@ -68,6 +69,14 @@ def read_frame(fd: int, max_bytes: int) -> Any:
     if size > max_bytes:
         raise FrameError(f"frame of {size} bytes over the cap of {max_bytes}")
     return unpack(read_exact(fd, size))
+
+
+def wait_readable(fds: list[int], timeout_s: float) -> set[int]:
+    """The descriptors among ``fds`` with data or end of file within ``timeout_s`` (poll: no FD_SETSIZE limit)."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return {fd for fd, _ in poller.poll(max(0.0, timeout_s) * 1000)}
 
 
 class FrameReader:

@@ -169,6 +169,23 @@ def test_the_env_process_never_forks(executor: Executor, monkeypatch: pytest.Mon
     ] * 5
 
 
+def test_a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone(executor: Executor) -> None:
+    read_end, write_end = os.pipe()
+    pid = os.fork()  # the test process forks (as a vector env might); the executor must cope in the child
+    if pid == 0:
+        try:
+            output = executor.run(SORT, "[1, 2]").output or ""
+            executor.close()
+            os.write(write_end, output.encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    assert os.read(read_end, 100) == b"[2, 1]"
+    os.close(read_end)
+    assert executor.run(SORT, "[3, 4]").output == "[4, 3]"
+
+
 def test_close_is_idempotent_and_leaves_no_process() -> None:
     before = _children(os.getpid())
     ex = Executor(workers=1, timeout_s=1.0)
