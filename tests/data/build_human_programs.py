@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from azr_env.executor.modules import ALLOWED_MODULES as EXECUTOR_MODULES
+from azr_env.executor.limits import ALLOWED_MODULES as EXECUTOR_MODULES
 from azr_env.suites.sources import SourceProgram, iter_codeio, iter_humaneval
 from azr_env.suites.wheels import ensure_data_dir
 

@@ -88,6 +88,22 @@ TIMEOUTS = [
 ]
 
 
+# C recursion that CPython 3.11 does not check: the worker's stack overflows (SIGSEGV). The worker dies without
+# answering, and the executor must say so and respawn it.
+CRASHES = [
+    Case(
+        "segfault_nested_map",
+        body("it = iter([1])", "for _ in range(2 * 10**5):", "    it = map(abs, it)", "return next(it)"),
+        S.CRASHED,
+    ),
+    Case(
+        "segfault_in_validate",
+        body("it = iter([1])", "for _ in range(2 * 10**5):", "    it = map(abs, it)", "return next(it)"),
+        S.CRASHED,
+        mode="validate",
+    ),
+]
+
 MEMORY = [
     Case("list_times_huge", body("return len([0] * 10**10)"), S.MEMORY),
     Case("string_doubling", body("s = 'ab'", "while True:", "    s += s"), S.MEMORY, pool=LOW_MEMORY),

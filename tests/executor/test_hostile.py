@@ -19,7 +19,7 @@ from azr_env.executor import ExecStatus, ExecutorBackend
 
 from .hostile_corpus import FAST, LOW_MEMORY, MARKER, Case
 from .hostile_escapes import EVAL_EXEC, EXITS, FILES, GUARD_SHADOWING, IMPORTS, INTROSPECTION, MODULE_ESCAPES
-from .hostile_resources import INPUTS, MEMORY, OUTPUTS, PARSER, RECURSION, TIMEOUTS
+from .hostile_resources import CRASHES, INPUTS, MEMORY, OUTPUTS, PARSER, RECURSION, TIMEOUTS
 from .hostile_state import NON_DATA, NONDETERMINISM, TAMPERING
 
 CASES: list[Case] = [
@@ -27,6 +27,7 @@ CASES: list[Case] = [
     *MEMORY,
     *OUTPUTS,
     *RECURSION,
+    *CRASHES,
     *INPUTS,
     *PARSER,
     *IMPORTS,
