@@ -209,9 +209,14 @@ class BoundedPrint:
         print(*objects, sep=sep, end=end, file=self)
 
 
-def one_arg_type(obj: Any) -> type:
-    """``type(obj)``; the three-argument form that builds classes from a dict is not offered."""
-    return type(obj)
+def one_arg_type(obj: Any) -> Any:
+    """``type(obj)``, except that the type of a class is this function again, never the real ``type``.
+
+    The real ``type`` (reachable as ``type(int)``) would build classes from a dict whose keys RestrictedPython
+    never sees, e.g. a ``__del__`` that runs during a later task; so inside the sandbox ``type(int) is type``.
+    """
+    kind = type(obj)
+    return one_arg_type if issubclass(kind, type) else kind
 
 
 def guarded_hasattr(obj: Any, name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -155,18 +157,43 @@ def test_security_layers_report_the_always_on_layers(executor: Executor) -> None
         assert layers[name] is True
 
 
-def test_the_env_process_never_forks(executor: Executor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_env_process_never_forks(fast: Executor, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise AssertionError("the env process forked")
 
     monkeypatch.setattr(os, "fork", refuse)
     monkeypatch.setattr(os, "forkpty", refuse)
-    jobs = [(SORT, "[1, 2]"), ("def f(x):\n    return f(x)", "1"), ("def f(x):\n    return [0] * 10**10", "1")]
-    assert [r.status for r in executor.run_many(jobs * 5)] == [
-        ExecStatus.OK,
-        ExecStatus.RECURSION,
-        ExecStatus.MEMORY,
-    ] * 5
+    jobs = [
+        (SORT, "[1, 2]"),
+        ("def f(x):\n    return f(x)", "1"),
+        ("def f(x):\n    return [0] * 10**10", "1"),
+        ("def f(x):\n    while True:\n        pass", "1"),
+    ]
+    expected = [ExecStatus.OK, ExecStatus.RECURSION, ExecStatus.MEMORY, ExecStatus.TIMEOUT] * 2
+    assert [r.status for r in fast.run_many(jobs * 2)] == expected
+
+
+def test_threads_may_share_an_executor(executor: Executor) -> None:
+    def work(k: int) -> list[str | None]:
+        return [r.output for r in executor.run_many([(IDENTITY, str(k * 100 + i)) for i in range(30)])]
+
+    with ThreadPoolExecutor(4) as threads:
+        outputs = list(threads.map(work, range(4)))
+    assert outputs == [[str(k * 100 + i) for i in range(30)] for k in range(4)]
+
+
+def test_a_missing_layer_is_logged_once(executor: Executor, caplog: pytest.LogCaptureFixture) -> None:
+    worker = executor._pool.workers[0]
+    saved = dict(worker.layers)
+    worker.layers["seccomp"] = False
+    try:
+        with caplog.at_level(logging.WARNING, logger="azr_env.executor"):
+            first = executor._collect_layers()
+            executor._collect_layers()
+    finally:
+        worker.layers.update(saved)
+    assert first["seccomp"] is False
+    assert len([r for r in caplog.records if "seccomp" in r.getMessage()]) == 1
 
 
 def test_a_forked_child_gets_its_own_pool_and_leaves_the_parents_alone(executor: Executor) -> None:
