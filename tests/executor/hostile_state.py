@@ -43,7 +43,6 @@ TAMPERING = [
         pool=FAST,
         copies=4,
         follow_copies=400,
-        known_bug="B8: type(type(1)) is the real type; a __del__ in a cycle runs during a later job (TIMEOUT there)",
     ),
     Case("write_math_pi", "import math\n\ndef f():\n    math.pi = 3\n    return 1\n", S.ERROR, copies=4, follow_up=PI),
     Case("delete_math_pi", "import math\n\ndef f():\n    del math.pi\n    return 1\n", S.ERROR, copies=4, follow_up=PI),
