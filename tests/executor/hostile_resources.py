@@ -240,6 +240,17 @@ PARSER = [
     Case("null_byte", "def f():\n    return 1\x00\n", S.SYNTAX_ERROR),
     Case("surrogate_in_source", "def f():\n    return '\ud800'\n", S.SYNTAX_ERROR),
     Case("no_f", "def g():\n    return 1\n", S.NO_F),
+    Case("f_rebound_to_non_callable", "def f():\n    return 1\n\nf = 5\n", S.ERROR),
+    Case("async_f", "async def f():\n    return 1\n", S.FORBIDDEN_NAME),
+    # Identifiers are NFKC-normalized by the parser, so look-alike letters name the same thing to every check.
+    Case("fullwidth_f_is_f", "def \uff46():\n    return 2\n", S.OK, output="2"),
+    Case(
+        "math_letters_spell_gi_frame",
+        body(
+            "g = (i for i in [1])", "return g.\U0001d5c0\U0001d5c2_\U0001d5bf\U0001d5cb\U0001d5ba\U0001d5c6\U0001d5be"
+        ),
+        S.FORBIDDEN_NAME,
+    ),
     Case("two_f", "def f():\n    return 1\n\ndef f():\n    return 2\n", S.NO_F),
     Case("f_is_lambda", "f = lambda: 1\n", S.NO_F),
 ]
