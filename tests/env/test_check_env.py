@@ -26,3 +26,17 @@ def test_check_env_passes(env_id: str) -> None:
         warnings.simplefilter("error")
         check_env(env.unwrapped)
     env.close()
+
+
+def test_check_env_passes_for_solve_over_an_in_memory_suite() -> None:
+    from azr_env.suites import Suite
+    from azr_env.tasks.base import Task
+
+    program = "def f(xs):\n    return sorted(xs)[::-1]\n"
+    tasks = tuple(Task("deduction", program, (f"[{n}, 1, 5]",), (repr(sorted([n, 1, 5])[::-1]),)) for n in range(3))
+    suite = Suite("tiny", 1, tasks, source="test", license="MIT", description="three sorts")
+    env = gymnasium.make("azr_env/Solve-v0", suite=suite, executor_workers=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_env(env.unwrapped)
+    env.close()
