@@ -138,17 +138,26 @@ def write_guard(obj: Any) -> Any:
 def guarded_getattr(obj: Any, name: str) -> Any:
     """``safer_getattr`` (raising on a missing attribute) with three exceptions.
 
-    ``__init__`` is readable on ``super()`` objects and classes; ``str.format``/``format_map`` are offered in a form
+    ``__init__`` is readable on ``super()`` objects and classes, and then re-initializes only objects the program
+    may write to; ``str.format``/``format_map`` are offered in a form
     that refuses attribute lookups inside the template; ``register`` (which mutates an ABC's process-wide
     registry) is refused on anything the program did not define.
     """
-    if name == "__init__" and (type(obj) is super or isinstance(obj, type)):
+    if name == "__init__" and type(obj) is super:
+        write_guard(obj.__self__)  # type: ignore[attr-defined]  # super(Base, x).__init__ re-initializes x: only the program's own objects
         return obj.__init__  # type: ignore[misc]
+    if name == "__init__" and isinstance(obj, type):
+        return functools.partial(_guarded_init, obj.__init__)  # type: ignore[misc]
     if type(obj) is str and name in _FORMAT_METHODS:
         return functools.partial(safe_format, obj, name)
     if name == "register" and not is_own(obj):
         raise AttributeError("register() would change state shared with other runs; not allowed in the sandbox")
     return safer_getattr_raise(obj, name)
+
+
+def _guarded_init(init: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
+    """``Base.__init__(target, ...)``, allowed only on an object the program may write to."""
+    return init(write_guard(target), *args, **kwargs)
 
 
 def safe_format(template: str, method: str, *args: Any, **kwargs: Any) -> str:
