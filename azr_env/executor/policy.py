@@ -144,7 +144,8 @@ def guarded_getattr(obj: Any, name: str) -> Any:
     registry) is refused on anything the program did not define.
     """
     if name == "__init__" and type(obj) is super:
-        write_guard(obj.__self__)  # type: ignore[attr-defined]  # super(Base, x).__init__ re-initializes x: only the program's own objects
+        # super(Base, x).__init__ re-initializes x: allowed only on the program's own objects
+        write_guard(obj.__self__)  # type: ignore[attr-defined]
         return obj.__init__  # type: ignore[misc]
     if name == "__init__" and isinstance(obj, type):
         return functools.partial(_guarded_init, obj.__init__)  # type: ignore[misc]

@@ -125,7 +125,11 @@ def test_canonical_repr_round_trips(value: Any) -> None:
     assert canonical_repr(_evaluate(text)) == text
 
 
+# Elements of one type family only: Python itself merges 0, 0.0 and False into one set element, keeping the first.
+_same_kind = st.recursive(st.integers() | st.text(max_size=6), lambda inner: st.tuples(inner, inner), max_leaves=3)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(_hashable, max_size=6))
+@given(st.lists(_same_kind, max_size=6))
 def test_set_repr_is_independent_of_insertion_order(items: list[Any]) -> None:
     assert canonical_repr(set(items)) == canonical_repr(set(reversed(items)))
