@@ -6,10 +6,13 @@ Built in: ``trr++`` (the paper's task-relative REINFORCE++, default), ``grpo`` (
     @register_estimator("my-algo")
     def my_algo(inputs: AdvantageInputs) -> np.ndarray:
         return inputs.rewards - inputs.rewards.mean()
+
+or pass ``--algo my_module:my_function`` to import one without registering it.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from agents.llm.estimators.base import AdvantageInputs, Estimator
@@ -31,7 +34,16 @@ def register_estimator(name: str) -> Callable[[Estimator], Estimator]:
 
 
 def get_estimator(name: str) -> Estimator:
-    """Return the estimator registered as ``name``; unknown names raise ``UnknownNameError`` with suggestions."""
+    """Return the estimator registered as ``name``, or the function ``module:attr`` names (importing the module).
+
+    Unknown names raise ``UnknownNameError`` with suggestions.
+    """
+    if ":" in name and name not in _ESTIMATORS:
+        module, _, attr = name.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            raise UnknownNameError("advantage estimator", name, _ESTIMATORS) from None
     try:
         return _ESTIMATORS[name]
     except KeyError:

@@ -53,3 +53,14 @@ def test_rloo_leave_one_out():
 def test_trr_pp_separates_roles():
     batch = inputs([1, 0, 1, 0], ["a", "b", "c", "d"], roles=["propose", "propose", "solve", "solve"])
     np.testing.assert_allclose(get_estimator("trr++")(batch), [1, -1, 1, -1], atol=1e-7)
+
+
+def test_module_colon_function_imports_an_unregistered_estimator():
+    from agents.llm.estimators.rloo import rloo
+
+    assert get_estimator("agents.llm.estimators.rloo:rloo") is rloo
+
+
+def test_bad_module_path_is_an_unknown_name():
+    with pytest.raises(UnknownNameError):
+        get_estimator("no_such_module:f")
