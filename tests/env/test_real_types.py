@@ -93,3 +93,14 @@ def test_a_proposal_that_never_returns_is_invalid_after_the_timeout(executor: ob
     env.reset(seed=0, options={"role": "propose", "task_type": "deduction"})
     _, reward, terminated, _, info = env.step(FOREVER)
     assert (reward, terminated, info["outcome"], info["exec_status"]) == (-1.0, True, "invalid", "timeout")
+
+
+def test_solve_env_over_a_released_suite_scores_the_gold_answer(executor: object) -> None:
+    from azr_env.solve_env import SolveEnv
+
+    env = SolveEnv("humaneval-deduction", executor=executor)  # type: ignore[arg-type]
+    _, info = env.reset(options={"index": 0})
+    gold = env.suite.tasks[0].outputs[0]
+    _, reward, terminated, _, info = env.step(f"<think>t</think>\n<answer>\n```output\n{gold}\n```\n</answer>")
+    assert (reward, terminated, info["outcome"]) == (1.0, True, "correct")
+    assert info["suite"] == f"humaneval-deduction@{env.suite.version}"
