@@ -146,7 +146,7 @@ def _eval_config(args: argparse.Namespace, agent: str) -> Any:
 def run_eval_command(args: argparse.Namespace) -> int:
     """Run ``azr eval``: rows to JSONL, summaries to JSON, tables to stdout, plot to PNG."""
     from azr_env.executor import Executor
-    from benchmarks.evaluate import markdown_table, plot_solve_rates, summarize
+    from benchmarks.evaluate import markdown_table, plot_solve_rates, plot_valid_proposals, summarize
     from benchmarks.harness import run_eval
 
     configs = [_eval_config(args, agent) for agent in args.agent]
@@ -159,12 +159,16 @@ def run_eval_command(args: argparse.Namespace) -> int:
     summaries = [summarize(found) for found in rows]
     command = eval_command(args)
     _write_eval(out, [row for found in rows for row in found], {"command": command, "summaries": summaries})
-    plot_solve_rates(summaries, out / "solve_rate.png")
+    plots = [
+        plot_solve_rates(summaries, out / "solve_rate.png"),
+        plot_valid_proposals(summaries, out / "proposals.png"),
+    ]
     if args.json:
         print(json.dumps({"command": command, "summaries": summaries}, indent=1, sort_keys=True))
     else:
         print(markdown_table(summaries))
-        print(f"\n{command}\nwrote {out}/rows.jsonl, summary.json, solve_rate.png")
+        written = ", ".join(["rows.jsonl", "summary.json", *(p.name for p in plots if p is not None)])
+        print(f"\n{command}\nwrote {written} in {out}")
     return 0
 
 

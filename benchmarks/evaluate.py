@@ -213,6 +213,17 @@ def pyplot() -> Any:
 def plot_solve_rates(summaries: Sequence[Row], path: Path) -> Path | None:
     """Write a bar chart of solve rate per (suite, task type) and agent, with 95% interval whiskers."""
     entries = [(s["agent"], f"{e['suite']}\n{e['task_type']}", e["solve_rate"]) for s in summaries for e in s["solve"]]
+    return _bars(entries, "solve rate % (95% CI)", path)
+
+
+def plot_valid_proposals(summaries: Sequence[Row], path: Path) -> Path | None:
+    """Write a bar chart of the self-play valid-proposal rate per task type and agent, with 95% whiskers."""
+    entries = [(s["agent"], e["task_type"], e["valid_rate"]) for s in summaries for e in s["propose"]]
+    return _bars(entries, "valid proposals % (95% CI)", path)
+
+
+def _bars(entries: Sequence[tuple[str, str, Mapping[str, float]]], ylabel: str, path: Path) -> Path | None:
+    """Grouped bars: one group per label, one bar per agent, whiskers from each estimate's interval."""
     if not entries:
         return None
     plt = pyplot()
@@ -228,7 +239,7 @@ def plot_solve_rates(summaries: Sequence[Row], path: Path) -> Path | None:
         errs = [[100 * (e["mean"] - e["low"]) for e in ests], [100 * (e["high"] - e["mean"]) for e in ests]]
         ax.bar(xs, means, width, yerr=errs, capsize=3, label=agent)
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, fontsize=7)
-    ax.set_ylabel("solve rate % (95% CI)")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(0, 105)
     ax.legend()
     fig.tight_layout()

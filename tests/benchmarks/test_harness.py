@@ -102,6 +102,7 @@ def test_azr_eval_selfplay_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (summary,) = json.loads(done.stdout)["summaries"]
     assert summary["agent"] == "replay" and summary["propose"] and summary["buffer"]["tasks"] >= 3
+    assert (tmp_path / "proposals.png").stat().st_size > 0
 
 
 def test_held_out_metrics_name_eval_keys_for_azr_report(executor) -> None:
