@@ -17,6 +17,15 @@ from azr_env.errors import ConfigError, UnknownNameError  # noqa: E402
 PROMPTS = ["def f(x):\n    return x", "Assistant: <think>", "a", "héllo ✓"]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_torch_thread():
+    """Decode tiny batches on one thread: on a shared 2-core machine more threads only add contention."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def policy():
     model, tok = tiny_policy(seed=0)
