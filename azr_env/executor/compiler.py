@@ -10,6 +10,8 @@ break out); its arguments are compiled under the same policy and evaluated in th
 from __future__ import annotations
 
 import ast
+import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from types import CodeType
@@ -26,6 +28,8 @@ PACK_NAME = "f"
 """The name the input's call expression is compiled against (bound to an argument packer when evaluated)."""
 
 _T = TypeVar("_T")
+_MAX_JSON_BRACKETS = 100
+_JSON_WORDS = re.compile("true|false|null")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,39 @@ class LiteralCall:
         return [ast.literal_eval(node) for node in self.args], {k: ast.literal_eval(v) for k, v in self.kwargs}
 
 
+@dataclass(frozen=True, slots=True)
+class JsonCall:
+    r"""An input that is a comma-separated list of JSON values which mean the same in Python (``[3, 1, 2], 5``).
+
+    ``json.loads`` is ~15x faster than parsing the call, and a JSON array cannot contain anything but data, so
+    there is nothing to break out of. Inputs where JSON and Python could disagree take the parser path: any
+    backslash (JSON's ``\/``), ``true``/``false``/``null``/``NaN``/``Infinity`` (names in Python), deep nesting
+    (Python's parser caps it).
+    """
+
+    text: str
+
+    @classmethod
+    def of(cls, text: str) -> JsonCall | None:
+        """The JSON form of ``text``, or ``None`` when only the Python parser may read it."""
+        if "\\" in text or text.count("[") + text.count("{") > _MAX_JSON_BRACKETS or _JSON_WORDS.search(text):
+            return None
+        call = cls(text)
+        try:
+            call.evaluate()
+        except (ValueError, RecursionError):
+            return None
+        return call
+
+    def evaluate(self) -> tuple[list[object], dict[str, object]]:
+        """Fresh argument values (new objects on every call)."""
+        return json.loads(f"[{self.text}]", parse_constant=_refuse_constant), {}
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a Python literal")
+
+
 class LruCache(Generic[_T]):
     """A small least-recently-used cache keyed by source text."""
 
@@ -86,7 +123,10 @@ class LruCache(Generic[_T]):
 
 
 _programs: LruCache[CodeType | Refusal] = LruCache(256)
-_inputs: LruCache[CodeType | LiteralCall | Refusal] = LruCache(1024)
+Arguments = CodeType | LiteralCall | JsonCall
+"""A checked input: restricted code evaluating to ``(args, kwargs)``, or data needing no code at all."""
+
+_inputs: LruCache[Arguments | Refusal] = LruCache(1024)
 
 
 def compile_program(source: str) -> CodeType | Refusal:
@@ -97,7 +137,7 @@ def compile_program(source: str) -> CodeType | Refusal:
     return cached
 
 
-def compile_input(text: str) -> CodeType | LiteralCall | Refusal:
+def compile_input(text: str) -> Arguments | Refusal:
     """Check and compile an input expression into code that evaluates ``f(<input>)`` (cached by its text)."""
     cached = _inputs.get(text)
     if cached is None:
@@ -131,6 +171,7 @@ def _compile_program(source: str) -> CodeType | Refusal:
 
 
 def _forbidden_import(tree: ast.AST) -> str | None:
+    """The first import outside the allow-list, or ``None``; expands ``from m import *`` in place."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -139,15 +180,24 @@ def _forbidden_import(tree: ast.AST) -> str | None:
         elif isinstance(node, ast.ImportFrom):
             if node.level or node.module not in MODULE_ATTRS:
                 return "." * node.level + (node.module or "")
+            offered = MODULE_ATTRS[node.module]
+            if [alias.name for alias in node.names] == ["*"]:
+                # Star imports (RestrictedPython refuses them) become explicit imports of the offered names.
+                star = node.names[0]
+                public = sorted(name for name in offered if not name.startswith("_"))
+                node.names = [ast.copy_location(ast.alias(name), star) for name in public]
             for alias in node.names:
-                if alias.name not in MODULE_ATTRS[node.module]:
+                if alias.name not in offered:
                     return f"{node.module}.{alias.name}"
     return None
 
 
-def _compile_input(text: str) -> CodeType | LiteralCall | Refusal:
+def _compile_input(text: str) -> Arguments | Refusal:
     if len(text) > MAX_INPUT_CHARS:
         return Refusal(ExecStatus.INPUT_TOO_LARGE, f"input has {len(text)} chars, over {MAX_INPUT_CHARS}")
+    fast = JsonCall.of(text)
+    if fast is not None:
+        return fast
     source = f"{PACK_NAME}({text})"
     tree = _parse(source, "eval", "input")
     if isinstance(tree, Refusal):

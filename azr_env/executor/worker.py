@@ -17,12 +17,19 @@ import decimal
 import gc
 import os
 import time
-from types import CodeType
 from typing import Any
 
 from azr_env.executor import transport
 from azr_env.executor.canonical import encode
-from azr_env.executor.compiler import PACK_NAME, LiteralCall, Refusal, compile_input, compile_program
+from azr_env.executor.compiler import (
+    PACK_NAME,
+    Arguments,
+    JsonCall,
+    LiteralCall,
+    Refusal,
+    compile_input,
+    compile_program,
+)
 from azr_env.executor.limits import CPU_RECYCLE_S, MAX_OUTPUT_CHARS
 from azr_env.executor.policy import new_globals
 from azr_env.executor.result import ExecStatus
@@ -84,13 +91,13 @@ def _run(program: str, text: str) -> Outcome:
             gc.collect()
 
 
-def _call(scope: dict[str, Any], call: CodeType | LiteralCall) -> Outcome:
+def _call(scope: dict[str, Any], call: Arguments) -> Outcome:
     """Evaluate the input's arguments (in the program's globals), call ``f`` on them, canonicalize the output."""
     func = scope.get("f")
     if not callable(func):
         return ExecStatus.ERROR, None, "TypeError: f is not callable after the program ran"
     try:
-        if isinstance(call, LiteralCall):
+        if isinstance(call, LiteralCall | JsonCall):
             args, kwargs = call.evaluate()
         else:
             args, kwargs = eval(call, {**scope, PACK_NAME: _pack})  # restricted code, in the sandbox

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from azr_env.executor import ExecStatus, Executor
+from azr_env.executor.canonical import canonical_repr
 
 
 def _run(executor: Executor, body: str, prelude: str = "") -> tuple[ExecStatus, str | None]:
@@ -62,3 +65,23 @@ def test_each_run_gets_a_fresh_decimal_context(executor: Executor) -> None:
 def test_input_arguments_may_use_restricted_expressions(executor: Executor) -> None:
     result = executor.run("def f(x, key):\n    return sorted(x, key=key)", "[3, -1, 2], key=lambda v: abs(v)")
     assert result.output == "[-1, 2, 3]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['[1, 2.5, -3, 1e400, "a\\/b"]', '"x", [1]', "1, 2", "", "-0", "1E5, 0.1", '{"a": 1, "a": 2}', '"\\u00e9", []'],
+)
+@pytest.mark.filterwarnings("ignore:invalid escape sequence:DeprecationWarning")
+def test_json_shaped_inputs_mean_what_python_says(executor: Executor, text: str) -> None:
+    expected = canonical_repr(ast.literal_eval(f"({text},)") if text else ())
+    assert executor.run("def f(*args):\n    return args", text).output == expected
+
+
+@pytest.mark.parametrize("text", ["[true]", "null", "NaN", "-Infinity", "[1, false]"])
+def test_json_words_are_python_names(executor: Executor, text: str) -> None:
+    assert executor.run("def f(*args):\n    return args", text).status is ExecStatus.BAD_INPUT
+
+
+def test_a_star_import_brings_the_offered_names(executor: Executor) -> None:
+    result = executor.run("from math import *\ndef f(x):\n    return floor(sqrt(x))", "17")
+    assert result.output == "4"
