@@ -21,8 +21,8 @@ from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 
 from azr_env.executor.limits import MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
 from azr_env.executor.modules import MODULE_ATTRS
-from azr_env.executor.policy import SandboxTransformer
 from azr_env.executor.result import ExecStatus
+from azr_env.executor.transformer import SandboxTransformer
 
 PACK_NAME = "f"
 """The name the input's call expression is compiled against (bound to an argument packer when evaluated)."""
