@@ -42,6 +42,10 @@ SINGLE_FILTER = select.PairFilter(max_input_chars=400, max_output_chars=400, max
 INDUCTION_FILTER = select.PairFilter(max_input_chars=160, max_output_chars=160, max_float_decimals=6)
 """Readability filter of induction pairs (ten pairs share one prompt)."""
 
+LABEL_TIMEOUT_S = 0.5
+"""Executor deadline while labelling: a quarter of the env's default 2 s, so that every released task still runs
+well within an evaluation's deadline on a slower or busier machine (slow programs are dropped, not kept)."""
+
 T = TypeVar("T")
 
 
@@ -242,7 +246,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=None, help="unzipped wheels (default: a cache dir)")
     parser.add_argument("--out", type=Path, default=DATA_DIR, help="where the frozen suites and manifest go")
     parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
-    parser.add_argument("--timeout-s", type=float, default=2.0, help="executor wall-clock limit per run")
+    parser.add_argument(
+        "--timeout-s", type=float, default=LABEL_TIMEOUT_S, help="executor wall-clock limit per labelling run"
+    )
     parser.add_argument("--check", action="store_true", help="only verify that the released suites rebuild exactly")
     return parser.parse_args(argv)
 
