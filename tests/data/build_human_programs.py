@@ -16,7 +16,10 @@ program or item is counted under one reason in ``human_programs.stats.json``:
 * ``forbidden_import``, ``program_too_large``, ``no_literal_test_inputs``, ``generator_failed``, ... : the reasons
   ``azr_env.suites.sources`` skips a program for (imports outside the executor's allow-list: ``random``, ``numpy``,
   ``time``, ...; over the 8192-character cap; no usable input).
-* ``restricted``: RestrictedPython refuses to compile it (``_private`` names, ``nonlocal``, ``async``, ...).
+* ``policy:<rule>``: the executor's compiler refuses it under one of RestrictedPython's documented language rules
+  (``POLICY_RULES``: ``_private`` names, ``nonlocal``, ``match``, ``eval``/``exec``, ``async``, reserved names,
+  ``from m import *``).
+  Any other refusal is kept, so an over-strict compiler shows up as mismatches.
 * ``forbidden_by_design``: uses a name that ``azr_env.executor.modules`` documents as left out on purpose
   (``FORBIDDEN_BY_DESIGN``: ``decimal.getcontext`` changes process-wide state, ``typing.get_type_hints`` and
   ``functools.singledispatch`` evaluate strings, ``operator.attrgetter``/``methodcaller`` reach attributes by name).
@@ -45,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
+from azr_env.executor.compiler import Refusal, compile_program
 from azr_env.executor.limits import ALLOWED_MODULES as EXECUTOR_MODULES
 from azr_env.suites.sources import SourceProgram, iter_codeio, iter_humaneval
 from azr_env.suites.wheels import ensure_data_dir
@@ -62,6 +66,16 @@ FORBIDDEN_BY_DESIGN = {
     "operator": frozenset({"attrgetter", "methodcaller"}),
 }
 """Module names the executor documents as left out on purpose (see ``azr_env.executor.modules``)."""
+POLICY_RULES = {
+    "underscore_name": 'because it starts with "_"',
+    "nonlocal": "Nonlocal statements are not allowed",
+    "match": "Match statements are not allowed",
+    "eval_exec": " calls are not allowed",
+    "async": "Async",
+    "reserved_name": "is a reserved name",
+    "star_import": ".*' is not allowed",
+}
+"""Rule -> a fragment of the refusal message RestrictedPython gives for it."""
 HASH_SEEDS = (0, 1, 2, 3)
 INPUT_CAP = 2048
 HUMANEVAL_INPUTS = 3
@@ -69,11 +83,12 @@ CODEIO_PROGRAMS = 300
 CODEIO_INPUTS = 2
 
 
-def restricted_ok(program: str) -> bool:
-    """Whether RestrictedPython compiles ``program`` without errors."""
-    from RestrictedPython import compile_restricted_exec
-
-    return not compile_restricted_exec(program).errors
+def policy_refusal(program: str) -> str | None:
+    """The ``POLICY_RULES`` rule under which the executor's compiler refuses ``program``, if any."""
+    refusal = compile_program(program)
+    if not isinstance(refusal, Refusal):
+        return None
+    return next((rule for rule, fragment in POLICY_RULES.items() if fragment in refusal.error), None)
 
 
 def uses_forbidden_by_design(program: str) -> bool:
@@ -100,8 +115,8 @@ def items_of(programs: list[SourceProgram], per_program: int, stats: collections
     items = []
     for prog in programs:
         reason = "forbidden_by_design" if uses_forbidden_by_design(prog.program) else None
-        if reason is None and not restricted_ok(prog.program):
-            reason = "restricted"
+        if reason is None and (rule := policy_refusal(prog.program)) is not None:
+            reason = f"policy:{rule}"
         if reason is not None:
             stats[f"{prog.source}:program:{reason}"] += 1
             continue
