@@ -71,15 +71,9 @@ def encode(value: Any, max_chars: int | None = 10_240, max_depth: int | None = M
     Returns:
         ``(ExecStatus.OK, text)``, or ``(OUTPUT_NOT_DATA | OUTPUT_TOO_LARGE, reason)``.
     """
-    scalar = _SCALARS.get(id(type(value)))
-    if scalar is not None and max_chars is not None:  # fast path for the most common outputs
-        try:
-            text = scalar(value)
-        except _Refused as refused:
-            return refused.status, str(refused)
-        if len(text) <= max_chars:
-            return ExecStatus.OK, text
-        return ExecStatus.OUTPUT_TOO_LARGE, "output over the size cap"
+    fast = _fast(value, max_chars) if max_chars is not None else None
+    if fast is not None:
+        return fast
     walker = _Walker(max_chars, max_depth)
     try:
         text = walker.walk(value, 0)
@@ -88,6 +82,44 @@ def encode(value: Any, max_chars: int | None = 10_240, max_depth: int | None = M
     except RecursionError:
         return ExecStatus.OUTPUT_TOO_LARGE, "output nested too deeply"
     return ExecStatus.OK, text
+
+
+def _fast(value: Any, max_chars: int) -> tuple[ExecStatus, str] | None:
+    """The result for the most common outputs (a scalar, a short flat list or tuple), else ``None``."""
+    kind = id(type(value))
+    scalar = _SCALARS.get(kind)
+    try:
+        if scalar is not None:
+            text = scalar(value)
+        elif kind in _FLAT and len(value) <= 64:
+            parts = _scalar_parts(value)
+            if parts is None:
+                return None
+            text = _sequence(type(value) is list, parts)
+        else:
+            return None
+    except _Refused as refused:
+        return refused.status, str(refused)
+    if len(text) > max_chars:
+        return ExecStatus.OUTPUT_TOO_LARGE, "output over the size cap"
+    return ExecStatus.OK, text
+
+
+def _scalar_parts(values: list[Any] | tuple[Any, ...]) -> list[str] | None:
+    parts = []
+    for item in values:
+        scalar = _SCALARS.get(id(type(item)))
+        if scalar is None:
+            return None
+        parts.append(scalar(item))
+    return parts
+
+
+def _sequence(is_list: bool, parts: list[str]) -> str:
+    inner = ", ".join(parts)
+    if is_list:
+        return f"[{inner}]"
+    return f"({inner},)" if len(parts) == 1 else f"({inner})"
 
 
 class _Walker:
@@ -127,10 +159,7 @@ class _Walker:
         return [self.walk(v, depth) for v in values]
 
     def seq(self, value: list[Any] | tuple[Any, ...], depth: int) -> str:
-        inner = ", ".join(self.items(value, depth))
-        if type(value) is list:
-            return f"[{inner}]"
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return _sequence(type(value) is list, self.items(value, depth))
 
     def mapping(self, value: dict[Any, Any], depth: int) -> str:
         pairs = sorted(((self.walk(k, depth), v) for k, v in _dict_items(value)), key=_first)
@@ -184,6 +213,7 @@ _SCALARS: dict[int, Any] = {
     id(str): str.__repr__,
     id(bytes): bytes.__repr__,
 }
+_FLAT = frozenset({id(list), id(tuple)})
 _CONTAINERS: dict[int, Any] = {
     id(list): _Walker.seq,
     id(tuple): _Walker.seq,
