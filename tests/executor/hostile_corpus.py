@@ -90,8 +90,10 @@ class Case:
     follow_up: FollowUp = SORT
     follow_copies: int = 4
     known_bug: str = ""
+    flaky_bug: bool = False
     """An open executor bug this case shows (id in ``/work/executor_bugs.md``): the test is then a strict xfail, so
-    it turns red the day the bug is fixed, to have this field removed."""
+    it turns red the day the bug is fixed, to have this field removed. ``flaky_bug``: the bug shows only by chance, so
+    the xfail is not strict."""
 
     @property
     def statuses(self) -> tuple[S, ...]:

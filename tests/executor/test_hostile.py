@@ -105,7 +105,7 @@ def test_corpus_is_large_and_ids_are_unique() -> None:
 
 def with_marks(case: Case) -> object:
     """The case as a pytest param: a strict xfail while it shows an open executor bug."""
-    marks = [pytest.mark.xfail(strict=True, reason=case.known_bug)] if case.known_bug else []
+    marks = [pytest.mark.xfail(strict=not case.flaky_bug, reason=case.known_bug)] if case.known_bug else []
     return pytest.param(case, id=case.id, marks=marks)
 
 
