@@ -1,4 +1,7 @@
-"""Size caps checked before anything runs (in the env, and again inside the sandbox)."""
+"""Caps and limits shared by the env side and the sandbox: sizes, offered modules, CPU backstops.
+
+Size caps are checked before anything runs (in the env) and again inside the sandbox.
+"""
 
 MAX_PROGRAM_CHARS = 8192
 """Longest program source accepted."""
