@@ -123,6 +123,8 @@ def eval_command(args: argparse.Namespace) -> str:
         parts += ["--task-types", *args.task_types]
     for option in args.agent_option:
         parts += ["--agent-option", option]
+    if args.out:
+        parts += ["--out", args.out]
     return shlex.join(parts).replace("'azr eval'", "azr eval")
 
 

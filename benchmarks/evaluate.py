@@ -3,7 +3,7 @@
 Metrics (namespaced by suite and task type):
 
 - solve rate per (suite, task type): mean over items of the fraction of correct samples, with a two-level bootstrap
-  95% interval over seeds and items; pass@1 and pass@k (unbiased estimator) when ``k > 1`` samples were drawn;
+  95% interval over seeds and items (the Wilson interval where every answer agrees, at 0% or 100%); pass@1 and pass@k (unbiased estimator) when ``k > 1`` samples were drawn;
 - self-play proposals per task type: valid-proposal rate (same interval), and the learnability distribution of the
   valid ones (solve rate of the in-episode attempts in {0}, (0, 1), {1}; mean learnability reward);
 - buffer diversity after self-play: distinct normalized programs and output types (mean over seeds).
@@ -21,7 +21,7 @@ import numpy as np
 
 from azr_env.errors import MissingDependencyError
 from azr_env.tasks.base import Task
-from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k
+from benchmarks.stats import mean_pass_at_k, rate_interval
 
 Row = dict[str, Any]
 _NODE_TYPES = {ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set"}
@@ -77,7 +77,7 @@ def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
         k = min(len(samples) for items in seeds.values() for samples in items.values())
         counts = [sum(samples[:k]) for items in seeds.values() for samples in items.values()]
         entry: Row = {"suite": suite, "task_type": task_type, "seeds": len(seeds), "items": len(per_seed[0]), "k": k}
-        entry["solve_rate"] = bootstrap_seeds_items(per_seed, rng).as_dict()
+        entry["solve_rate"] = rate_interval(per_seed, rng).as_dict()
         entry["pass@1"] = mean_pass_at_k(counts, k, 1)
         if k > 1:
             entry[f"pass@{k}"] = mean_pass_at_k(counts, k, k)
@@ -110,7 +110,7 @@ def _propose_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]
         out.append(
             {
                 "task_type": task_type,
-                "valid_rate": bootstrap_seeds_items(list(seeds.values()), rng).as_dict(),
+                "valid_rate": rate_interval(list(seeds.values()), rng).as_dict(),
                 "learnability": _learnability([r["solve_rate"] for r in valid], [r["learnability"] for r in valid]),
             }
         )

@@ -71,6 +71,18 @@ def bootstrap_seeds_items(groups: Sequence[Sequence[float]], rng: np.random.Gene
     return Estimate(point, min(float(low), point), max(float(high), point), sum(a.size for a in arrays))
 
 
+def rate_interval(groups: Sequence[Sequence[float]], rng: np.random.Generator, n_boot: int = 2000) -> Estimate:
+    """95% interval of a rate over seeds and items: the two-level bootstrap, or Wilson where it has no spread.
+
+    When every score is 0 (or every score is 1) a bootstrap interval collapses to a point, which overstates what
+    a finite number of items shows; the Wilson score interval over all the scores is used then instead.
+    """
+    flat = np.concatenate([np.asarray(g, dtype=np.float64) for g in groups]) if groups else np.zeros(0)
+    if flat.size and np.all(flat == flat[0]) and flat[0] in (0.0, 1.0):
+        return wilson_interval(int(flat.sum()), int(flat.size))
+    return bootstrap_seeds_items(groups, rng, n_boot)
+
+
 def pass_at_k(n: int, c: int, k: int) -> float:
     """Unbiased pass@k from ``n`` samples of which ``c`` are correct: ``1 - C(n-c, k) / C(n, k)``.
 

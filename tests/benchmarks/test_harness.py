@@ -39,7 +39,7 @@ def test_summary_gives_solve_rate_and_pass_at_k() -> None:
 
 def test_markdown_table_has_a_row_per_task_type() -> None:
     table = markdown_table([summarize([_row(0, "x", True)])])
-    assert "| a | s@1 | deduction | 100.0 [100.0, 100.0] | - | 1 x 1 |" in table
+    assert "| a | s@1 | deduction | 100.0 [20.7, 100.0] | - | 1 x 1 |" in table
 
 
 def test_output_type_reads_syntax_only() -> None:

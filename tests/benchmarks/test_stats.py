@@ -3,7 +3,7 @@ from math import comb
 import numpy as np
 import pytest
 
-from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k, pass_at_k, wilson_interval
+from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k, pass_at_k, rate_interval, wilson_interval
 
 
 def test_pass_at_k_matches_binomial_formula() -> None:
@@ -58,3 +58,13 @@ def test_bootstrap_of_constant_scores_has_zero_width() -> None:
 def test_bootstrap_accepts_seeds_of_different_sizes() -> None:
     est = bootstrap_seeds_items([[1.0, 0.0], [1.0, 1.0, 1.0, 0.0]], np.random.default_rng(0))
     assert est.mean == pytest.approx((0.5 + 0.75) / 2) and est.n == 6
+
+
+def test_rate_interval_uses_wilson_when_every_score_agrees() -> None:
+    est = rate_interval([[1.0] * 10, [1.0] * 10], np.random.default_rng(0))
+    assert est == wilson_interval(20, 20) and est.low < 1.0
+
+
+def test_rate_interval_bootstraps_mixed_scores() -> None:
+    groups = [[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]
+    assert rate_interval(groups, np.random.default_rng(0)) == bootstrap_seeds_items(groups, np.random.default_rng(0))
