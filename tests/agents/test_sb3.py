@@ -81,7 +81,7 @@ def test_choice_env_shuffle_follows_the_seed(executor) -> None:
     assert np.array_equal(first, again) and first.max() < VOCAB_SIZE
 
 
-@pytest.mark.slow  # ~5 s on an idle 2-core machine, over 20 s when it is shared
+@pytest.mark.slow  # 20-30 s measured on the shared 2-core machine
 def test_ppo_trains_a_few_hundred_steps_on_the_choice_view(executor) -> None:
     from agents.sb3.train import train
 
