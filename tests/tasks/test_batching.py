@@ -12,13 +12,14 @@ from .helpers import fenced, respond
 
 
 class CountingExecutor:
-    """Delegates to the real executor and counts batch calls."""
+    """Delegates to the real executor and counts batch calls and executed jobs."""
 
     def __init__(self, inner: ExecutorBackend) -> None:
-        self.inner, self.calls = inner, 0
+        self.inner, self.calls, self.jobs = inner, 0, 0
 
     def run_many(self, jobs: Sequence[Job]) -> list[ExecutionResult]:
         self.calls += 1
+        self.jobs += len(jobs)
         return self.inner.run_many(jobs)
 
     def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
@@ -57,10 +58,28 @@ def test_induction_validate_is_one_call_per_batch(executor: ExecutorBackend) -> 
     [
         ("deduction", Task("deduction", PROGRAM, ("2",), ("4",)), fenced("output", "float('inf')")),
         ("abduction", Task("abduction", PROGRAM, ("2",), ("4",)), fenced("input", "2")),
-        ("induction", IDENTITY_TASK, fenced("python", PROGRAM)),
     ],
 )
 def test_verify_is_one_call_per_batch(name: str, task: Task, block: str, executor: ExecutorBackend) -> None:
     counting = CountingExecutor(executor)
     get_task_type(name).verify([(task, respond(block))] * 3 + [(task, "no envelope")], counting)
     assert counting.calls == 1
+
+
+def test_induction_verify_is_two_calls_per_batch(executor: ExecutorBackend) -> None:
+    """First pairs in one batch, the remaining pairs of the programs that matched in a second one."""
+    counting = CountingExecutor(executor)
+    answer = respond(fenced("python", PROGRAM))
+    verdicts = get_task_type("induction").verify([(IDENTITY_TASK, answer)] * 3 + [(IDENTITY_TASK, "x")], counting)
+    assert counting.calls == 2
+    assert [v.outcome.value for v in verdicts] == ["correct"] * 3 + ["format_error"]
+
+
+def test_induction_wrong_program_runs_once(executor: ExecutorBackend) -> None:
+    """A program that fails its first pair (here: loops forever) is not run on the other nine inputs."""
+    counting = CountingExecutor(executor)
+    looping = respond(fenced("python", "def f(x):\n    while True:\n        pass\n"))
+    wrong = respond(fenced("python", "def f(x):\n    return x + 1\n"))
+    verdicts = get_task_type("induction").verify([(IDENTITY_TASK, looping), (IDENTITY_TASK, wrong)], counting)
+    assert counting.jobs == 2
+    assert [v.outcome.value for v in verdicts] == ["wrong", "wrong"]
