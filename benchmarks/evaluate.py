@@ -3,7 +3,8 @@
 Metrics (namespaced by suite and task type):
 
 - solve rate per (suite, task type): mean over items of the fraction of correct samples, with a two-level bootstrap
-  95% interval over seeds and items (the Wilson interval where every answer agrees, at 0% or 100%); pass@1 and pass@k (unbiased estimator) when ``k > 1`` samples were drawn;
+  95% interval over seeds and items (the Wilson interval where every answer agrees, at 0% or 100%); pass@1 and
+  pass@k (unbiased estimator) when ``k > 1`` samples were drawn;
 - self-play proposals per task type: valid-proposal rate (same interval), and the learnability distribution of the
   valid ones (solve rate of the in-episode attempts in {0}, (0, 1), {1}; mean learnability reward);
 - buffer diversity after self-play: distinct normalized programs and output types (mean over seeds).
@@ -236,7 +237,10 @@ def _bars(entries: Sequence[tuple[str, str, Mapping[str, float]]], ylabel: str, 
         xs = [i + a * width for i, label in enumerate(labels) if label in found]
         ests = [found[label] for label in labels if label in found]
         means = [100 * e["mean"] for e in ests]
-        errs = [[100 * (e["mean"] - e["low"]) for e in ests], [100 * (e["high"] - e["mean"]) for e in ests]]
+        errs = [
+            [max(0.0, 100 * (e["mean"] - e["low"])) for e in ests],
+            [max(0.0, 100 * (e["high"] - e["mean"])) for e in ests],
+        ]
         ax.bar(xs, means, width, yerr=errs, capsize=3, label=agent)
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, fontsize=7)
     ax.set_ylabel(ylabel)

@@ -49,7 +49,7 @@ def wilson_interval(successes: int, total: int) -> Estimate:
     denom = 1.0 + Z95**2 / total
     centre = (p + Z95**2 / (2 * total)) / denom
     half = Z95 * math.sqrt(p * (1 - p) / total + Z95**2 / (4 * total**2)) / denom
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), total)
+    return Estimate(p, min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)), total)
 
 
 def bootstrap_seeds_items(groups: Sequence[Sequence[float]], rng: np.random.Generator, n_boot: int = 2000) -> Estimate:
