@@ -1,0 +1,43 @@
+"""Suite tasks work with the built-in task types: prompts render, and the gold answer of each sampled task verifies."""
+
+import pytest
+
+from azr_env.suites import list_suites, load_suite
+from azr_env.tasks import get_task_type
+from azr_env.tasks.base import Outcome, Task
+from azr_env.tasks.examples import example_response
+from azr_env.tasks.prompts import fence
+
+SAMPLE_PER_SUITE = 8
+GOLD_BLOCK = {"deduction": ("output", "outputs"), "abduction": ("input", "inputs"), "induction": ("python", None)}
+
+
+def _gold(task: Task) -> str:
+    tag, field = GOLD_BLOCK[task.task_type]
+    body = task.program if field is None else getattr(task, field)[0]
+    return example_response(fence(tag, body))
+
+
+def _sample(name: str) -> list[Task]:
+    tasks = load_suite(name).tasks
+    return list(tasks[:: max(1, len(tasks) // SAMPLE_PER_SUITE)][:SAMPLE_PER_SUITE])
+
+
+@pytest.mark.parametrize("name", list_suites())
+def test_every_task_renders_a_solver_prompt(name: str) -> None:
+    suite = load_suite(name)
+    task_type = get_task_type(suite.tasks[0].task_type)
+    assert all(task_type.solver_prompt(task).user for task in suite)
+
+
+@pytest.mark.parametrize("name", list_suites())
+def test_gold_answers_verify_as_correct(name: str, executor) -> None:
+    tasks = _sample(name)
+    verdicts = get_task_type(tasks[0].task_type).verify([(t, _gold(t)) for t in tasks], executor)
+    assert [v.outcome for v in verdicts] == [Outcome.CORRECT] * len(tasks), [v.detail for v in verdicts]
+
+
+def test_induction_prompt_hides_the_program() -> None:
+    task_type = get_task_type("induction")
+    for task in _sample("induction"):
+        assert task.program not in task_type.solver_prompt(task).user
