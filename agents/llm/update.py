@@ -2,11 +2,13 @@
 
 Micro-batches bound memory: each one is a forward and backward over at most ``micro_batch_size`` responses,
 with the loss scaled by the token count of the whole slice so gradients accumulate to the slice's token mean.
-Sequences are ``prompt_ids + completion_ids`` exactly as generated, right padded.
+Sequences are ``prompt_ids + completion_ids`` exactly as generated, right padded; a slice is cut into
+micro-batches in order of length (less padding), and the LM head runs only from the shortest prompt's end on.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -66,10 +68,17 @@ def pack(generations: Sequence[Generation], pad_id: int, device: Any) -> TokenBa
 
 def score_tokens(model: Any, batch: TokenBatch, temperature: float, with_entropy: bool) -> tuple[Any, Any]:
     """Log-probabilities ``(B, W)`` of the targets under ``model`` at ``temperature``, and entropies (or None)."""
-    logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
-    logits = logits[:, batch.start : -1].float() / temperature  # (B, W, V)
+    keep = batch.input_ids.shape[1] - batch.start  # positions start .. L-1: the lm head skips the shared prompt
+    extra = {"logits_to_keep": keep} if accepts_logits_to_keep(model) else {}
+    out = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False, **extra)
+    logits = out.logits[:, -keep:-1].float() / temperature  # (B, W, V)
     entropy = entropy_from_logits(logits) if with_entropy else None
     return token_logprobs(logits, batch.targets), entropy
+
+
+def accepts_logits_to_keep(model: Any) -> bool:
+    """Whether ``model.forward`` takes ``logits_to_keep`` (transformers causal LMs do; wrappers may not)."""
+    return "logits_to_keep" in inspect.signature(model.forward).parameters
 
 
 def micro_batches(indices: np.ndarray, size: int) -> list[np.ndarray]:
@@ -102,7 +111,8 @@ def update_policy(
     model.train()
     for part in slices:
         n_tokens = sum(len(generations[i].completion_ids) for i in part)
-        for idx in micro_batches(part, config.micro_batch_size):
+        by_length = sorted(part, key=lambda i: len(generations[i].prompt_ids) + len(generations[i].completion_ids))
+        for idx in micro_batches(np.asarray(by_length), config.micro_batch_size):
             batch = pack([generations[i] for i in idx], pad_id, device)
             old_rows = None if old is None else [old[i] for i in idx]
             stats = backward_micro(
