@@ -10,10 +10,12 @@ worker is forked from the zygote. Everything a worker sends is checked; a malfor
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 
+from azr_env.errors import ExecutorError
 from azr_env.executor import transport
 from azr_env.executor.limits import MAX_OUTPUT_CHARS
 from azr_env.executor.result import ExecStatus, ExecutionResult
@@ -52,10 +54,23 @@ class Batch:
 
     def run(self) -> list[ExecutionResult]:
         """Drive the batch to completion and return one result per task, in task order."""
-        while self.left:
-            self._dispatch()
-            self._wait()
+        try:
+            while self.left:
+                self._dispatch()
+                self._wait()
+        except BaseException:  # e.g. Ctrl-C: no worker may carry this batch's tasks into the next one
+            self._abandon()
+            raise
         return [result for result in self.results if result is not None]
+
+    def _abandon(self) -> None:
+        """Replace every worker still busy with this batch (its late answers would be misread later)."""
+        for index, worker in enumerate(self.workers):
+            if worker.inflight:
+                worker.kill()
+                worker.inflight = []
+                with contextlib.suppress(ExecutorError):  # a dead handle is replaced on its next use instead
+                    self.workers[index] = self.respawn(worker)
 
     def _dispatch(self) -> None:
         """Top every worker up to about two chunks: the next chunk waits in its socket, so it never idles."""

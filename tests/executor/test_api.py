@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import logging
 import os
 import signal
@@ -126,6 +127,16 @@ def test_a_worker_that_died_while_idle_costs_no_task(fast: Executor) -> None:
     os.kill(fast._pool.workers[0].pid, signal.SIGKILL)
     time.sleep(0.05)
     assert fast.run(SORT, "[5, 6]").output == "[6, 5]"
+
+
+def test_an_interrupted_batch_leaves_no_stale_answers(fast: Executor) -> None:
+    endless = ("def f(x):\n    while True:\n        pass", "1")
+    timer = threading.Timer(0.2, _thread.interrupt_main)  # the batch below takes 10 s: Ctrl-C lands inside it
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        fast.run_many([endless] * 20)
+    timer.cancel()
+    assert [r.output for r in fast.run_many([(IDENTITY, str(i)) for i in range(10)])] == [str(i) for i in range(10)]
 
 
 def test_validate_accepts_a_deterministic_task(executor: Executor) -> None:
