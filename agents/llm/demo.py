@@ -17,7 +17,7 @@ from typing import Any
 from agents.llm.config import TrainConfig
 
 SIZES: dict[str, dict[str, Any]] = {
-    "smollm2-135m": {"steps": 3, "batch_size": 1, "n_solve_samples": 4, "k_references": 2, "max_new_tokens": 160},
+    "smollm2-135m": {"steps": 3, "batch_size": 1, "n_solve_samples": 4, "k_references": 1, "max_new_tokens": 128},
     "tiny-random": {"steps": 2, "batch_size": 1, "n_solve_samples": 2, "k_references": 1, "max_new_tokens": 16},
 }
 """Per-model budgets sized for about ten minutes (SmolLM2) or seconds (tiny-random) on two CPU cores."""

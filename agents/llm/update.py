@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agents.llm.losses import entropy_from_logits, policy_loss, token_logprobs
+from agents.llm.losses import policy_loss
 from agents.llm.sampling import Generation
 
 if TYPE_CHECKING:
@@ -68,12 +68,14 @@ def pack(generations: Sequence[Generation], pad_id: int, device: Any) -> TokenBa
 
 def score_tokens(model: Any, batch: TokenBatch, temperature: float, with_entropy: bool) -> tuple[Any, Any]:
     """Log-probabilities ``(B, W)`` of the targets under ``model`` at ``temperature``, and entropies (or None)."""
+    import torch
+
     keep = batch.input_ids.shape[1] - batch.start  # positions start .. L-1: the lm head skips the shared prompt
     extra = {"logits_to_keep": keep} if accepts_logits_to_keep(model) else {}
     out = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False, **extra)
-    logits = out.logits[:, -keep:-1].float() / temperature  # (B, W, V)
-    entropy = entropy_from_logits(logits) if with_entropy else None
-    return token_logprobs(logits, batch.targets), entropy
+    logp = torch.log_softmax(out.logits[:, -keep:-1].float() / temperature, dim=-1)  # (B, W, V), computed once
+    entropy = -(logp.exp() * logp).sum(-1) if with_entropy else None  # (B, W)
+    return logp.gather(-1, batch.targets.unsqueeze(-1)).squeeze(-1), entropy
 
 
 def accepts_logits_to_keep(model: Any) -> bool:
