@@ -85,7 +85,7 @@ def verdict(samples: list[dict[str, float]]) -> dict[str, Any]:
 
 def soak(args: argparse.Namespace) -> dict[str, Any]:
     """Run the soak; return samples, status counts and the verdict."""
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from azr_env.executor import Executor
 
     psutil = _psutil()
     rng = np.random.default_rng(args.seed)

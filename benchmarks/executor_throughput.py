@@ -188,14 +188,14 @@ def target_rows(workloads: dict[str, dict[str, dict[str, float]]]) -> list[dict[
 
 def measure(args: argparse.Namespace, progress: Callable[[str], None]) -> dict[str, Any]:
     """Run both workloads through the three designs; return the report as plain data."""
-    from azr_env.executor import Executor  # type: ignore[attr-defined]
+    from azr_env.executor import Executor
     from benchmarks.paper_executor import PaperExecutor
 
     rng = np.random.default_rng(args.seed)
     fresh, fresh_probes = fresh_jobs(args.programs, rng), fresh_jobs(args.probes, rng, offset=args.programs)
     reuse = reuse_jobs(args.programs + args.probes, rng)
     with Executor(workers=args.workers, timeout_s=args.timeout) as ours, PaperExecutor(args.timeout) as paper:
-        runners = {"plain": PlainExec(), "paper": paper, "ours": ours}
+        runners: dict[str, Any] = {"plain": PlainExec(), "paper": paper, "ours": ours}
         for runner in runners.values():
             runner.run_many(fresh_jobs(8, rng, offset=10**6))  # warm-up: pools started, imports done
         progress("fresh")
