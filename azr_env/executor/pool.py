@@ -38,6 +38,8 @@ program that measures its own speed); a layer the kernel refuses is reported by 
 once, and the rest still apply. Any one worker runs many tasks, so a policy bypass could leak state between
 them until the worker is recycled (``recycle_after`` tasks, or on timeout, memory or recursion errors).
 
+Platform: Linux >= 5.3 (pidfds), CPython >= 3.11; the kernel layers are x86_64/aarch64 and reported per machine.
+
 Thread safety: an ``Executor`` may be shared between threads; its calls are serialized by one lock (one batch at a
 time). Send one large batch rather than many small ones: a batch is spread over every worker.
 """
