@@ -231,7 +231,7 @@ def _bars(entries: Sequence[tuple[str, str, Mapping[str, float]]], ylabel: str, 
     labels = list(dict.fromkeys(label for _, label, _ in entries))
     agents = list(dict.fromkeys(agent for agent, _, _ in entries))
     width = 0.8 / len(agents)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.2 * len(labels) * len(agents)), 4.0))
+    fig, ax = plt.subplots(figsize=(min(16.0, max(6.0, 2.0 + 0.45 * len(labels) * len(agents))), 4.5))
     for a, agent in enumerate(agents):
         found = {label: est for name, label, est in entries if name == agent}
         xs = [i + a * width for i, label in enumerate(labels) if label in found]
