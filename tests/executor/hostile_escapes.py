@@ -144,6 +144,15 @@ INTROSPECTION = [
     Case("getattr_built_string", body("return getattr(1, '_' + '_class__')"), UNAVAILABLE),
     Case("globals_builtin", body("return sorted(globals())"), UNAVAILABLE),
     Case("vars_builtin", body("return sorted(vars())"), UNAVAILABLE),
+    Case("locals_builtin", body("return sorted(locals())"), UNAVAILABLE),
+    Case("input_builtin", body("return input()"), UNAVAILABLE),
+    Case("memoryview_builtin", body("return memoryview(b'x')[0]"), UNAVAILABLE),
+    # CPython refuses this at compile time ("not a chance"); the import allow-list refuses it first. Both static.
+    Case(
+        "future_braces",
+        "from __future__ import braces\n\ndef f():\n    return 1\n",
+        (S.SYNTAX_ERROR, S.FORBIDDEN_IMPORT),
+    ),
     Case("breakpoint_builtin", body("breakpoint()", "return 1"), UNAVAILABLE),
     Case("mro_is_not_data", body("return int.mro()"), S.OUTPUT_NOT_DATA),
 ]

@@ -294,6 +294,9 @@ NON_DATA = [
         "class A:\n    def __repr__(self):\n        return '1'\n\ndef f():\n    return A()\n",
         S.OUTPUT_NOT_DATA,
     ),
+    Case("f_is_a_generator_function", "def f():\n    yield 1\n", S.OUTPUT_NOT_DATA),
+    Case("ellipsis", body("return ..."), S.OUTPUT_NOT_DATA),
+    Case("infinities_and_negative_zero", body("return [float('inf'), -0.0]"), S.OK, output="[float('inf'), 0.0]"),
     Case("nan_is_data", body("return float('nan')"), S.OK, output="float('nan')"),
     Case("type_strict_scalars", body("return [True, 1, 1.0, b'ab']"), S.OK, output="[True, 1, 1.0, b'ab']"),
 ]
