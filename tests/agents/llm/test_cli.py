@@ -73,3 +73,12 @@ def test_sigkill_then_resume_loses_nothing_saved(tmp_path):
     result = azr("train", "--resume", str(run), "--progress", "false")
     assert result.returncode == 0, result.stderr[-2000:]
     assert [r["step"] for r in read_metrics(run / "metrics.jsonl")] == list(range(1, 5))
+
+
+def test_cli_modules_import_no_torch():
+    code = (
+        "import sys, agents.llm.cli, agents.llm.train, agents.llm.demo, agents.llm.session, agents.llm.plots; "
+        "print('torch' in sys.modules or 'transformers' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
