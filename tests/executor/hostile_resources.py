@@ -219,6 +219,10 @@ INPUTS = [
         INPUT_REFUSED,
         input="().__class__.__bases__[0].__subclasses__()",
     ),
+    # JSON-looking inputs must mean what they mean in Python, whatever parser the executor uses for data.
+    Case("json_true_is_not_python", "def f(x):\n    return x\n", S.BAD_INPUT, input="[true, 1]"),
+    Case("json_nan_is_not_python", "def f(x):\n    return x\n", S.BAD_INPUT, input="NaN"),
+    Case("json_escape_slash", "def f(x):\n    return x\n", S.OK, input='"a\\/b"', output="'a\\\\/b'"),
     Case("input_raises", "def f(x):\n    return x\n", S.BAD_INPUT, input="[1][5]"),
     Case("input_exit", "def f(x):\n    return x\n", INPUT_REFUSED, input="exit()"),
     Case("input_too_large", "def f(x):\n    return 1\n", S.INPUT_TOO_LARGE, input=repr("a" * 3000)),
