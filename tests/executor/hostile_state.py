@@ -297,6 +297,20 @@ NON_DATA = [
     Case("f_is_a_generator_function", "def f():\n    yield 1\n", S.OUTPUT_NOT_DATA),
     Case("ellipsis", body("return ..."), S.OUTPUT_NOT_DATA),
     Case("infinities_and_negative_zero", body("return [float('inf'), -0.0]"), S.OK, output="[float('inf'), 0.0]"),
+    *[
+        Case(
+            f"subclass_inside_{name}",
+            "class I(int):\n    pass\n\nclass S(str):\n    pass\n\ndef f():\n    return " + expr + "\n",
+            S.OUTPUT_NOT_DATA,
+        )
+        for name, expr in (
+            ("flat_list", "[1, I(3)]"),
+            ("tuple", "(1, I(2))"),
+            ("dict_value", "{1: [I(1)]}"),
+            ("set", "{S('k')}"),
+        )
+    ],
+    Case("flat_list_over_cap", body("return list(range(3000))"), S.OUTPUT_TOO_LARGE),
     Case("nan_is_data", body("return float('nan')"), S.OK, output="float('nan')"),
     Case("type_strict_scalars", body("return [True, 1, 1.0, b'ab']"), S.OK, output="[True, 1, 1.0, b'ab']"),
 ]
