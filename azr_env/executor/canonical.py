@@ -81,6 +81,8 @@ def encode(value: Any, max_chars: int | None = 10_240, max_depth: int | None = M
         return refused.status, str(refused)
     except RecursionError:
         return ExecStatus.OUTPUT_TOO_LARGE, "output nested too deeply"
+    if max_chars is not None and len(text) > max_chars:
+        return ExecStatus.OUTPUT_TOO_LARGE, f"canonical output has {len(text)} characters (cap {max_chars})"
     return ExecStatus.OK, text
 
 

@@ -191,6 +191,13 @@ class Executor:
     def __enter__(self) -> Executor:
         return self
 
+    def __copy__(self) -> Executor:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Executor:
+        """An executor is a handle on live processes: copies (e.g. Gymnasium's spec re-creation) share it."""
+        return self
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:

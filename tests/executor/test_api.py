@@ -288,3 +288,17 @@ def _alive(pids: list[int]) -> list[int]:
         except OSError:
             continue
     return alive
+
+
+def test_output_just_over_the_cap_is_too_large_not_a_crash(executor: Executor) -> None:
+    """Separators count against the output cap: a list whose items fit but whose text does not is refused cleanly."""
+    result = executor.run("def f(n):\n    return ['a'] * n\n", "2049")
+    assert result.status is ExecStatus.OUTPUT_TOO_LARGE
+
+
+def test_deepcopy_shares_the_pool(executor: Executor) -> None:
+    """Copying an executor (as gymnasium.make's spec handling does) returns the same live handle."""
+    import copy
+
+    assert copy.deepcopy(executor) is executor
+    assert copy.copy(executor) is executor
