@@ -225,6 +225,12 @@ NONDETERMINISM = [
         mode="validate",
     ),
     Case(
+        "set_of_bytes_order",
+        body("return list({b'w%d' % i for i in range(50)})"),
+        S.NONDETERMINISTIC,
+        mode="validate",
+    ),
+    Case(
         "set_value_is_deterministic",
         body("return {'w%d' % i for i in range(3)}"),
         S.OK,
