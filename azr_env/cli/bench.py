@@ -47,13 +47,15 @@ def register(subparsers: Any) -> None:
     """Add ``azr bench``."""
     summary = "; ".join(f"{name}: {text}" for name, (_, text) in TARGETS.items())
     parser = subparsers.add_parser("bench", help="run a benchmark", description=f"Run a benchmark. {summary}.")
-    parser.add_argument("target", choices=sorted(TARGETS), help="which benchmark")
+    parser.add_argument("target", nargs="?", choices=sorted(TARGETS), help="which benchmark")
     parser.add_argument("options", nargs=argparse.REMAINDER, help="the benchmark's own options (TARGET --help)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Import the chosen benchmark, parse its options, run it, return its exit code."""
+    if args.target is None:
+        raise BenchmarkUnavailableError(f"name a benchmark: azr bench {{{','.join(sorted(TARGETS))}}} [options]")
     module = load(args.target)
     parser = argparse.ArgumentParser(
         prog=f"azr bench {args.target}",

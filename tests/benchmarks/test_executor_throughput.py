@@ -50,6 +50,11 @@ def test_unknown_target_is_a_usage_error() -> None:
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
 
 
+def test_no_target_names_the_targets() -> None:
+    proc = azr("bench", timeout=60)
+    assert proc.returncode == 1 and "executor" in proc.stderr and "train" in proc.stderr
+
+
 def test_missing_benchmark_module_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(bench.TARGETS, "executor", ("benchmarks.not_written_yet", "missing"))
     with pytest.raises(bench.BenchmarkUnavailableError, match=r"benchmarks\.not_written_yet"):
