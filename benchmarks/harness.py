@@ -108,8 +108,7 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
     from azr_env.suites import load_suite
 
     suite = load_suite(suite_name)
-    tasks = suite.tasks[: config.limit] if config.limit else suite.tasks
-    by_id = {task.task_id: task for task in tasks}
+    by_id = {task.task_id: task for task in suite.tasks}  # all items: a training env (SB3) visits every one
     context = AgentContext(
         seed=seed, executor=executor, lookup=by_id.get, env_factory=lambda: make_solve_env(suite, executor)
     )

@@ -97,3 +97,12 @@ def test_sb3_agent_trains_then_acts(executor) -> None:
     obs, info = env.reset(seed=0, options=SOLVE)
     (response,) = agent.act([obs], [info])
     assert env.step(response)[4]["outcome"] in ("correct", "wrong")
+
+
+def test_sb3_agent_on_a_suite_slice_trains_on_the_whole_suite(executor) -> None:
+    from azr_env.suites import list_suites
+    from benchmarks.harness import EvalConfig, run_suite
+
+    suite = next(name for name in list_suites() if "deduction" in name)
+    config = EvalConfig(agent="sb3-a2c", suites=(suite,), limit=2, batch_size=2, agent_options={"timesteps": 16})
+    assert len(run_suite(config, suite, 0, executor)) == 2
