@@ -141,9 +141,11 @@ def trl_trainer(model: Any, tokenizer: Any, batch: int, args: Any) -> Any:
         logging_strategy="no", bf16=False,
     )  # fmt: skip
     data = Dataset.from_dict({"prompt": ["x"] * batch})
-    return GRPOTrainer(
+    trainer = GRPOTrainer(
         model=model, reward_funcs=zero_reward, args=config, train_dataset=data, processing_class=tokenizer
     )
+    trainer.current_gradient_accumulation_steps = 1  # set by Trainer.train(); trl_step accumulates itself
+    return trainer
 
 
 def trl_inputs(generations: Sequence[Any], advantages: np.ndarray, tokenizer: Any, micro: int, device: Any) -> list:
