@@ -29,6 +29,7 @@ def azr(*args, timeout=240):
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
 
 
+@pytest.mark.slow
 def test_azr_train_one_step(tmp_path):
     run = tmp_path / "run"
     result = azr("train", *TINY_FLAGS, "--steps", "1", "--run-dir", str(run))
