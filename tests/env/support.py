@@ -1,8 +1,8 @@
 """Test doubles for episode mechanics: a tiny registered task type and an executor that counts its calls.
 
-``echo-test``: a proposal is ``<answer>N</answer>`` for an integer N (the task is the identity program on N); an
-answer is correct when it is ``<answer>N</answer>`` again. The fake executor labels integer literals without
-running anything, so these tests exercise only the env's own code.
+``echo-test``: a proposal is an envelope whose answer holds one fenced ``input`` block with an integer N (the task
+is the identity program on N); an answer is correct when it is the same text again (see ``answer``). The fake
+executor labels integer literals without running anything, so these tests exercise only the env's own code.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from azr_env.tasks.base import (
     TaskType,
     Verdict,
 )
+from azr_env.tasks.examples import ConformanceExamples
 from azr_env.tasks.registry import get_task_type, register_task_type
 
 IDENTITY = "def f(x):\n    return x\n"
-_ANSWER = re.compile(r"<answer>(-?\d{1,9})</answer>")
+_ANSWER = re.compile(r"<think>echo</think>\n<answer>\n```input\n(-?\d{1,9})\n```\n</answer>")
 
 
 def answer(n: int) -> str:
     """The echo-test text for the integer ``n`` (a proposal or an answer)."""
-    return f"<answer>{n}</answer>"
+    return f"<think>echo</think>\n<answer>\n```input\n{n}\n```\n</answer>"
 
 
 class CountingExecutor:
@@ -81,7 +82,7 @@ class EchoTestType(TaskType):
 
     def parse_proposal(self, text: str, context: ProposalContext) -> Proposal | ParseFailure:
         match = _ANSWER.fullmatch(text.strip())
-        return Proposal(IDENTITY, (match.group(1),)) if match else ParseFailure("no <answer>integer</answer>")
+        return Proposal(IDENTITY, (match.group(1),)) if match else ParseFailure("no fenced integer in the answer")
 
     def validate(self, items, executor) -> list[ProposalCheck]:  # type: ignore[no-untyped-def]
         results = executor.validate_many([(p.program, p.inputs[0]) for p, _ in items])
@@ -101,11 +102,15 @@ class EchoTestType(TaskType):
         verdicts = []
         for (task, _), match in zip(items, matches, strict=True):
             if match is None:
-                verdicts.append(Verdict(Outcome.FORMAT_ERROR, "no <answer>integer</answer>"))
+                verdicts.append(Verdict(Outcome.FORMAT_ERROR, "no fenced integer in the answer"))
             else:
                 correct = next(results).output == task.outputs[0]
                 verdicts.append(Verdict(Outcome.CORRECT if correct else Outcome.WRONG, "" if correct else "differs"))
         return verdicts
+
+    def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
+        """Fixtures for the conformance kit, which runs over every registered type (this one included)."""
+        return ConformanceExamples(proposal=answer(7), correct=answer(7), wrong=answer(8))
 
 
 ECHO = get_task_type("echo-test")
