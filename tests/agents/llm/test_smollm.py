@@ -10,6 +10,7 @@ torch = pytest.importorskip("torch")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a fresh machine downloads and converts the model first
 def test_two_real_steps_on_smollm2(tmp_path, executor):
     from agents.llm.config import TrainConfig
     from agents.llm.models import load_policy
