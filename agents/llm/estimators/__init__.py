@@ -13,6 +13,8 @@ or pass ``--algo my_module:my_function`` to import one without registering it.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable
 
 from agents.llm.estimators.base import AdvantageInputs, Estimator
@@ -40,6 +42,8 @@ def get_estimator(name: str) -> Estimator:
     """
     if ":" in name and name not in _ESTIMATORS:
         module, _, attr = name.partition(":")
+        if os.getcwd() not in sys.path:  # `azr` is a console script: make the user's own modules importable
+            sys.path.append(os.getcwd())
         try:
             return getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError):

@@ -64,3 +64,11 @@ def test_module_colon_function_imports_an_unregistered_estimator():
 def test_bad_module_path_is_an_unknown_name():
     with pytest.raises(UnknownNameError):
         get_estimator("no_such_module:f")
+
+
+def test_module_colon_function_finds_a_module_in_the_working_directory(tmp_path, monkeypatch):
+    """`azr` is a console script (sys.path[0] is its bin dir): a user's estimator file in the cwd still loads."""
+    (tmp_path / "my_cwd_estimators.py").write_text("def halve(inputs):\n    return inputs.rewards / 2\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.path", [p for p in __import__("sys").path if p not in ("", str(tmp_path))])
+    assert get_estimator("my_cwd_estimators:halve").__name__ == "halve"
