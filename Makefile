@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/azr demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check azr_env agents benchmarks tests
-	$(BIN)/ruff format --check azr_env agents benchmarks tests
+	$(BIN)/ruff check azr_env agents benchmarks tests examples
+	$(BIN)/ruff format --check azr_env agents benchmarks tests examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
