@@ -250,19 +250,26 @@ def dedup_key(task: Task) -> str:
 def _normalized_source(source: str, mode: str) -> str:
     try:
         tree = ast.parse(source, mode=mode)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source.strip()
-    _strip_docstrings(tree)
+    if mode == "exec":  # an input expression has no docstrings
+        _strip_docstrings(tree)
     return ast.dump(tree, annotate_fields=False)
 
 
-def _strip_docstrings(tree: ast.AST) -> None:
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        first = node.body[0] if node.body else None
+_SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers")
+
+
+def _strip_docstrings(node: ast.AST) -> None:
+    """Drop the docstring of every module, function and class, visiting statements only (expressions hold none)."""
+    if isinstance(node, _SCOPES) and node.body:
+        first = node.body[0]
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
             node.body = node.body[1:] or [ast.Pass()]
+    for field in _STATEMENT_LISTS:
+        for child in getattr(node, field, ()):
+            _strip_docstrings(child)
 
 
 def _close_ids(task_id: str, known: dict[str, Task]) -> list[str]:

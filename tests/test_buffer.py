@@ -37,6 +37,19 @@ def test_dedup_ignores_comments_docstrings_and_formatting() -> None:
     assert dedup_key(plain) == dedup_key(noisy)
 
 
+def test_dedup_ignores_nested_docstrings() -> None:
+    """Docstrings of methods, and of functions defined inside control flow, do not make a program new."""
+    plain = (
+        "class A:\n    def m(self):\n        return 1\n"
+        "if True:\n    def g():\n        return 2\ndef f(x):\n    return x\n"
+    )
+    documented = (
+        "class A:\n    'A class.'\n    def m(self):\n        'A method.'\n        return 1\n"
+        "if True:\n    def g():\n        'Nested.'\n        return 2\ndef f(x):\n    'Entry.'\n    return x\n"
+    )
+    assert dedup_key(task(1, program=plain)) == dedup_key(task(1, program=documented))
+
+
 def test_dedup_normalizes_input_formatting() -> None:
     assert dedup_key(Task("deduction", "def f(x):\n    return x\n", ("[1,2]",), ("[1, 2]",))) == dedup_key(
         Task("deduction", "def f(x):\n    return x\n", ("[1, 2]",), ("[1, 2]",))
