@@ -12,6 +12,7 @@ file uses the same task lines (header optional; ``outputs`` and the counts ignor
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -247,7 +248,9 @@ def dedup_key(task: Task) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=8192)
 def _normalized_source(source: str, mode: str) -> str:
+    """The AST dump of ``source`` without docstrings; cached, since the same input expressions recur across tasks."""
     try:
         tree = ast.parse(source, mode=mode)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
