@@ -58,10 +58,14 @@ class Rollout:
 
 
 class RecordingSolver:
-    """The env's injected ``Solver``: samples with the policy's backend and records every ``Generation``."""
+    """The env's injected ``Solver``: samples with the policy's backend and records every ``Generation``.
 
-    def __init__(self, backend: RolloutBackend, tokenizer: Any) -> None:
-        self.backend, self.tokenizer = backend, tokenizer
+    ``system_prompt`` is the env's system message in chat format (solver observations are then user messages), or
+    ``None`` for R1 text.
+    """
+
+    def __init__(self, backend: RolloutBackend, tokenizer: Any, system_prompt: str | None = None) -> None:
+        self.backend, self.tokenizer, self.system_prompt = backend, tokenizer, system_prompt
         self.params = SamplingParams()
         self.generations: list[Generation] = []
 
@@ -73,7 +77,7 @@ class RecordingSolver:
         """Return one sampled response per solver observation."""
         from agents.llm.prompting import format_observation
 
-        prompts = [format_observation(self.tokenizer, obs) for obs in observations]
+        prompts = [format_observation(self.tokenizer, obs, system_prompt=self.system_prompt) for obs in observations]
         generations = self.backend.generate(prompts, self.params)
         self.generations.extend(generations)
         return [g.text for g in generations]

@@ -43,6 +43,9 @@ class TrainConfig:
     """Monte-Carlo solver attempts per valid proposal, for its learnability reward (paper n = 8)."""
     k_references: int = 6
     """Reference tasks shown to the proposer (paper K = 6)."""
+    prompt_format: Literal["r1", "chat"] = "r1"
+    """``"r1"``: the paper's raw ``User: ... Assistant: <think>`` text (base models); ``"chat"``: system + user
+    messages through the tokenizer's chat template (instruct models, e.g. the embedded SmolLM2-Instruct)."""
     solver_trains_on_attempts: bool = True
     """Deviation from the paper's code, which discards the n attempts: train the solver on them too."""
     extreme_rate_reward: Literal["equation", "code"] = "equation"

@@ -20,6 +20,7 @@ from agents.llm.estimators import get_estimator
 from agents.llm.metrics import open_sinks, truncate_after
 from agents.llm.trainer import Trainer
 from azr_env.errors import CheckpointError, MissingDependencyError
+from azr_env.tasks.prompts import SYSTEM_PROMPT
 
 
 def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
@@ -67,7 +68,8 @@ def build_trainer(
     from agents.llm.backends import make_backend
 
     backend = make_backend(config.backend, model, tokenizer)
-    solver = RecordingSolver(backend, tokenizer)
+    system_prompt = SYSTEM_PROMPT if config.prompt_format == "chat" else None
+    solver = RecordingSolver(backend, tokenizer, system_prompt=system_prompt)
     env = make_env(config, buffer, solver, executor)
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)
     return Trainer(
@@ -122,6 +124,7 @@ def make_env(config: TrainConfig, buffer: Any, solver: RecordingSolver, executor
         task_types=config.task_types,
         n_solve_samples=config.n_solve_samples,
         k_references=config.k_references,
+        prompt_format=config.prompt_format,
         reward=RewardConfig(extreme_rate_reward=config.extreme_rate_reward),
         timeout_s=config.exec_timeout_s,
         executor_workers=config.executor_workers,
