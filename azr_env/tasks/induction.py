@@ -218,12 +218,13 @@ class Induction(TaskType):
 
         def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
             firsts = executor.run_many([(program, task.inputs[0]) for task, program in parsed])
-            alive = [i for i, (run, (task, _)) in enumerate(zip(firsts, parsed, strict=True)) if _matches(run, task, 0)]
-            rest = iter(executor.run_many([(parsed[i][1], expr) for i in alive for expr in parsed[i][0].inputs[1:]]))
-            runs: dict[int, list[ExecutionResult]] = {
-                i: [firsts[i], *(next(rest) for _ in parsed[i][0].inputs[1:])] for i in alive
-            }
-            return [_pairs_verdict(task, runs.get(i, [firsts[i]])) for i, (task, _) in enumerate(parsed)]
+            runs = [[first] for first in firsts]
+            alive = [i for i, (task, _) in enumerate(parsed) if _matches(firsts[i], task, 0)]
+            jobs = [(parsed[i][1], expr) for i in alive for expr in parsed[i][0].inputs[1:]]
+            rest = iter(executor.run_many(jobs) if jobs else [])
+            for i in alive:
+                runs[i] += [next(rest) for _ in parsed[i][0].inputs[1:]]
+            return [_pairs_verdict(task, item_runs) for (task, _), item_runs in zip(parsed, runs, strict=True)]
 
         return verify_blocks(items, "python", score)
 

@@ -82,4 +82,5 @@ def test_induction_wrong_program_runs_once(executor: ExecutorBackend) -> None:
     wrong = respond(fenced("python", "def f(x):\n    return x + 1\n"))
     verdicts = get_task_type("induction").verify([(IDENTITY_TASK, looping), (IDENTITY_TASK, wrong)], counting)
     assert counting.jobs == 2
+    assert counting.calls == 1  # no second batch when no first pair matched
     assert [v.outcome.value for v in verdicts] == ["wrong", "wrong"]
