@@ -21,15 +21,7 @@ from typing import Any
 
 from azr_env.executor import transport
 from azr_env.executor.canonical import encode
-from azr_env.executor.compiler import (
-    PACK_NAME,
-    Arguments,
-    JsonCall,
-    LiteralCall,
-    Refusal,
-    compile_input,
-    compile_program,
-)
+from azr_env.executor.compiler import Arguments, Refusal, compile_input, compile_program
 from azr_env.executor.limits import CPU_RECYCLE_S, MAX_OUTPUT_CHARS
 from azr_env.executor.policy import new_globals
 from azr_env.executor.result import ExecStatus
@@ -37,10 +29,6 @@ from azr_env.executor.result import ExecStatus
 Outcome = tuple[ExecStatus, str | None, str]
 
 MAX_ERROR_CHARS = 300
-
-
-def _pack(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    return args, kwargs
 
 
 def describe(exc: BaseException) -> str:
@@ -92,15 +80,12 @@ def _run(program: str, text: str) -> Outcome:
 
 
 def _call(scope: dict[str, Any], call: Arguments) -> Outcome:
-    """Evaluate the input's arguments (in the program's globals), call ``f`` on them, canonicalize the output."""
+    """Build the input's argument values (data, no code runs), call ``f`` on them, canonicalize the output."""
     func = scope.get("f")
     if not callable(func):
         return ExecStatus.ERROR, None, "TypeError: f is not callable after the program ran"
     try:
-        if isinstance(call, LiteralCall | JsonCall):
-            args, kwargs = call.evaluate()
-        else:
-            args, kwargs = eval(call, {**scope, PACK_NAME: _pack})  # restricted code, in the sandbox
+        args, kwargs = call.values()
     except BaseException as exc:
         return _failure(exc, ExecStatus.BAD_INPUT)
     try:
