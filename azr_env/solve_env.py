@@ -60,7 +60,7 @@ class SolveEnv(gym.Env[str, str]):
         self.action_space = UnicodeText(self.config.max_action_chars)
         self.runtime = Runtime(self.config, executor)
         types = {task.task_type: get_task_type(task.task_type) for task in self.suite.tasks}
-        self.judge = Judge(types, self.runtime.get_executor, self.config.max_action_chars)
+        self.judge = Judge(types, self.runtime.get_executor, self.config)
         self._order = np.arange(len(self.suite.tasks))
         self._cursor = 0
         self._index: int | None = None

@@ -60,7 +60,8 @@ class NotData:
 
     Attributes:
         reason: what is not data, and the rule.
-        syntax_error: the text is not even valid Python syntax (or nests too deeply to parse).
+        syntax_error: the text is not even valid Python syntax in its place (one expression, or the arguments of
+            one call), or nests too deeply to parse.
     """
 
     reason: str
@@ -141,7 +142,7 @@ def read_arguments(text: str) -> Arguments | JsonArguments | NotData:
     # The source starts with "f(" and parses as one expression, so a Call of the name f is exactly f(<text>);
     # text that closes the parenthesis early ("1) or g(") parses as another node type.
     if not (type(call) is ast.Call and type(call.func) is ast.Name and call.func.id == _CALL):
-        return NotData("the input must be the arguments of one call f(<input>)")
+        return NotData("the input must be the arguments of one call f(<input>)", syntax_error=True)
     try:
         arguments = _arguments(call)
         arguments.values()  # builds every value once: unhashable set items and the depth cap are found here

@@ -10,6 +10,7 @@ access, iteration, unpacking, augmented assignment, print and write into a call 
 - ``super().__init__`` and ``Base.__init__`` (the run-time guard decides what they may re-initialize);
 - reading ``__name__`` (``if __name__ == "__main__":``);
 - class methods named in :data:`ALLOWED_DUNDER_METHODS`;
+- names made only of underscores (``for _ in ...``, ``a, __ = pair``);
 
 and, for speed, a cheaper node walk and location fill (compiling is most of the cost of a fresh program).
 """
@@ -85,8 +86,15 @@ class SandboxTransformer(RestrictingNodeTransformer):
         return node
 
     def check_name(self, node: Any, name: str | None, allow_magic_methods: bool = False) -> None:
-        """Accept the data-model methods in ``ALLOWED_DUNDER_METHODS`` as method names (RP knows only a few)."""
+        """Accept data-model methods in ``ALLOWED_DUNDER_METHODS`` as method names, and all-underscore names.
+
+        RestrictedPython knows only a few special methods. Names made only of underscores (``_``, ``__``: throwaway
+        variables) can never be one of the policy's ``_hook_`` names. Attribute names starting with ``_`` stay
+        refused (``visit_Attribute``).
+        """
         if allow_magic_methods and name in ALLOWED_DUNDER_METHODS and getattr(node, "col_offset", 0) != 0:
+            return
+        if name and not name.strip("_"):
             return
         super().check_name(node, name, allow_magic_methods)
 
