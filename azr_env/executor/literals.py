@@ -60,12 +60,14 @@ class NotData:
 
     Attributes:
         reason: what is not data, and the rule.
-        syntax_error: the text is not even valid Python syntax in its place (one expression, or the arguments of
-            one call), or nests too deeply to parse.
+        syntax_error: the text is not even valid Python syntax, or nests too deeply to parse.
+        computation: the text is valid in its place (one expression, or the arguments of one call) but computes
+            instead of being data: what an expression-scoring benchmark may evaluate in the sandbox.
     """
 
     reason: str
     syntax_error: bool = False
+    computation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def read_value(text: str) -> Data | NotData:
     try:
         return Data(_build(tree.body, 0))
     except _Refused as refused:
-        return NotData(str(refused))
+        return NotData(str(refused), computation=True)
 
 
 def canonical_value(text: str) -> str | NotData:
@@ -142,12 +144,12 @@ def read_arguments(text: str) -> Arguments | JsonArguments | NotData:
     # The source starts with "f(" and parses as one expression, so a Call of the name f is exactly f(<text>);
     # text that closes the parenthesis early ("1) or g(") parses as another node type.
     if not (type(call) is ast.Call and type(call.func) is ast.Name and call.func.id == _CALL):
-        return NotData("the input must be the arguments of one call f(<input>)", syntax_error=True)
+        return NotData("the input must be the arguments of one call f(<input>)")
     try:
         arguments = _arguments(call)
         arguments.values()  # builds every value once: unhashable set items and the depth cap are found here
     except _Refused as refused:
-        return NotData(str(refused))
+        return NotData(str(refused), computation=True)
     return arguments
 
 

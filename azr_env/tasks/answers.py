@@ -89,7 +89,7 @@ def _output(expr: str) -> Reading:
         return Reading(None, f"the answer has {len(expr)} characters, more than {MAX_ANSWER_CHARS}", True)
     value = canonical_value(expr)
     if isinstance(value, NotData):
-        return Reading(None, f"the answer is not data: {value.reason}", True, not value.syntax_error)
+        return Reading(None, f"the answer is not data: {value.reason}", True, value.computation)
     return Reading(value)
 
 
@@ -98,7 +98,7 @@ def _input(expr: str) -> Reading:
         return Reading(None, f"the input has {len(expr)} characters, more than {MAX_INPUT_CHARS}", True)
     arguments = read_arguments(expr)
     if isinstance(arguments, NotData):
-        return Reading(None, f"the input is not data: {arguments.reason}", True, not arguments.syntax_error)
+        return Reading(None, f"the input is not data: {arguments.reason}", True, arguments.computation)
     return Reading(expr)
 
 

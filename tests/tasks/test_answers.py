@@ -67,3 +67,8 @@ def test_an_empty_input_is_no_arguments() -> None:
 
 def test_a_proposed_input_that_is_not_data_is_refused() -> None:
     assert isinstance(checked_input("list(range(5))"), ParseFailure)
+
+
+def test_expression_syntax_refuses_an_input_that_breaks_out_of_the_call(executor: ExecutorBackend) -> None:
+    (reading,) = read_inputs([("1) or print(2) or (3", EXPRESSION)], executor)
+    assert (reading.text, reading.format_error) == (None, True)
