@@ -32,6 +32,7 @@ standard library and the canonical repr, so the env process and the sandbox work
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -114,6 +115,11 @@ class _Refused(Exception):
 
 def read_value(text: str) -> Data | NotData:
     """Read one value (a bare ``1, 2`` is one tuple, as in ``return 1, 2``; a trailing comment is harmless)."""
+    fast = _json_arguments(text)
+    if fast is not None:
+        args, _ = fast.values()
+        if len(args) == 1:  # one JSON value; "1, 2" is a tuple in Python, so it takes the parser
+            return Data(args[0])
     tree = _parse(f"(\n{text}\n)")
     if isinstance(tree, NotData):
         return tree
@@ -153,8 +159,12 @@ def read_arguments(text: str) -> Arguments | JsonArguments | NotData:
     return arguments
 
 
+@functools.lru_cache(maxsize=4096)
 def arguments_key(text: str) -> str | NotData:
-    """Return a canonical text of an argument list's values: equal keys call ``f`` with equal arguments."""
+    """Return a canonical text of an argument list's values: equal keys call ``f`` with equal arguments.
+
+    Cached by text (inputs recur: the same input is checked, keyed for distinctness and keyed for the buffer).
+    """
     arguments = read_arguments(text)
     if isinstance(arguments, NotData):
         return arguments

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.canonical import canonical_repr
 from azr_env.executor.limits import MAX_INPUT_CHARS
-from azr_env.executor.literals import NotData, canonical_value, read_arguments, read_value
+from azr_env.executor.literals import NotData, arguments_key, canonical_value, read_value
 from azr_env.tasks.parsing import ParseFailure, ValueSyntax
 
 MAX_ANSWER_CHARS = 16384
@@ -96,9 +96,9 @@ def _output(expr: str) -> Reading:
 def _input(expr: str) -> Reading:
     if len(expr) > MAX_INPUT_CHARS:
         return Reading(None, f"the input has {len(expr)} characters, more than {MAX_INPUT_CHARS}", True)
-    arguments = read_arguments(expr)
-    if isinstance(arguments, NotData):
-        return Reading(None, f"the input is not data: {arguments.reason}", True, arguments.computation)
+    key = arguments_key(expr)
+    if isinstance(key, NotData):
+        return Reading(None, f"the input is not data: {key.reason}", True, key.computation)
     return Reading(expr)
 
 

@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 MAX_RESPONSE_CHARS = 32768
 """Longest response text that is parsed at all; longer texts count as having no answer (never truncated)."""
@@ -41,7 +42,6 @@ THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
 FENCE = "```"
 
-_OPENER = re.compile(r"(`{3,})\s*([^`\s]*)[^`]*")
 _ONE_LINE = re.compile(r"(`{3,})([A-Za-z][\w+.-]*)[ \t]+(.*?)[ \t]*\1")
 
 
@@ -73,8 +73,7 @@ class ParseFailure:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """One fenced block: its language tag (lower case, ``""`` when untagged) and its body."""
 
     tag: str
@@ -174,26 +173,31 @@ def _after_think(text: str) -> tuple[str, AnswerRule] | ParseFailure:
 
 
 def parse_blocks(text: str) -> list[Block]:
-    """Return every fenced block of ``text`` in order (see the module docstring); one linear pass, no backtracking."""
-    if len(text) > MAX_RESPONSE_CHARS:
+    """Return every fenced block of ``text`` in order (see the module docstring); one linear pass, no backtracking.
+
+    Only lines holding three backticks are looked at closely; a body is the lines between its opening and closing.
+    """
+    if len(text) > MAX_RESPONSE_CHARS or FENCE not in text:
         return []
+    lines = text.split("\n")
     blocks: list[Block] = []
-    fence, tag, body = 0, "", list[str]()
-    for line in text.split("\n"):
+    fence, tag, start = 0, "", 0
+    for index, line in enumerate(lines):
+        if FENCE not in line:
+            continue
         stripped = line.strip()
         if fence:
             if len(stripped) >= fence and stripped.count("`") == len(stripped):
-                blocks.append(Block(tag, "\n".join(body).rstrip()))
+                blocks.append(Block(tag, "\n".join(lines[start:index]).rstrip()))
                 fence = 0
-            else:
-                body.append(line)
         elif stripped.startswith(FENCE):
+            info = stripped.lstrip("`")
+            if "`" not in info:  # an opener: backticks, then an info string whose first word is the tag
+                fence, tag, start = len(stripped) - len(info), (info.split() or [""])[0].lower(), index + 1
+                continue
             one_line = _ONE_LINE.fullmatch(stripped)
-            opener = None if one_line else _OPENER.fullmatch(stripped)
             if one_line:
                 blocks.append(Block(one_line.group(2).lower(), one_line.group(3)))
-            elif opener:
-                fence, tag, body = len(opener.group(1)), opener.group(2).lower(), []
     return blocks
 
 
