@@ -14,7 +14,7 @@ expression does not see the task program's globals. Nothing is ever evaluated in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from azr_env.executor.backend import ExecutorBackend
@@ -59,29 +59,28 @@ def checked_input(expr: str) -> str | ParseFailure:
 
 def read_outputs(exprs: Sequence[tuple[str, ValueSyntax]], executor: ExecutorBackend) -> list[Reading]:
     """Return the canonical value of every answer; under ``EXPRESSION`` the non-data ones go to the sandbox."""
-    readings = [_output(expr) for expr, _ in exprs]
-    pending = [i for i, (_, syntax) in enumerate(exprs) if _to_sandbox(readings[i], syntax)]
-    runs = executor.run_many([(VALUE_PROGRAM.format(exprs[i][0]), "") for i in pending]) if pending else []
-    for i, run in zip(pending, runs, strict=True):
-        readings[i] = Reading(run.output) if run.ok else Reading(None, f"{run.status.value}: {run.error}")
-    return readings
+    return _read(exprs, executor, _output, VALUE_PROGRAM, Reading)
 
 
 def read_inputs(exprs: Sequence[tuple[str, ValueSyntax]], executor: ExecutorBackend) -> list[Reading]:
     """Return every answered input as a data argument list; under ``EXPRESSION`` non-data ones are evaluated first."""
-    readings = [_input(expr) for expr, _ in exprs]
-    pending = [i for i, (_, syntax) in enumerate(exprs) if _to_sandbox(readings[i], syntax)]
-    runs = executor.run_many([(PACK_PROGRAM.format(exprs[i][0]), "") for i in pending]) if pending else []
-    for i, run in zip(pending, runs, strict=True):
-        readings[i] = _unpacked(run.output) if run.ok else Reading(None, f"{run.status.value}: {run.error}")
-    return readings
+    return _read(exprs, executor, _input, PACK_PROGRAM, _unpacked)
 
 
-def canonicalize_many(
-    exprs: Sequence[str], executor: ExecutorBackend, syntax: ValueSyntax = ValueSyntax.DATA
+def _read(
+    exprs: Sequence[tuple[str, ValueSyntax]],
+    executor: ExecutorBackend,
+    read: Callable[[str], Reading],
+    program: str,
+    finish: Callable[[str | None], Reading],
 ) -> list[Reading]:
-    """Return the canonical value of every answer expression, all read under one ``syntax``."""
-    return read_outputs([(expr, syntax) for expr in exprs], executor)
+    """Read every answer in-process; evaluate the expressions ``EXPRESSION`` allows by ``program``, in one batch."""
+    readings = [read(expr) for expr, _ in exprs]
+    pending = [i for i, (_, syntax) in enumerate(exprs) if syntax is ValueSyntax.EXPRESSION and readings[i].expression]
+    runs = executor.run_many([(program.format(exprs[i][0]), "") for i in pending]) if pending else []
+    for i, run in zip(pending, runs, strict=True):
+        readings[i] = finish(run.output) if run.ok else Reading(None, f"{run.status.value}: {run.error}")
+    return readings
 
 
 def _output(expr: str) -> Reading:
@@ -100,10 +99,6 @@ def _input(expr: str) -> Reading:
     if isinstance(key, NotData):
         return Reading(None, f"the input is not data: {key.reason}", True, key.computation)
     return Reading(expr)
-
-
-def _to_sandbox(reading: Reading, syntax: ValueSyntax) -> bool:
-    return syntax is ValueSyntax.EXPRESSION and reading.expression
 
 
 def _unpacked(output: str | None) -> Reading:

@@ -32,21 +32,6 @@ from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.result import ExecStatus
 from azr_env.tasks.parsing import Answer, ParseFailure
 
-__all__ = [
-    "Answer",
-    "Outcome",
-    "ParseFailure",
-    "Prompt",
-    "Proposal",
-    "ProposalCheck",
-    "ProposalContext",
-    "Role",
-    "Task",
-    "TaskType",
-    "Verdict",
-    "task_id_of",
-]
-
 
 class Role(StrEnum):
     """Which of the two roles of the single policy acts in a step."""

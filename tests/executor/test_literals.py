@@ -17,21 +17,7 @@ from azr_env.executor.literals import (
     read_value,
 )
 
-scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text() | st.binary()
-hashables = st.recursive(
-    scalars, lambda inner: st.tuples(inner, inner) | st.frozensets(inner, max_size=3), max_leaves=4
-)
-plain_data = st.recursive(
-    scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.tuples(inner, inner)
-        | st.dictionaries(hashables, inner, max_size=3)
-        | st.sets(hashables, max_size=3)
-        | st.frozensets(hashables, max_size=3)
-    ),
-    max_leaves=12,
-)
+from .test_canonical import _values as plain_data
 
 
 @given(plain_data)
