@@ -129,8 +129,12 @@ def read_value(text: str) -> Data | NotData:
         return NotData(str(refused), computation=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_value(text: str) -> str | NotData:
-    """Return the canonical repr (``azr_env.executor.canonical``) of the value ``text`` holds, or why it has none."""
+    """Return the canonical repr (``azr_env.executor.canonical``) of the value ``text`` holds, or why it has none.
+
+    Cached by text: the n attempts at one task often give the same answer.
+    """
     data = read_value(text)
     if isinstance(data, NotData):
         return data
