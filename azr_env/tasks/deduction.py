@@ -1,9 +1,11 @@
 """Deduction: given a program and an input, predict the output.
 
 The proposer writes a program and one input whose output is hard to predict; the sandbox computes the output. The
-solver sees the program and the input and answers with the output as a Python literal in an ```` ```output ````
+solver sees the program and the input and answers with the output, written out as data, in an ```` ```output ````
 block; it is correct iff its canonical value equals the gold canonical output (type-strict: 1, 1.0, True differ).
-The answer is canonicalized with ``ast.literal_eval`` or inside the sandbox, never evaluated in our process.
+The answer must be data (``azr_env.tasks.answers``) and is read in the env's process, with no executor call: an
+answer that computes its value (``sum(...)``, the program's body inlined) is a format error. Only benchmark scoring
+with ``ValueSyntax.EXPRESSION`` evaluates such an answer, in the sandbox.
 """
 
 from __future__ import annotations
