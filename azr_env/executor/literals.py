@@ -129,7 +129,7 @@ def read_value(text: str) -> Data | NotData:
         return NotData(str(refused), computation=True)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)  # answers are capped at 16 KB by the caller: at most ~16 MB held
 def canonical_value(text: str) -> str | NotData:
     """Return the canonical repr (``azr_env.executor.canonical``) of the value ``text`` holds, or why it has none.
 
