@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from azr_env.errors import ConfigError, did_you_mean
+from azr_env.executor.ray_backend import RaySpec
 from azr_env.rewards import RewardConfig
 
 
@@ -57,6 +58,11 @@ class EnvConfig:
     executor_workers: int | None = None
     """Worker processes of an executor the env creates itself; ``None`` is one per core."""
 
+    executor_backend: Literal["local", "ray"] | RaySpec = "local"
+    """The executor the env starts when none is injected: ``"local"`` (the sandboxed pool on this machine),
+    ``"ray"`` (a ``RayExecutor`` over the Ray cluster this process is connected to, ``RaySpec()`` defaults) or a
+    ``RaySpec`` naming the cluster address, the actor count and the CPUs per actor (``[ray]`` extra)."""
+
     def __post_init__(self) -> None:
         self._check_task_types()
         self._check_weights()
@@ -68,6 +74,7 @@ class EnvConfig:
         _check_min("memory_mb", self.memory_mb, 64, "a Python worker needs tens of MB just to start")
         if self.executor_workers is not None:
             _check_min("executor_workers", self.executor_workers, 1, "the sandbox needs a worker process")
+        self._check_executor_backend()
         if self.prompt_format not in ("r1", "chat"):
             raise ConfigError(f"EnvConfig.prompt_format must be 'r1' or 'chat', got {self.prompt_format!r}")
         if not (isinstance(self.timeout_s, int | float) and math.isfinite(self.timeout_s) and self.timeout_s > 0):
@@ -95,6 +102,14 @@ class EnvConfig:
                     f"EnvConfig.task_types: unknown task type {name!r}{did_you_mean(name, known)}; "
                     f"registered: {', '.join(known)}"
                 )
+
+    def _check_executor_backend(self) -> None:
+        if self.executor_backend == "ray":
+            object.__setattr__(self, "executor_backend", RaySpec())
+        if self.executor_backend != "local" and not isinstance(self.executor_backend, RaySpec):
+            raise ConfigError(
+                f"EnvConfig.executor_backend must be 'local', 'ray' or a RaySpec, got {self.executor_backend!r}"
+            )
 
     def _check_weights(self) -> None:
         if self.task_weights is None:
