@@ -88,6 +88,14 @@ class TrainConfig:
     """Sandbox worker processes (None: one per core)."""
     exec_timeout_s: float = 2.0
     """Per-program execution timeout."""
+    executor: Literal["local", "ray"] = "local"
+    """Sandbox pool: on this machine, or Ray actors over a cluster (``[ray]`` extra; see ``ray_*``)."""
+    ray_address: str | None = None
+    """``--executor ray``: cluster address (``host:port``, ``auto``); None: the connected or a private Ray."""
+    ray_actors: int | None = None
+    """``--executor ray``: actors in the pool (None: as many as the cluster's CPUs hold)."""
+    ray_cpus_per_actor: float = 1.0
+    """``--executor ray``: CPUs each actor reserves (and jobs it runs at once)."""
     run_dir: str = "runs/azr"
     """Where metrics, checkpoints and plots go."""
     checkpoint_every: int = 10

@@ -128,6 +128,16 @@ def make_env(config: TrainConfig, buffer: Any, solver: RecordingSolver, executor
         reward=RewardConfig(extreme_rate_reward=config.extreme_rate_reward),
         timeout_s=config.exec_timeout_s,
         executor_workers=config.executor_workers,
+        executor_backend=executor_backend(config),
     )
     num_envs = 2 * len(config.task_types) * config.batch_size
     return AZRVectorEnv(num_envs, env_config, executor=executor, buffer=buffer, solver=solver)
+
+
+def executor_backend(config: TrainConfig) -> Any:
+    """The env's ``executor_backend``: ``"local"``, or a ``RaySpec`` built from the ``ray_*`` fields."""
+    if config.executor == "local":
+        return "local"
+    from azr_env.executor.ray_backend import RaySpec
+
+    return RaySpec(address=config.ray_address, actors=config.ray_actors, cpus_per_actor=config.ray_cpus_per_actor)

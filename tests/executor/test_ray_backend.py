@@ -162,3 +162,17 @@ def test_close_leaves_no_actor(cluster: Cluster) -> None:
     ex.close()
     ex.close()
     wait_for(lambda: free_cpus() == before, "the actors' CPUs to be released")
+
+
+def test_env_config_ray_backend_starts_a_ray_pool(cluster: Cluster) -> None:
+    from azr_env.vector import AZRVectorEnv
+
+    proposal = "<think>x</think><answer>\n```python\ndef f(x):\n    return x * 2\n```\n```input\n21\n```\n</answer>"
+    env = AZRVectorEnv(2, executor_backend=RaySpec(actors=2), task_types=("deduction",), n_solve_samples=1)
+    try:
+        env.reset(seed=0, options={"role": "propose"})
+        _, _, _, _, infos = env.step([proposal, "not a proposal"])
+        assert isinstance(env.engine.runtime.executor, RayExecutor)
+        assert list(infos["outcome"]) == ["valid", "format_error"]
+    finally:
+        env.close()

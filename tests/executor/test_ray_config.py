@@ -66,14 +66,27 @@ except AzrError as exc:
 """
 
 
+def python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60, check=False)
+
+
 def test_executor_on_an_unreachable_cluster_raises_executor_error() -> None:
     pytest.importorskip("ray")
-    out = subprocess.run([sys.executable, "-c", RUN, "127.0.0.1:1"], capture_output=True, text=True, timeout=60)
+    out = python(RUN, "127.0.0.1:1")
     assert out.stdout.startswith("ExecutorError no Ray cluster answers at 127.0.0.1:1"), out.stderr[-2000:]
 
 
 def test_missing_ray_names_the_extra() -> None:
     blocked = "import sys; sys.modules['ray'] = None\n" + RUN
-    out = subprocess.run([sys.executable, "-c", blocked, "auto"], capture_output=True, text=True, timeout=60)
+    out = python(blocked, "auto")
     assert "MissingDependencyError" in out.stdout
     assert "pip install 'azr-env[ray]'" in out.stdout
+
+
+def test_train_flags_build_the_spec() -> None:
+    from agents.llm.config import from_mapping
+    from agents.llm.session import executor_backend
+
+    config = from_mapping({"executor": "ray", "ray_address": "auto", "ray_actors": "3", "ray_cpus_per_actor": "2"})
+    assert executor_backend(config) == RaySpec(address="auto", actors=3, cpus_per_actor=2.0)
+    assert executor_backend(from_mapping({})) == "local"
