@@ -259,6 +259,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="instead: run N executions through ours (default 1,000,000) and report process count and RSS",
     )
     parser.add_argument("--samples", type=int, default=20, help="soak: how many RSS / process-count samples")
+    from benchmarks.executor_ray import add_ray_arguments
+
+    add_ray_arguments(parser)
 
 
 def command_line(args: argparse.Namespace) -> str:
@@ -284,6 +287,10 @@ def run(args: argparse.Namespace) -> int:
         from benchmarks.executor_soak import run_soak
 
         return run_soak(args)
+    if args.backend == "ray":
+        from benchmarks.executor_ray import run_ray
+
+        return run_ray(args)
     report = measure(args, _progress(not args.json))
     print(json.dumps(report, indent=2) if args.json else markdown(report))
     return 0 if all(t["pass"] for t in report["targets"]) else 1
