@@ -83,9 +83,10 @@ class TaskScorer:
         self._executor = executor
         self._owns = executor is None
         types = {name: get_task_type(name) for name in self.config.task_types}
-        self.judge = Judge(types, self._get_executor, self.config.max_action_chars)
+        self.judge = Judge(types, self.executor, self.config.max_action_chars)
 
-    def _get_executor(self) -> ExecutorBackend:
+    def executor(self) -> ExecutorBackend:
+        """The executor, started on first use unless one was injected."""
         if self._executor is None:
             from azr_env.runtime import start_executor
 
