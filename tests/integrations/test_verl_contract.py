@@ -25,7 +25,8 @@ def shared_executor(executor: ExecutorBackend, monkeypatch: pytest.MonkeyPatch) 
     from azr_env.integrations.common import TaskScorer
     from azr_env.tasks import list_task_types
 
-    monkeypatch.setitem(reward._scorers, "default", TaskScorer(EnvConfig(task_types=tuple(list_task_types())), executor))
+    scorer = TaskScorer(EnvConfig(task_types=tuple(list_task_types())), executor)
+    monkeypatch.setitem(reward._scorers, "default", scorer)
 
 
 def test_compute_score_judges_through_the_env() -> None:
@@ -41,7 +42,12 @@ def test_compute_score_batch_scores_mixed_types_in_order() -> None:
     rows = [*dataset.suite_records("humaneval-abduction@1")[:2], *dataset.suite_records("humaneval-deduction@1")[:2]]
     tasks = [json.loads(r["reward_model"]["ground_truth"]) for r in rows]
     texts = [example_response(fence("input", tasks[0]["inputs"][0])), "x", example_response(fence("output", "0")), ""]
-    got = reward.compute_score_batch([r["data_source"] for r in rows], texts, [r["reward_model"]["ground_truth"] for r in rows], [r["extra_info"] for r in rows])  # noqa: E501
+    got = reward.compute_score_batch(
+        [r["data_source"] for r in rows],
+        texts,
+        [r["reward_model"]["ground_truth"] for r in rows],
+        [r["extra_info"] for r in rows],
+    )  # noqa: E501
     assert got[0] == 1.0 and got[1] == -1.0 and got[3] == -1.0
 
 
@@ -60,7 +66,8 @@ def test_selfplay_records_cycle_over_slots_with_their_loops() -> None:
     rows = dataset.selfplay_records(["deduction", "induction"], repeats=2)
     assert len(rows) == 8
     assert [(r["agent_name"], r["extra_info"]["task_type"]) for r in rows[:4]] == [
-        ("azr_propose", "deduction"), ("azr_solve", "deduction"), ("azr_propose", "induction"), ("azr_solve", "induction"),
+        ("azr_propose", "deduction"), ("azr_solve", "deduction"),
+        ("azr_propose", "induction"), ("azr_solve", "induction"),
     ]  # fmt: skip
 
 
@@ -85,7 +92,8 @@ def test_service_proposal_attempts_and_learnability(executor: ExecutorBackend) -
         assert messages[1]["role"] == "user"
         check = service.judge_proposal("deduction", "uid-1", proposal(41))
         assert check["outcome"] == "valid" and service.sizes() == {"deduction": 2}
-        outcomes = service.score(check["task"], [example_response(fence("output", "41")), example_response(fence("output", "0"))])
+        answers = [example_response(fence("output", "41")), example_response(fence("output", "0"))]
+        outcomes = service.score(check["task"], answers)
         assert outcomes == ["correct", "wrong"]
         assert service.learnability(outcomes) == 0.5
         assert service.invalid_reward("format_error") == -1.0
