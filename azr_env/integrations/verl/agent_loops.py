@@ -29,7 +29,10 @@ from azr_env.config import EnvConfig
 from azr_env.integrations.verl.service import SERVICE_NAME, get_service
 from azr_env.tasks.base import Role
 
-AZR_KEYS = ("task_types", "n_solve_samples", "k_references", "timeout_s", "memory_mb", "buffer_cap", "seed_file")
+AZR_KEYS = (
+    "task_types", "n_solve_samples", "k_references", "timeout_s", "memory_mb", "buffer_cap", "seed_file",
+    "executor_backend",
+)  # fmt: skip
 """The ``EnvConfig`` fields a trainer config's ``azr`` section may set."""
 
 
