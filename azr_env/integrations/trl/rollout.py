@@ -46,6 +46,7 @@ from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.integrations.trl.data import slot_key
 from azr_env.optional import Requirement, require
+from azr_env.runtime import Runtime
 from azr_env.tasks.base import Role
 from azr_env.tasks.prompts import SYSTEM_PROMPT
 
@@ -80,8 +81,7 @@ class SelfPlayRollout:
         self.groups = groups
         self.seed = seed
         self.slots = {slot_key(role, name): (role, name) for name in self.config.task_types for role in Role}
-        self._executor, self._owns = executor, executor is None
-        self._buffer = buffer
+        self.runtime = Runtime(self.config, executor, buffer)
         self._envs: dict[int, Any] = {}
         self._rng: np.random.Generator | None = None
         self._trainer: Any = None
@@ -90,22 +90,12 @@ class SelfPlayRollout:
     @property
     def buffer(self) -> TaskBuffer:
         """The task buffer the rollout proposes into and solves from (seeded on first use)."""
-        if self._buffer is None:
-            from azr_env.tasks import get_task_type
-
-            cfg = self.config
-            types = [get_task_type(name) for name in cfg.task_types]
-            self._buffer = TaskBuffer.seeded(types, self.executor, seed_file=cfg.seed_file, cap=cfg.buffer_cap)
-        return self._buffer
+        return self.runtime.buffer
 
     @property
     def executor(self) -> ExecutorBackend:
         """The executor every env of the rollout shares (started on first use unless injected)."""
-        if self._executor is None:
-            from azr_env.runtime import start_executor
-
-            self._executor = start_executor(self.config)
-        return self._executor
+        return self.runtime.executor
 
     def __call__(self, prompts: Sequence[Any], trainer: Any) -> dict[str, Any]:
         """Generate, judge and score one batch of slot rows; one output row per input row, in order."""
@@ -135,9 +125,7 @@ class SelfPlayRollout:
 
     def close(self) -> None:
         """Stop the executor if the rollout started it. Idempotent."""
-        if self._owns and self._executor is not None:
-            self._executor.close()
-            self._executor = None
+        self.runtime.close()
 
     def _slot(self, prompt: Any) -> tuple[Role, str]:
         slot = self.slots.get(prompt) if isinstance(prompt, str) else None
