@@ -1,6 +1,6 @@
 """Write the parquet files the verl configs read: self-play slots (train) and a held-out suite (validation).
 
-    python examples/verl/make_data.py --out data/azr --repeats 500
+Usage: ``python examples/verl/make_data.py --out data/azr --repeats 500``.
 """
 
 from __future__ import annotations

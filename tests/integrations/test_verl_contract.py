@@ -47,7 +47,7 @@ def test_compute_score_batch_scores_mixed_types_in_order() -> None:
         texts,
         [r["reward_model"]["ground_truth"] for r in rows],
         [r["extra_info"] for r in rows],
-    )  # noqa: E501
+    )
     assert got[0] == 1.0 and got[1] == -1.0 and got[3] == -1.0
 
 
