@@ -202,3 +202,11 @@ def test_example_trains_two_grpo_steps(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     steps = [line for line in run.stdout.splitlines() if '"azr/propose/deduction/valid_rate"' in line]
     assert len(steps) == 2
+
+
+def test_unsupported_trl_is_refused(rollout: SelfPlayRollout, monkeypatch: pytest.MonkeyPatch) -> None:
+    from azr_env.errors import IncompatibleDependencyError
+
+    monkeypatch.setattr("azr_env.optional.installed_version", lambda requirement: "1.15.2")
+    with pytest.raises(IncompatibleDependencyError, match=r"trl>=1\.16,<1\.17"):
+        rollout(slots(Role.SOLVE), FakeTrainer())

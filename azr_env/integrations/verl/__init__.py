@@ -10,3 +10,8 @@
 Only ``agent_loops`` and ``plugin`` import verl; the rest is tested without it. ``examples/verl/`` has ready
 configs and launch scripts.
 """
+
+from azr_env.optional import Requirement
+
+VERL = Requirement("verl", extra="verl", purpose="the verl integration", at_least="0.9.1", below="0.9.2")
+"""The verl release the agent loops and the estimator are written against (its agent-loop API is alpha)."""

@@ -23,11 +23,16 @@ import asyncio
 from typing import Any
 from uuid import uuid4
 
-from verl.experimental.agent_loop.agent_loop import AgentLoopBase, AgentLoopOutput, register
+from azr_env.integrations.verl import VERL
+from azr_env.optional import require
 
-from azr_env.config import EnvConfig
-from azr_env.integrations.verl.service import SERVICE_NAME, get_service
-from azr_env.tasks.base import Role
+require(VERL)  # before verl's own imports: a wrong verl fails with the message that says what to install
+
+from verl.experimental.agent_loop.agent_loop import AgentLoopBase, AgentLoopOutput, register  # noqa: E402
+
+from azr_env.config import EnvConfig  # noqa: E402
+from azr_env.integrations.verl.service import SERVICE_NAME, get_service  # noqa: E402
+from azr_env.tasks.base import Role  # noqa: E402
 
 AZR_KEYS = (
     "task_types", "n_solve_samples", "k_references", "timeout_s", "memory_mb", "buffer_cap", "seed_file",

@@ -11,10 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from azr_env.integrations.verl import VERL
 from azr_env.integrations.verl.advantage import trr_advantages
-from azr_env.optional import Requirement, require
-
-VERL = Requirement("verl", extra="verl", purpose="the verl integration", at_least="0.9.1", below="0.9.2")
+from azr_env.optional import require
 
 require(VERL)
 
