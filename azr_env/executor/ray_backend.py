@@ -122,10 +122,15 @@ class _Starting:
 
 @dataclass(eq=False)
 class _Piece:
-    """Contiguous job indices sent as one call; ``attempt`` is 0 for the first run, 1 for the rerun."""
+    """Contiguous job indices sent as one call; ``attempt`` is 0 for the first run, 1 for the rerun.
+
+    ``avoid`` is the node whose actor lost the piece: a rerun goes to another node when one has room, because the
+    other actors of a node that died fail too, before Ray has noticed.
+    """
 
     indices: list[int]
     attempt: int = 0
+    avoid: str = ""
 
 
 @dataclass(eq=False)
@@ -367,16 +372,22 @@ class _Batch:
         return [row for row in self.rows if row is not None]
 
     def _submit(self) -> None:
+        """Send queued pieces to the least loaded actors with room (a rerun preferably off its lost node)."""
         workers = self.executor.spec.workers_per_actor
         per_job = self.executor.timeout_s + 0.5
-        for member in sorted(self.executor._pool.members, key=lambda m: m.queued_jobs):
-            while self.queue and member.in_flight < DEPTH:
-                piece = self.queue.popleft()
-                ref = getattr(member.handle, self.method).remote([self.jobs[i] for i in piece.indices])
-                member.in_flight += 1
-                member.queued_jobs += len(piece.indices)
-                deadline = time.monotonic() + CALL_SLACK_S + member.queued_jobs / workers * per_job
-                self.flights[ref] = _Flight(piece, member, deadline)
+        while self.queue:
+            piece, members = self.queue[0], self.executor._pool.members
+            candidates = [m for m in members if m.node_id != piece.avoid] or members
+            free = [m for m in candidates if m.in_flight < DEPTH]
+            if not free:
+                return
+            member = min(free, key=lambda m: m.queued_jobs)
+            self.queue.popleft()
+            ref = getattr(member.handle, self.method).remote([self.jobs[i] for i in piece.indices])
+            member.in_flight += 1
+            member.queued_jobs += len(piece.indices)
+            deadline = time.monotonic() + CALL_SLACK_S + member.queued_jobs / workers * per_job
+            self.flights[ref] = _Flight(piece, member, deadline)
 
     def _collect(self) -> None:
         now = time.monotonic()
@@ -410,7 +421,7 @@ class _Batch:
             return
         parts = min(len(flight.piece.indices), 2 * max(1, self.executor.actor_count))
         for part in reversed(_split(flight.piece.indices, parts)):
-            self.queue.appendleft(_Piece(part, attempt=1))
+            self.queue.appendleft(_Piece(part, attempt=1, avoid=flight.member.node_id))
 
 
 def _split(indices: list[int], parts: int) -> list[list[int]]:
