@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from azr_env.errors import ConfigError, did_you_mean
-from azr_env.executor.ray_backend import RaySpec
+from azr_env.executor.ray_spec import RaySpec
 from azr_env.rewards import RewardConfig
 
 

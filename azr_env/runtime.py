@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.ray_backend import RaySpec
+from azr_env.executor.ray_spec import RaySpec
 
 if TYPE_CHECKING:
     from azr_env.buffer import TaskBuffer

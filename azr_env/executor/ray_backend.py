@@ -39,12 +39,15 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from azr_env.errors import ConfigError, ExecutorError
+from azr_env.errors import ExecutorError
 from azr_env.executor.backend import Job
 from azr_env.executor.ray_actor import Row, SandboxActor, connect
+from azr_env.executor.ray_spec import RaySpec
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
 
 logger = logging.getLogger("azr_env.executor")
+
+__all__ = ["RayExecutor", "RaySpec"]
 
 PIECES_PER_ACTOR = 4
 """A batch is cut into at most this many pieces per live actor, so a slow piece does not hold up the batch."""
@@ -59,45 +62,6 @@ CALL_SLACK_S = 30.0
 """Time allowed to a piece on top of its worst case (every job to its deadline): scheduling, transfer, respawns."""
 
 CRASHED_TWICE = "the Ray actor running this job was lost twice (actor or node died, or the call hung)"
-
-
-@dataclass(frozen=True)
-class RaySpec:
-    """Where and how big a Ray executor pool is; ``EnvConfig(executor="ray")`` means ``RaySpec()``."""
-
-    address: str | None = None
-    """``None``: the Ray this process is connected to, else a private one started here; ``"auto"``: the cluster
-    started on this machine with ``ray start``; ``"host:port"`` or ``"ray://host:port"``: a remote cluster."""
-
-    actors: int | None = None
-    """Actors in the pool; ``None``: as many as the cluster's CPUs hold at ``cpus_per_actor`` each."""
-
-    cpus_per_actor: float = 1.0
-    """Ray CPUs each actor reserves; its local executor runs ``max(1, int(cpus_per_actor))`` jobs at a time."""
-
-    connect_timeout_s: float = 10.0
-    """How long a remote address may take to accept a TCP connection before the cluster counts as unreachable."""
-
-    start_timeout_s: float = 120.0
-    """How long the pool's actors may take to be placed and start their sandboxes when the pool starts."""
-
-    replace_timeout_s: float = 60.0
-    """How long a lost actor's replacement may take to be placed and start before the pool shrinks instead."""
-
-    def __post_init__(self) -> None:
-        if self.actors is not None and (isinstance(self.actors, bool) or self.actors < 1):
-            raise ConfigError(f"RaySpec.actors must be None or an integer >= 1, got {self.actors!r}")
-        for name in ("cpus_per_actor", "connect_timeout_s", "start_timeout_s", "replace_timeout_s"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-                raise ConfigError(f"RaySpec.{name} must be a positive number, got {value!r}")
-        if self.address is not None and not isinstance(self.address, str):
-            raise ConfigError(f"RaySpec.address must be None or a string, got {self.address!r}")
-
-    @property
-    def workers_per_actor(self) -> int:
-        """Jobs each actor's local executor runs at once."""
-        return max(1, int(self.cpus_per_actor))
 
 
 @dataclass(eq=False)
