@@ -79,11 +79,11 @@ def series(run: Run, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def train_command(config: Mapping[str, Any]) -> str:
     """Return the ``azr train`` command that reproduces ``config`` (fields that differ from the defaults)."""
-    from agents.llm.config import TrainConfig
+    from agents.llm.config import TrainConfig, flat_dict, flatten
 
-    defaults = TrainConfig().to_dict()
+    defaults = flat_dict(TrainConfig())
     parts = ["azr train"]
-    for name, value in sorted(config.items(), key=lambda item: item[0] != "algo"):
+    for name, value in sorted(flatten(config).items(), key=lambda item: item[0] != "algo"):
         if name in defaults and (value != defaults[name] or name == "algo"):
             parts.append(f"--{name.replace('_', '-')} {_flag_value(value)}")
     return " ".join(parts)

@@ -20,7 +20,6 @@ from agents.llm.estimators import get_estimator
 from agents.llm.metrics import open_sinks, truncate_after
 from agents.llm.trainer import Trainer
 from azr_env.errors import CheckpointError, MissingDependencyError
-from azr_env.tasks.prompts import SYSTEM_PROMPT
 
 
 def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
@@ -68,8 +67,7 @@ def build_trainer(
     from agents.llm.backends import make_backend
 
     backend = make_backend(config.backend, model, tokenizer)
-    system_prompt = SYSTEM_PROMPT if config.prompt_format == "chat" else None
-    solver = RecordingSolver(backend, tokenizer, system_prompt=system_prompt)
+    solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
     env = make_env(config, buffer, solver, executor)
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)
     return Trainer(
@@ -116,18 +114,7 @@ def frozen_copy(model: Any) -> Any:
 
 def make_env(config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None) -> Any:
     """The vector env: ``2 * len(task_types) * batch_size`` one-step episodes with the recording solver."""
-    from azr_env.config import EnvConfig
-    from azr_env.rewards import RewardConfig
     from azr_env.vector import AZRVectorEnv
 
-    env_config = EnvConfig(
-        task_types=config.task_types,
-        n_solve_samples=config.n_solve_samples,
-        k_references=config.k_references,
-        prompt_format=config.prompt_format,
-        reward=RewardConfig(extreme_rate_reward=config.extreme_rate_reward),
-        timeout_s=config.exec_timeout_s,
-        executor_workers=config.executor_workers,
-    )
-    num_envs = 2 * len(config.task_types) * config.batch_size
-    return AZRVectorEnv(num_envs, env_config, executor=executor, buffer=buffer, solver=solver)
+    num_envs = 2 * len(config.env.task_types) * config.batch_size
+    return AZRVectorEnv(num_envs, config.env, executor=executor, buffer=buffer, solver=solver)

@@ -29,12 +29,13 @@ from typing import Any
 import numpy as np
 
 from agents.llm.checkpoint import save_checkpoint
-from agents.llm.collect import RecordingSolver, Rollout, collect
+from agents.llm.collect import RecordingSolver, Rollout, Sample, collect
 from agents.llm.config import TrainConfig
 from agents.llm.estimators import AdvantageInputs, Estimator
 from agents.llm.metrics import MetricsSink
 from agents.llm.update import update_policy
 from azr_env.rewards import learnability
+from azr_env.tasks.base import Outcome, Role
 
 
 @dataclass
@@ -101,6 +102,7 @@ class Trainer:
         self.step += 1
         # 5. log.
         metrics = {**rollout_metrics(rollout, self.config), **buffer_metrics(self.env.buffer, self.config), **stats}
+        metrics.update(advantage_metrics(samples, advantages))
         metrics.update({"time/rollout_s": rollout.seconds, "time/update_s": update_s})
         metrics["time/step_s"] = time.perf_counter() - start
         metrics["train/samples"] = float(len(samples))
@@ -132,30 +134,42 @@ def pad_id(tokenizer: Any) -> int:
 
 
 def rollout_metrics(rollout: Rollout, config: TrainConfig) -> dict[str, float]:
-    """Per task type and role: valid-proposal rate, learnability, solve accuracy, mean reward."""
+    """Per task type and role: well-formed and valid-proposal rates, learnability, solve accuracy, mean reward."""
     out: dict[str, float] = {}
-    for task_type in config.task_types:
-        mine = [s for s in rollout.samples if s.task_type == task_type]
-        proposals = [s for s in mine if s.role == "propose"]
-        episodes = [s for s in mine if s.role == "solve" and s.source == "episode"]
-        attempts = [s for s in mine if s.source == "attempt"]
-        rates = rollout.solve_rates.get(task_type, [])
-        out[f"propose/{task_type}/valid_rate"] = mean([s.outcome == "valid" for s in proposals])
-        out[f"propose/{task_type}/reward_mean"] = mean([s.reward for s in proposals])
+    for task_type in config.env.task_types:
+        mine = [r for r in rollout.records if r.task_type == task_type]
+        proposals = [r for r in mine if r.role is Role.PROPOSE]
+        episodes = [r for r in mine if r.role is Role.SOLVE]
+        attempts = [a for r in proposals for a in r.attempts or ()]
+        rates = rollout.solve_rates(task_type)
+        out[f"propose/{task_type}/well_formed_rate"] = mean([r.outcome is not Outcome.FORMAT_ERROR for r in proposals])
+        out[f"propose/{task_type}/valid_rate"] = mean([r.outcome is Outcome.VALID for r in proposals])
+        out[f"propose/{task_type}/reward_mean"] = mean([r.reward for r in proposals])
         out[f"propose/{task_type}/learnability_mean"] = mean([learnability(r) for r in rates])
         out[f"propose/{task_type}/solve_rate_mean"] = mean(rates)
-        out[f"solve/{task_type}/accuracy"] = mean([s.outcome == "correct" for s in episodes])
-        out[f"solve/{task_type}/reward_mean"] = mean([s.reward for s in episodes])
-        out[f"solve/{task_type}/attempt_accuracy"] = mean([s.outcome == "correct" for s in attempts])
+        out[f"solve/{task_type}/well_formed_rate"] = mean([r.outcome is not Outcome.FORMAT_ERROR for r in episodes])
+        out[f"solve/{task_type}/accuracy"] = mean([r.outcome is Outcome.CORRECT for r in episodes])
+        out[f"solve/{task_type}/reward_mean"] = mean([r.reward for r in episodes])
+        out[f"solve/{task_type}/attempt_accuracy"] = mean([a.verdict.outcome is Outcome.CORRECT for a in attempts])
     lengths = [len(s.generation.completion_ids) for s in rollout.samples]
     out["rollout/response_tokens_mean"] = mean(lengths)
     out["rollout/tokens"] = float(sum(lengths))
     return out
 
 
+def advantage_metrics(samples: list[Sample], advantages: np.ndarray) -> dict[str, float]:
+    """Per role: the fraction of responses whose advantage is not zero (a response the update learns from)."""
+    return {
+        f"advantage/{role.value}/nonzero_frac": mean(
+            [bool(a != 0.0) for s, a in zip(samples, advantages, strict=True) if s.role is role]
+        )
+        for role in Role
+    }
+
+
 def buffer_metrics(buffer: Any, config: TrainConfig) -> dict[str, float]:
     """``buffer/<type>/size`` for every task type."""
-    return {f"buffer/{t}/size": float(buffer.size(t)) for t in config.task_types}
+    return {f"buffer/{t}/size": float(buffer.size(t)) for t in config.env.task_types}
 
 
 def mean(values: list[Any]) -> float:
