@@ -74,13 +74,13 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def make_solve_env(suite: Any, executor: ExecutorBackend) -> Any:
+def make_solve_env(suite: Any, executor: ExecutorBackend, prompt_format: str = "r1") -> Any:
     """Return ``azr_env/Solve-v0`` on ``suite`` (a name or a loaded ``Suite``) sharing ``executor``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
-    return gymnasium.make("azr_env/Solve-v0", suite=suite, executor=executor)
+    return gymnasium.make("azr_env/Solve-v0", suite=suite, executor=executor, prompt_format=prompt_format)
 
 
 def make_selfplay_env(executor: ExecutorBackend, buffer: Any, config: EvalConfig, task_types: tuple[str, ...]) -> Any:
@@ -117,12 +117,20 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
 
 
 def answer_suite(
-    agent: Agent, suite: Any, executor: ExecutorBackend, *, seed: int, k: int = 1, limit: int | None, batch_size: int
+    agent: Agent,
+    suite: Any,
+    executor: ExecutorBackend,
+    *,
+    seed: int,
+    k: int = 1,
+    limit: int | None,
+    batch_size: int,
+    prompt_format: str = "r1",
 ) -> list[Row]:
     """Have a built agent answer the first ``limit`` items of a loaded suite ``k`` times each; one row per answer."""
     count = min(limit or len(suite.tasks), len(suite.tasks))
     jobs = [(index, sample) for index in range(count) for sample in range(k)]
-    envs = [make_solve_env(suite, executor) for _ in range(min(batch_size, len(jobs)))]
+    envs = [make_solve_env(suite, executor, prompt_format) for _ in range(min(batch_size, len(jobs)))]
     rows: list[Row] = []
     for chunk_index, chunk in enumerate(_chunks(jobs, batch_size)):
         rows += _solve_chunk(agent, envs, chunk, seed, first=chunk_index == 0, suite=suite)
@@ -132,16 +140,38 @@ def answer_suite(
 
 
 def held_out_metrics(
-    agent: Agent, suites: Sequence[str], executor: ExecutorBackend, *, limit: int | None = 32, batch_size: int = 32
-) -> dict[str, float]:
-    """Return ``{"eval/<suite>/accuracy": rate}`` of a built agent: what a trainer logs for ``azr report``."""
-    from azr_env.suites import load_suite
+    agent: Agent,
+    suites: Sequence[str],
+    executor: ExecutorBackend,
+    *,
+    limit: int | None = 32,
+    batch_size: int = 32,
+    k: int = 1,
+    seed: int = 0,
+    prompt_format: str = "r1",
+) -> tuple[dict[str, float], list[Row]]:
+    """Score a built agent on held-out suites: what a trainer logs for ``azr plot`` and ``azr report``.
 
-    metrics = {}
+    Returns ``{"eval/<suite>/accuracy": rate, "eval/<suite>/accuracy_low": ..., "eval/<suite>/accuracy_high": ...}``
+    (the mean over items of each item's fraction correct, with its 95% interval over items) and the answer rows.
+    """
+    import numpy as np
+
+    from azr_env.suites import load_suite
+    from benchmarks.evaluate import item_scores
+    from benchmarks.stats import rate_interval
+
+    metrics, found = {}, []
     for name in suites:
-        rows = answer_suite(agent, load_suite(name), executor, seed=0, limit=limit, batch_size=batch_size)
-        metrics[f"eval/{name}/accuracy"] = sum(row["correct"] for row in rows) / max(1, len(rows))
-    return metrics
+        rows = answer_suite(
+            agent, load_suite(name), executor, seed=seed, k=k, limit=limit, batch_size=batch_size,
+            prompt_format=prompt_format,
+        )  # fmt: skip
+        estimate = rate_interval([item_scores(rows)], np.random.default_rng(seed))
+        key = f"eval/{name}/accuracy"
+        metrics.update({key: estimate.mean, f"{key}_low": estimate.low, f"{key}_high": estimate.high})
+        found += rows
+    return metrics, found
 
 
 def _solve_chunk(

@@ -17,7 +17,7 @@ from agents.llm.checkpoint import latest_checkpoint, load_checkpoint
 from agents.llm.collect import RecordingSolver
 from agents.llm.config import TrainConfig, from_mapping
 from agents.llm.estimators import get_estimator
-from agents.llm.metrics import open_sinks, truncate_after
+from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, open_sinks, truncate_after
 from agents.llm.trainer import Trainer
 from azr_env.errors import CheckpointError, MissingDependencyError
 
@@ -62,7 +62,8 @@ def build_trainer(
         rng, buffer, step = state.rng, state.buffer, state.step
     run_dir = Path(config.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    truncate_after(run_dir / "metrics.jsonl", step)
+    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE):
+        truncate_after(run_dir / name, step)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
 

@@ -1,9 +1,10 @@
-"""The self-play training loop, read top to bottom: collect -> advantages -> update -> sync -> log -> checkpoint.
+"""The self-play training loop, read top to bottom: collect, advantages, update, sync, eval, log, checkpoint.
 
 One step: every (task type, role) pair gets ``batch_size`` episodes from the vector env; each valid proposal's
 n solver attempts are sampled by the same policy; the estimator (``trr++`` by default) turns rewards into
-advantages; one PPO-clip update; the rollout backend gets the new weights; metrics go to JSONL/TensorBoard; a
-checkpoint is written every ``checkpoint_every`` steps.
+advantages; one PPO-clip update; the rollout backend gets the new weights; every ``eval_every`` steps (and before
+the first) the policy answers held-out suites (``agents.llm.evaluation``); metrics go to JSONL/TensorBoard, one line
+per episode to ``episodes.jsonl``; a checkpoint is written every ``checkpoint_every`` steps.
 
 Where this code deviates from the paper and its released code:
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,7 +34,8 @@ from agents.llm.checkpoint import save_checkpoint
 from agents.llm.collect import RecordingSolver, Rollout, Sample, collect
 from agents.llm.config import TrainConfig
 from agents.llm.estimators import AdvantageInputs, Estimator
-from agents.llm.metrics import MetricsSink
+from agents.llm.evaluation import due, evaluate
+from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, MetricsSink, append_rows
 from agents.llm.update import update_policy
 from azr_env.rewards import learnability
 from azr_env.tasks.base import Outcome, Role
@@ -59,6 +62,8 @@ class Trainer:
     def run(self, on_step: Callable[[int, dict[str, float]], None] | None = None) -> list[dict[str, float]]:
         """Train from ``self.step`` to ``config.steps``; return the metrics of the steps run here."""
         bar = progress(self.config, initial=self.step)
+        if self.step == 0 and due(self.config, 0):
+            self.sink.log(0, self.held_out(0))
         try:
             while self.step < self.config.steps:
                 metrics = self.train_step()
@@ -100,17 +105,27 @@ class Trainer:
         # 4. sync: the rollout backend samples from the updated weights next step.
         self.backend.sync_weights(self.model)
         self.step += 1
-        # 5. log.
-        metrics = {**rollout_metrics(rollout, self.config), **buffer_metrics(self.env.buffer, self.config), **stats}
-        metrics.update(advantage_metrics(samples, advantages))
+        # 5. eval: held-out suites, when due.
+        metrics = self.held_out(self.step) if due(self.config, self.step) else {}
+        # 6. log.
+        metrics.update({**rollout_metrics(rollout, self.config), **buffer_metrics(self.env.buffer, self.config)})
+        metrics.update({**stats, **advantage_metrics(samples, advantages)})
         metrics.update({"time/rollout_s": rollout.seconds, "time/update_s": update_s})
         metrics["time/step_s"] = time.perf_counter() - start
         metrics["train/samples"] = float(len(samples))
         self.sink.log(self.step, metrics)
+        append_rows(Path(self.config.run_dir) / EPISODES_FILE, episode_rows(rollout, self.step))
         self.history.append(metrics)
-        # 6. checkpoint.
+        # 7. checkpoint.
         if self.step % self.config.checkpoint_every == 0 or self.step == self.config.steps:
             self.save()
+        return metrics
+
+    def held_out(self, step: int) -> dict[str, float]:
+        """Evaluate the current policy on the held-out suites; write its answers to ``eval.jsonl``."""
+        executor = self.env.engine.runtime.executor
+        metrics, rows = evaluate(self.config, self.backend, self.tokenizer, executor, step)
+        append_rows(Path(self.config.run_dir) / EVAL_FILE, rows)
         return metrics
 
     def save(self) -> None:
@@ -155,6 +170,19 @@ def rollout_metrics(rollout: Rollout, config: TrainConfig) -> dict[str, float]:
     out["rollout/response_tokens_mean"] = mean(lengths)
     out["rollout/tokens"] = float(sum(lengths))
     return out
+
+
+def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
+    """One row per episode of the step: role, type, outcome, reward and, for a valid proposal, its attempts."""
+    rows = []
+    for record in rollout.records:
+        row: dict[str, Any] = {"step": step, "role": record.role.value, "task_type": record.task_type}
+        row.update(outcome=record.outcome.value, reward=record.reward, solve_rate=record.solve_rate)
+        attempts = record.attempts or ()
+        row["attempts_correct"] = sum(a.verdict.outcome is Outcome.CORRECT for a in attempts)
+        row["attempts"] = len(attempts)
+        rows.append(row)
+    return rows
 
 
 def advantage_metrics(samples: list[Sample], advantages: np.ndarray) -> dict[str, float]:
