@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from agents.llm.config import from_mapping  # noqa: E402
-from agents.llm.metrics import read_metrics  # noqa: E402
+from agents.llm.config import from_mapping
+from agents.llm.metrics import read_metrics
 
 TINY = {
     "model": "tiny-random", "task_types": ("deduction",), "batch_size": 1, "n_solve_samples": 2, "k_references": 2,
