@@ -7,7 +7,8 @@ Two kinds of runs, both driven through the registered Gymnasium ids:
 - self-play on ``azr_env/AbsoluteZero-v0`` (``suite="selfplay"``): episodes alternate propose/solve over the task
   types; a propose episode runs the proposal and its ``n_solve_samples`` in-episode attempts by the same agent.
   Rows have ``kind="solve"`` (buffer tasks), ``kind="propose"`` (with the attempts' solve rate and the learnability
-  reward) and one ``kind="buffer"`` row per seed describing the final buffer's diversity.
+  reward) and one ``kind="buffer"`` row per seed describing the final buffer's diversity. Episodes are followed
+  through the env's typed step records (``last_record``), not by re-reading ``info`` strings.
 
 Environments are stepped in lockstep batches of ``batch_size`` so a batched agent (an LLM) sees whole batches. All
 randomness comes from the seeds: the env seeds and the agent's ``AgentContext.seed``.
@@ -23,7 +24,8 @@ from agents.base import Agent, AgentContext
 from agents.registry import make_agent
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.tasks.base import Task
+from azr_env.records import StepRecord
+from azr_env.tasks.base import Outcome, Task
 from benchmarks.evaluate import buffer_diversity
 
 SELFPLAY = "selfplay"
@@ -276,22 +278,24 @@ def _selfplay_chunk(
     while live := [i for i, ep in enumerate(episodes) if not ep.done]:
         actions = agent.act([episodes[i].obs for i in live], [episodes[i].info for i in live])
         for i, action in zip(live, actions, strict=True):
-            _advance(episodes[i], envs[i].step(action))
+            step = envs[i].step(action)
+            _advance(episodes[i], step, envs[i].unwrapped.last_record)
     return [_episode_row(ep, seed, start + i) for i, ep in enumerate(episodes)]
 
 
-def _advance(ep: _Episode, step: tuple[Any, ...]) -> None:
+def _advance(ep: _Episode, step: tuple[Any, ...], record: StepRecord) -> None:
+    """Follow one step of an episode from the env's typed record of it."""
     obs, reward, terminated, truncated, info = step
-    outcome = str(info.get("outcome", ""))
-    if not ep.first_outcome:
-        ep.first_outcome, ep.task_id = outcome, str(info.get("task_id", ""))
+    if record.step == 0:
+        ep.first_outcome, ep.task_id = record.outcome.value, record.task.task_id if record.task is not None else ""
     elif ep.role == "propose":
-        ep.attempts.append(outcome == "correct")
+        ep.attempts.append(record.outcome is Outcome.CORRECT)
     ep.done = bool(terminated or truncated)
-    # A step's info names the role of the action just judged; an episode that goes on continues with solve steps.
-    ep.obs, ep.info, ep.reward = obs, {**info, "role": "solve"}, float(reward)
+    # An agent reads info["role"] as the role it plays next; a step's info names the role of the action just judged.
+    next_role = record.next_role.value if record.next_role is not None else info["role"]
+    ep.obs, ep.info, ep.reward = obs, {**info, "role": next_role}, float(reward)
     if ep.done:
-        ep.learnability = float(dict(info.get("reward_components", {})).get("propose", 0.0))
+        ep.learnability = record.rewards.propose
 
 
 def _episode_row(ep: _Episode, seed: int, episode: int) -> Row:
