@@ -62,8 +62,8 @@ def build_trainer(
         rng, buffer, step = state.rng, state.buffer, state.step
     run_dir = Path(config.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE):
-        truncate_after(run_dir / name, step)
+    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE):  # a run without a checkpoint starts over
+        truncate_after(run_dir / name, step if ckpt is not None else -1)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
 
