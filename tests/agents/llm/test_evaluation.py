@@ -55,3 +55,18 @@ def test_evaluating_does_not_change_training(runs) -> None:  # type: ignore[no-u
         return [{k: v for k, v in h.items() if not k.startswith(("time/", "eval/"))} for h in history]
 
     assert training(runs["plain"][0]) == training(runs["evaluated"][0])
+
+
+def test_azr_plot_draws_the_held_out_curve_when_the_run_evaluated(runs) -> None:  # type: ignore[no-untyped-def]
+    from agents.llm.plots import plot_run
+
+    names = {name: {p.name for p in plot_run(runs[name][1])} for name in ("evaluated", "plain")}
+    assert "held_out.png" in names["evaluated"] and "held_out.png" not in names["plain"]
+
+
+def test_azr_report_compares_held_out_accuracy_across_runs(runs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from benchmarks.report import load_run, metric_keys, plot_runs
+
+    loaded = [load_run(runs[name][1]) for name in ("evaluated", "plain")]
+    assert metric_keys(loaded, None) == [KEY]
+    assert plot_runs(loaded, [KEY], tmp_path / "report.png").stat().st_size > 0
