@@ -26,12 +26,12 @@ Example::
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 from pathlib import Path
 from typing import Any
 
 from azr_env.errors import ConfigError
+from benchmarks.cli import parse_options
 
 CPU_BUDGET: dict[str, Any] = {
     "prompt_format": "chat",
@@ -76,14 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def settings(args: argparse.Namespace) -> dict[str, Any]:
     """The ``TrainConfig`` keys every run of the experiment shares (before its algorithm, seed and directory)."""
     chosen = {**CPU_BUDGET, "model": args.model, "steps": args.steps, "eval_every": args.steps}
-    for pair in args.set:
-        key, sep, text = pair.partition("=")
-        if not sep:
-            raise ConfigError(f"--set takes KEY=VALUE, got {pair!r}")
-        try:
-            chosen[key.replace("-", "_")] = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            chosen[key.replace("-", "_")] = text
+    chosen.update(parse_options(args.set))
     return chosen
 
 

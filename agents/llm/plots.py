@@ -41,6 +41,11 @@ def line_chart(plt: Any, records: Sequence[Mapping[str, Any]], keys: Sequence[st
         steps, values = series(records, key)
         if steps:
             ax.plot(steps, values, marker="o", markersize=3, label=key)
+    return finish(plt, fig, ax, title, path)
+
+
+def finish(plt: Any, fig: Any, ax: Any, title: str, path: Path) -> Path:
+    """Label a step chart, save it and close it."""
     ax.set_xlabel("step")
     ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -67,15 +72,8 @@ def held_out_chart(plt: Any, records: Sequence[Mapping[str, Any]], keys: Sequenc
         ax.plot(steps, values, marker="o", markersize=3, label=key.removeprefix("eval/").removesuffix("/accuracy"))
         if len(low) == len(high) == len(steps):
             ax.fill_between(steps, low, high, alpha=0.2)
-    ax.set_xlabel("step")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title("held-out accuracy (95% CI)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return finish(plt, fig, ax, "held-out accuracy (95% CI)", path)
 
 
 def learnability_chart(plt: Any, run_dir: Path, types: Sequence[str], path: Path) -> Path:

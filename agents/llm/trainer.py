@@ -36,6 +36,7 @@ from agents.llm.config import TrainConfig
 from agents.llm.estimators import AdvantageInputs, Estimator
 from agents.llm.evaluation import due, evaluate
 from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, MetricsSink, append_rows
+from agents.llm.trr import Level
 from agents.llm.update import update_policy
 from azr_env.rewards import learnability
 from azr_env.tasks.base import Outcome, Role
@@ -85,16 +86,7 @@ class Trainer:
         rollout = collect(self.env, self.backend, self.solver, self.tokenizer, config=self.config, seeds=seeds)
         samples = [s for s in rollout.samples if len(s.generation.prompt_ids) <= self.config.max_prompt_tokens]
         # 2. advantages: one scalar per response from the chosen estimator.
-        advantages = self.estimator(
-            AdvantageInputs(
-                rewards=np.array([s.reward for s in samples]),
-                task_types=[s.task_type for s in samples],
-                roles=[s.role for s in samples],
-                group_ids=[s.group_id for s in samples],
-                lengths=np.array([len(s.generation.completion_ids) for s in samples]),
-                level=self.config.advantage_level,
-            )
-        )
+        advantages = self.estimator(advantage_inputs(samples, self.config.advantage_level))
         # 3. update: recompute logprobs on the generated ids, PPO-clip loss, one optimizer step.
         t_update = time.perf_counter()
         stats = update_policy(
@@ -170,6 +162,18 @@ def rollout_metrics(rollout: Rollout, config: TrainConfig) -> dict[str, float]:
     out["rollout/response_tokens_mean"] = mean(lengths)
     out["rollout/tokens"] = float(sum(lengths))
     return out
+
+
+def advantage_inputs(samples: list[Sample], level: Level = "sequence") -> AdvantageInputs:
+    """The estimator's view of a batch of samples."""
+    return AdvantageInputs(
+        rewards=np.array([s.reward for s in samples]),
+        task_types=[s.task_type for s in samples],
+        roles=[s.role for s in samples],
+        group_ids=[s.group_id for s in samples],
+        lengths=np.array([len(s.generation.completion_ids) for s in samples]),
+        level=level,
+    )
 
 
 def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:

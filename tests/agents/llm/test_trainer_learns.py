@@ -18,6 +18,7 @@ torch = pytest.importorskip("torch")
 from agents.llm.collect import Source, collect  # noqa: E402
 from agents.llm.estimators import AdvantageInputs, get_estimator  # noqa: E402
 from agents.llm.sampling import Generation, SamplingParams  # noqa: E402
+from agents.llm.trainer import advantage_inputs  # noqa: E402
 from agents.llm.update import pack, score_tokens  # noqa: E402
 from azr_env.tasks.base import Outcome, Role  # noqa: E402
 
@@ -102,15 +103,7 @@ def one_collect(make_trainer, tiny_config, **overrides):  # type: ignore[no-unty
 def test_the_step_carries_non_zero_advantages_in_both_roles(make_trainer, tiny_config) -> None:
     rollout = one_collect(make_trainer, tiny_config)
     samples = rollout.samples
-    advantages = get_estimator("trr++")(
-        AdvantageInputs(
-            rewards=np.array([s.reward for s in samples]),
-            task_types=[s.task_type for s in samples],
-            roles=[s.role for s in samples],
-            group_ids=[s.group_id for s in samples],
-            lengths=np.array([len(s.generation.completion_ids) for s in samples]),
-        )
-    )
+    advantages = get_estimator("trr++")(advantage_inputs(samples))
     for role in Role:
         assert any(a != 0 for s, a in zip(samples, advantages, strict=True) if s.role is role)
 
