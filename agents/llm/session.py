@@ -37,7 +37,12 @@ def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
 
 
 def build_trainer(
-    config: TrainConfig, *, resume: bool = False, policy: tuple[Any, Any] | None = None, executor: Any = None
+    config: TrainConfig,
+    *,
+    resume: bool = False,
+    policy: tuple[Any, Any] | None = None,
+    executor: Any = None,
+    observer: Any = None,
 ) -> Trainer:
     """Assemble model, optimizer, env, backend, estimator and sinks; restore the latest checkpoint if ``resume``.
 
@@ -46,6 +51,8 @@ def build_trainer(
         resume: continue ``config.run_dir`` from its latest complete checkpoint (a run without one starts over).
         policy: an already loaded ``(model, tokenizer)`` (tests); default ``load_policy(config.model)``.
         executor: an executor to share (never closed by the trainer); default: the env starts its own.
+        observer: an ``azr_env.records.StepObserver`` (an oversight monitor) for the env's engine: it reviews every
+            step's records, attempts included, before the step's proposals enter the buffer.
     """
     import torch
 
@@ -69,7 +76,7 @@ def build_trainer(
 
     backend = make_backend(config.backend, model, tokenizer)
     solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
-    env = make_env(config, buffer, solver, executor)
+    env = make_env(config, buffer, solver, executor, observer)
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)
     return Trainer(
         config=config, model=model, tokenizer=tokenizer, backend=backend, env=env, solver=solver,
@@ -113,9 +120,11 @@ def frozen_copy(model: Any) -> Any:
     return ref.eval()
 
 
-def make_env(config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None) -> Any:
+def make_env(
+    config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None, observer: Any = None
+) -> Any:
     """The vector env: ``2 * len(task_types) * batch_size`` one-step episodes with the recording solver."""
     from azr_env.vector import AZRVectorEnv
 
     num_envs = 2 * len(config.env.task_types) * config.batch_size
-    return AZRVectorEnv(num_envs, config.env, executor=executor, buffer=buffer, solver=solver)
+    return AZRVectorEnv(num_envs, config.env, executor=executor, buffer=buffer, solver=solver, observer=observer)

@@ -120,3 +120,24 @@ def test_attempts_are_left_out_when_the_solver_does_not_train_on_them(make_train
     rollout = one_collect(make_trainer, tiny_config, solver_trains_on_attempts=False)
     assert not [s for s in rollout.samples if s.source is Source.ATTEMPT]
     assert rollout.solve_rates("deduction") == [0.5]  # the attempts still ran and scored the proposal
+
+
+def test_an_observer_reviews_the_trainers_attempts_before_admission(executor, tiny_config) -> None:
+    from agents.llm.config import from_mapping
+    from agents.llm.session import build_trainer
+    from agents.llm.tiny import tiny_policy
+    from azr_env.records import Review
+
+    seen = []
+
+    class Quarantine:
+        def review(self, records):  # type: ignore[no-untyped-def]
+            seen.extend(records)
+            return {r.episode: Review(admit=False) for r in records if r.admits_task}
+
+    config = from_mapping(LEARN, tiny_config)
+    trainer = scripted(build_trainer(config, policy=tiny_policy(seed=0), executor=executor, observer=Quarantine()))
+    size = len(trainer.env.buffer)
+    collect(trainer.env, trainer.backend, trainer.solver, trainer.tokenizer, config=config, seeds=np.array([1, 2, 3]))
+    trainer.close()
+    assert [len(r.attempts) for r in seen if r.admits_task] == [2] and len(trainer.env.buffer) == size
