@@ -58,10 +58,19 @@ class EnvConfig:
     executor_workers: int | None = None
     """Worker processes of an executor the env creates itself; ``None`` is one per core."""
 
-    executor_backend: Literal["local", "ray"] | RaySpec = "local"
-    """The executor the env starts when none is injected: ``"local"`` (the sandboxed pool on this machine),
-    ``"ray"`` (a ``RayExecutor`` over the Ray cluster this process is connected to, ``RaySpec()`` defaults) or a
-    ``RaySpec`` naming the cluster address, the actor count and the CPUs per actor (``[ray]`` extra)."""
+    executor_backend: Literal["local", "ray"] = "local"
+    """The executor the env starts when none is injected: ``"local"`` (the sandboxed pool on this machine) or
+    ``"ray"`` (a ``RayExecutor`` over a Ray cluster, ``[ray]`` extra, sized by the ``ray_*`` fields)."""
+
+    ray_address: str | None = None
+    """``executor_backend="ray"``: ``None`` for the Ray this process is connected to (else a private one started
+    here), ``"auto"`` for the cluster started on this machine with ``ray start``, ``"host:port"`` for a remote one."""
+
+    ray_actors: int | None = None
+    """``executor_backend="ray"``: actors in the pool; ``None``: as many as the cluster's CPUs hold."""
+
+    ray_cpus_per_actor: float = 1.0
+    """``executor_backend="ray"``: Ray CPUs each actor reserves (and jobs its local sandbox pool runs at once)."""
 
     def __post_init__(self) -> None:
         self._check_task_types()
@@ -104,12 +113,13 @@ class EnvConfig:
                 )
 
     def _check_executor_backend(self) -> None:
-        if self.executor_backend == "ray":
-            object.__setattr__(self, "executor_backend", RaySpec())
-        if self.executor_backend != "local" and not isinstance(self.executor_backend, RaySpec):
-            raise ConfigError(
-                f"EnvConfig.executor_backend must be 'local', 'ray' or a RaySpec, got {self.executor_backend!r}"
-            )
+        if self.executor_backend not in ("local", "ray"):
+            raise ConfigError(f"EnvConfig.executor_backend must be 'local' or 'ray', got {self.executor_backend!r}")
+        self.ray_spec()  # RaySpec checks the ray_* values, so a bad one fails here and not at the first reset
+
+    def ray_spec(self) -> RaySpec:
+        """The Ray pool the ``ray_*`` fields describe (used when ``executor_backend == "ray"``)."""
+        return RaySpec(address=self.ray_address, actors=self.ray_actors, cpus_per_actor=self.ray_cpus_per_actor)
 
     def _check_weights(self) -> None:
         if self.task_weights is None:

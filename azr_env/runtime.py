@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.ray_spec import RaySpec
 
 if TYPE_CHECKING:
     from azr_env.buffer import TaskBuffer
@@ -68,11 +67,10 @@ class Runtime:
 
 def start_executor(config: EnvConfig) -> ExecutorBackend:
     """Start the executor ``config.executor_backend`` names (local pool or Ray pool) with the config's limits."""
-    spec = config.executor_backend
-    if isinstance(spec, RaySpec):
+    if config.executor_backend == "ray":
         from azr_env.executor.ray_backend import RayExecutor
 
-        return RayExecutor(spec, timeout_s=config.timeout_s, memory_mb=config.memory_mb)
+        return RayExecutor(config.ray_spec(), timeout_s=config.timeout_s, memory_mb=config.memory_mb)
     from azr_env.executor import Executor
 
     return Executor(workers=config.executor_workers, timeout_s=config.timeout_s, memory_mb=config.memory_mb)

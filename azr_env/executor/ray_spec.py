@@ -10,7 +10,7 @@ from azr_env.errors import ConfigError
 
 @dataclass(frozen=True)
 class RaySpec:
-    """Where and how big a Ray executor pool is; ``EnvConfig(executor="ray")`` means ``RaySpec()``."""
+    """Where and how big a Ray executor pool is; ``EnvConfig.ray_spec()`` builds one from the ``ray_*`` fields."""
 
     address: str | None = None
     """``None``: the Ray this process is connected to, else a private one started here; ``"auto"``: the cluster

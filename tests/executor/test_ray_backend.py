@@ -168,7 +168,7 @@ def test_env_config_ray_backend_starts_a_ray_pool(cluster: Cluster) -> None:
     from azr_env.vector import AZRVectorEnv
 
     proposal = "<think>x</think><answer>\n```python\ndef f(x):\n    return x * 2\n```\n```input\n21\n```\n</answer>"
-    env = AZRVectorEnv(2, executor_backend=RaySpec(actors=2), task_types=("deduction",), n_solve_samples=1)
+    env = AZRVectorEnv(2, executor_backend="ray", ray_actors=2, task_types=("deduction",), n_solve_samples=1)
     try:
         env.reset(seed=0, options={"role": "propose"})
         _, _, _, _, infos = env.step([proposal, "not a proposal"])

@@ -14,13 +14,18 @@ from azr_env.executor.ray_actor import probe
 from azr_env.executor.ray_backend import RaySpec, _split
 
 
-def test_ray_string_means_the_default_spec() -> None:
-    assert EnvConfig(executor_backend="ray").executor_backend == RaySpec()
+def test_ray_backend_without_fields_means_the_default_spec() -> None:
+    assert EnvConfig(executor_backend="ray").ray_spec() == RaySpec()
 
 
-def test_spec_is_kept_as_given() -> None:
-    spec = RaySpec(address="10.1.2.3:6379", actors=8, cpus_per_actor=2)
-    assert EnvConfig(executor_backend=spec).executor_backend is spec
+def test_ray_fields_make_the_spec() -> None:
+    config = EnvConfig(executor_backend="ray", ray_address="10.1.2.3:6379", ray_actors=8, ray_cpus_per_actor=2)
+    assert config.ray_spec() == RaySpec(address="10.1.2.3:6379", actors=8, cpus_per_actor=2)
+
+
+def test_bad_ray_field_fails_at_construction() -> None:
+    with pytest.raises(ConfigError, match="actors"):
+        EnvConfig(executor_backend="ray", ray_actors=0)
 
 
 def test_unknown_backend_is_refused() -> None:
@@ -85,8 +90,8 @@ def test_missing_ray_names_the_extra() -> None:
 
 def test_train_flags_build_the_spec() -> None:
     from agents.llm.config import from_mapping
-    from agents.llm.session import executor_backend
 
     config = from_mapping({"executor": "ray", "ray_address": "auto", "ray_actors": "3", "ray_cpus_per_actor": "2"})
-    assert executor_backend(config) == RaySpec(address="auto", actors=3, cpus_per_actor=2.0)
-    assert executor_backend(from_mapping({})) == "local"
+    assert config.env.executor_backend == "ray"
+    assert config.env.ray_spec() == RaySpec(address="auto", actors=3, cpus_per_actor=2.0)
+    assert from_mapping({}).env.executor_backend == "local"

@@ -46,6 +46,7 @@ from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.integrations.trl.data import slot_key
 from azr_env.optional import Requirement, require
+from azr_env.records import SolveRequest
 from azr_env.runtime import Runtime
 from azr_env.tasks.base import Role
 from azr_env.tasks.prompts import SYSTEM_PROMPT
@@ -168,10 +169,16 @@ class SelfPlayRollout:
         system = infos["system_prompt"][index] if infos is not None and "system_prompt" in infos else SYSTEM_PROMPT
         return [{"role": "system", "content": system}, {"role": "user", "content": observation}]
 
-    def _solve(self, observations: Sequence[str]) -> list[str]:
+    def _request_input(self, request: SolveRequest) -> Any:
+        """A solver attempt's generator input, with the system prompt its task type built (chat format)."""
+        if self.config.prompt_format == "r1":
+            return request.observation
+        return [{"role": "system", "content": request.prompt.system}, {"role": "user", "content": request.prompt.user}]
+
+    def _solve(self, requests: Sequence[SolveRequest]) -> list[str]:
         """The env's solver: the n attempts at each new task, sampled by the policy being trained (not trained)."""
         self._solver_calls += 1
-        inputs = [self._policy_input(obs, None, 0) for obs in observations]
+        inputs = [self._request_input(request) for request in requests]
         _, completion_ids, _ = sample(self._trainer, inputs)
         return list(self._trainer.processing_class.batch_decode(completion_ids, skip_special_tokens=True))
 

@@ -36,7 +36,7 @@ from azr_env.tasks.base import Role  # noqa: E402
 
 AZR_KEYS = (
     "task_types", "n_solve_samples", "k_references", "timeout_s", "memory_mb", "buffer_cap", "seed_file",
-    "executor_backend",
+    "executor_backend", "ray_address", "ray_actors", "ray_cpus_per_actor",
 )  # fmt: skip
 """The ``EnvConfig`` fields a trainer config's ``azr`` section may set."""
 
