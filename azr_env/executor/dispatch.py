@@ -6,6 +6,10 @@ so the env always knows which task a worker is on and when it started; past ``ti
 (``TIMEOUT``), a worker that dies unasked loses only its current task (``CRASHED``), and in both cases, as when a
 worker retires itself (``bye``), the unanswered rest of its chunk goes back to the front of the queue and a fresh
 worker is forked from the zygote. Everything a worker sends is checked; a malformed reply counts as a crash.
+
+The env never blocks on a worker: sockets are non-blocking, a chunk that does not fit in the socket buffer waits
+in the worker's outbox and is written as the worker reads, and the deadline of the chunk's first task runs from
+the moment the chunk was queued; so a worker that stops reading is killed like one that stops answering.
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ class Batch:
         """Top every worker up to about two chunks: the next chunk waits in its socket, so it never idles."""
         for worker in self.workers:
             queue = self.queues[worker.group]
-            if len(worker.inflight) >= MAX_CHUNK or not queue:
+            if len(worker.inflight) >= MAX_CHUNK or not queue or worker.outbox:
                 continue
             size = max(1, min(MAX_CHUNK, -(-len(queue) // (2 * self._count(worker.group)))))
             chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
@@ -88,13 +92,26 @@ class Batch:
             if not busy:
                 worker.started = time.monotonic()
             worker.inflight.extend(chunk)
-            try:
-                worker.sock.sendall(frame)
-            except OSError:
-                # Dead. If it was busy, its last answers (maybe a "bye") and then end of file are still to be read,
-                # and _receive settles its tasks; if it was idle, no task is to blame and all go back to the queue.
-                if not busy:
-                    self._replace(worker, None, "")
+            worker.outbox += frame
+            worker.unsent = len(chunk)
+            self._flush(worker)
+
+    def _flush(self, worker: WorkerHandle) -> None:
+        """Write as much of the worker's outbox as its socket takes now, without blocking."""
+        try:
+            sent = worker.sock.send(worker.outbox)
+        except BlockingIOError:
+            return
+        except OSError:
+            # Dead. If it was busy with an earlier chunk, its answers (maybe a "bye") and then end of file are still
+            # to be read, and _receive settles its tasks; if not, no task is to blame and all go back to the queue.
+            worker.outbox.clear()
+            if worker.unsent == len(worker.inflight):
+                self._replace(worker, None, "")
+            return
+        del worker.outbox[:sent]
+        if not worker.outbox:
+            worker.unsent = 0
 
     def _count(self, group: int) -> int:
         return sum(1 for w in self.workers if w.group == group)
@@ -105,11 +122,14 @@ class Batch:
             return
         now = time.monotonic()
         wait_s = max(0.0, min(w.started for w in busy) + self.timeout_s - now)
-        ready = transport.wait_readable([w.sock.fileno() for w in busy], wait_s)
-        for worker in [w for w in busy if w.sock.fileno() in ready]:
+        sending = [w.sock.fileno() for w in busy if w.outbox]
+        ready, writable = transport.wait([w.sock.fileno() for w in busy], sending, wait_s)
+        for worker in [w for w in busy if w.outbox and w.sock.fileno() in writable]:
+            self._flush(worker)
+        for worker in [w for w in busy if w.sock.fileno() in ready and w.pidfd >= 0]:
             self._receive(worker)
         now = time.monotonic()
-        for worker in [w for w in busy if w.inflight and now >= w.started + self.timeout_s]:
+        for worker in [w for w in busy if w.inflight and w.pidfd >= 0 and now >= w.started + self.timeout_s]:
             if not transport.wait_readable([worker.sock.fileno()], 0) or not self._receive(worker):
                 self._replace(worker, ExecStatus.TIMEOUT, f"over the {self.timeout_s:g} s wall-clock deadline")
 
@@ -118,6 +138,8 @@ class Batch:
         try:
             data = worker.sock.recv(1 << 16)
             messages = worker.reader.feed(data) if data else None
+        except BlockingIOError:  # a spurious wake-up: nothing to read yet
+            return True
         except (OSError, transport.FrameError):
             messages = None
         if messages is None:
@@ -164,4 +186,11 @@ def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | Non
         return None, False
     if (status is ExecStatus.OK) != (isinstance(output, str) and len(output) <= MAX_OUTPUT_CHARS):
         return None, False
-    return ExecutionResult(status, output, error[:_ERROR_CHARS]), bye
+    if output is not None and (status is not ExecStatus.OK or not output.isprintable()):
+        return None, False  # a canonical repr is always printable: no raw control characters or lone surrogates
+    return ExecutionResult(status, output, _printable(error[:_ERROR_CHARS])), bye
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates escaped, so it can be encoded, logged and written to JSON anywhere."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

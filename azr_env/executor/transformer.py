@@ -17,6 +17,8 @@ and, for speed, a cheaper node walk and location fill (compiling is most of the 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from RestrictedPython import transformer as rp_transformer
@@ -55,9 +57,7 @@ class SandboxTransformer(RestrictingNodeTransformer):
                 error by the compiler).
         """
         kind = type(node)
-        name = _VISIT_NAMES.get(kind)
-        if name is None:
-            name = _VISIT_NAMES.setdefault(kind, "visit_" + kind.__name__)
+        name = _VISIT_NAMES.get(kind) or "visit_" + kind.__name__
         self.depth += 1
         try:
             if self.depth > MAX_AST_DEPTH:
@@ -125,7 +125,10 @@ class SandboxTransformer(RestrictingNodeTransformer):
         return self.node_contents_visit(node)
 
 
-_VISIT_NAMES: dict[type, str] = {}
+_VISIT_NAMES: Mapping[type, str] = MappingProxyType(
+    {kind: "visit_" + kind.__name__ for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST)}
+)
+"""Node class -> its visitor method name (read-only: a changed entry would skip a policy check)."""
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 

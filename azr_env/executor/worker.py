@@ -1,25 +1,36 @@
-"""The sandbox worker: reads batches of tasks, runs each in fresh restricted globals, streams one result per task.
+"""The sandbox worker: reads batches of tasks, runs each in isolation, streams one result per task.
 
 Protocol (frames of :mod:`azr_env.executor.transport` over one socket to the env process):
 
 - first, the worker sends ``{"ready": true, "pid": PID, "layers": {...}}``;
 - the env sends ``{"tasks": [[task_id, program, input], ...]}``;
 - the worker answers every task in order with ``[task_id, status, output, error, bye]``; ``bye`` is true when
-  the worker exits right after this answer (after ``MemoryError``/``RecursionError`` or ``recycle_after`` tasks),
-  and the env re-sends the rest of the batch to a fresh worker.
+  the worker exits right after this answer, and the env re-sends the rest of the batch to a fresh worker.
+
+Every run is isolated from every other (:mod:`azr_env.executor.isolation`): reset and freeze before it, the
+audit-hook tripwire armed during it (:mod:`azr_env.executor.tripwire`), a census of what it left behind and an
+audit of the sandbox's own namespaces after it. A run that trips the hook or changes those namespaces answers
+``ERROR``; after such a run, or one that leaves an object behind, the worker retires (``bye``), so the next task
+starts in a fresh worker. Compiled programs and inputs are cached for the runs of one program only: a new program
+starts with empty caches, so no task sees another's text. A worker retires too after ``MemoryError`` or
+``RecursionError``, and after ``recycle_after`` tasks.
+
+Workers of the validation groups (1, 2, ...) run with another gc threshold and another heap layout than group 0
+(:class:`Variant`), so a history-dependent output differs between the groups instead of passing validation.
 
 The env enforces the wall-clock deadline from outside (SIGKILL), so nothing here has to stop runaway code.
 """
 
 from __future__ import annotations
 
-import decimal
 import gc
 import os
 import time
+from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
-from azr_env.executor import transport
+from azr_env.executor import compiler, isolation, transport, tripwire
 from azr_env.executor.canonical import encode
 from azr_env.executor.compiler import (
     PACK_NAME,
@@ -37,6 +48,29 @@ from azr_env.executor.result import ExecStatus
 Outcome = tuple[ExecStatus, str | None, str]
 
 MAX_ERROR_CHARS = 300
+
+GC_THRESHOLDS = (700, 211, 1009, 97, 3001)
+"""Generation-0 gc threshold of each group's workers: group 0 keeps CPython's default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """How this worker's runs differ from group 0's, so that validation compares runs with different histories.
+
+    Attributes:
+        group: the hash-seed group (0 is the reference group, where every ``run`` goes).
+    """
+
+    group: int
+
+    @property
+    def gc_threshold(self) -> int:
+        """Generation-0 threshold of the collector in this group."""
+        return GC_THRESHOLDS[self.group % len(GC_THRESHOLDS)]
+
+    def padding(self, program: str, text: str) -> list[bytes] | None:
+        """Heap blocks to hold during a run of this task (none in group 0), derived from the task itself."""
+        return None if self.group == 0 else isolation.heap_padding(hash((self.group, program, text)))
 
 
 def _pack(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -64,21 +98,60 @@ def _failure(exc: BaseException, default: ExecStatus) -> Outcome:
 
 
 def run_task(program: str, text: str) -> Outcome:
-    """Run ``f(<text>)`` for one program; every way it can end is an ``ExecStatus`` (this never raises)."""
+    """Run ``f(<text>)`` for one program, without isolation (the zygote's warm-up); this never raises."""
     try:
-        return _run(program, text)
+        code, call = _compile(program, text)
+        if isinstance(code, Refusal):
+            return code.status, None, code.error
+        return _execute(code, call, "yield" in program)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR)
 
 
-def _run(program: str, text: str) -> Outcome:
+def _compile(program: str, text: str) -> tuple[CodeType | Refusal, Any]:
     code = compile_program(program)
     if isinstance(code, Refusal):
-        return code.status, None, code.error
+        return code, None
     call = compile_input(text)
-    if isinstance(call, Refusal):
-        return call.status, None, call.error
-    decimal.setcontext(decimal.Context())  # the one process-wide state a program may change: fresh per run
+    return (call, None) if isinstance(call, Refusal) else (code, call)
+
+
+def run_isolated(program: str, text: str, variant: Variant, baseline: isolation.Snapshot) -> tuple[Outcome, str]:
+    """Run one task in isolation; return its outcome and why this worker must retire now (``""``: it need not).
+
+    Never raises: a failure of the isolation steps themselves retires the worker.
+    """
+    try:
+        code, call = _compile(program, text)
+        if isinstance(code, Refusal):
+            return (code.status, None, code.error), ""
+        return _watched(code, call, program, variant.padding(program, text), baseline)
+    except BaseException as exc:
+        return _failure(exc, ExecStatus.ERROR), "the sandbox's own bookkeeping failed"
+
+
+def _watched(
+    code: CodeType, call: Arguments, program: str, padding: list[bytes] | None, baseline: isolation.Snapshot
+) -> tuple[Outcome, str]:
+    isolation.prepare()
+    tripwire.arm(code, *(call,) if isinstance(call, CodeType) else ())
+    try:
+        outcome = _execute(code, call, "yield" in program)
+        isolation.empty_caches()
+    finally:
+        refused = tripwire.disarm()
+    del padding
+    if refused:
+        return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
+    left = isolation.survivors(outcome)
+    if left:
+        return outcome, f"{len(left)} objects outlived the run"
+    if not (tripwire.idle() and isolation.intact(baseline)):
+        return (ExecStatus.ERROR, None, "SandboxViolation: the run changed the sandbox"), "the sandbox changed"
+    return outcome, ""
+
+
+def _execute(code: CodeType, call: Arguments, collect: bool) -> Outcome:
     scope = new_globals()
     try:
         exec(code, scope)  # RestrictedPython code in restricted globals, inside the locked-down worker
@@ -86,8 +159,8 @@ def _run(program: str, text: str) -> Outcome:
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR)
     finally:
-        if "yield" in program:  # a suspended generator's finally/with code must run now, charged to this run
-            scope.clear()
+        scope.clear()  # the program's objects go now, while the tripwire still watches what they run
+        if collect:  # a suspended generator's finally/with code must run now, charged to this run
             gc.collect()
 
 
@@ -113,20 +186,27 @@ def _call(scope: dict[str, Any], call: Arguments) -> Outcome:
     return status, text_out, ""
 
 
-def serve(fd: int, layers: dict[str, bool], recycle_after: int) -> None:
-    """Answer batches on ``fd`` until the env closes it or this worker must be recycled, then exit the process."""
+def serve(fd: int, layers: dict[str, bool], recycle_after: int, variant: Variant) -> None:
+    """Answer batches on ``fd`` until the env closes it or this worker must retire, then exit the process."""
+    gc.set_threshold(variant.gc_threshold, 10, 10)
+    baseline = isolation.snapshot()
     transport.write_frame(fd, {"ready": True, "pid": os.getpid(), "layers": layers})
     done = 0
+    current = None
     while True:
         try:
             message = transport.read_frame(fd, transport.MAX_REQUEST_BYTES)
         except (transport.FrameError, OSError):
             os._exit(0)
         for task_id, program, text in message["tasks"]:
-            status, output, error = run_task(program, text)
+            if program != current:  # a new task: nothing cached for the previous one stays visible
+                compiler.forget()
+                current = program
+            (status, output, error), retire = run_isolated(program, text, variant, baseline)
             done += 1
             bye = (
-                status in (ExecStatus.MEMORY, ExecStatus.RECURSION)
+                bool(retire)
+                or status in (ExecStatus.MEMORY, ExecStatus.RECURSION)
                 or done >= recycle_after
                 or (done % 64 == 0 and time.process_time() > CPU_RECYCLE_S)
             )

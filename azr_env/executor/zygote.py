@@ -2,8 +2,8 @@
 
 The env starts two zygotes (``azr_env.executor.spawn``) as fresh interpreters whose environment holds nothing but a
 fixed ``PYTHONHASHSEED``, one seed each, so the two runs of ``validate`` see different string-hash orders. A
-zygote imports RestrictedPython and the allowed modules, warms the compiler, builds the seccomp filter and freezes
-its heap, then serves its control socket:
+zygote imports RestrictedPython, the allowed modules and every codec, warms the compiler, installs the audit-hook
+tripwire, builds the seccomp filter and freezes its heap, then serves its control socket:
 
 - it reads a frame ``{"op": "spawn"}``; it forks a worker with a fresh socket pair; it answers the 8-byte worker
   pid with two descriptors attached (``SCM_RIGHTS``): the env's end of the worker socket and a pidfd of the worker;
@@ -15,7 +15,10 @@ Fork costs ~1-3 ms here because the zygote is small, against 20-70 ms from a GB-
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import encodings
+import encodings.aliases
 import gc
 import importlib
 import json
@@ -28,21 +31,42 @@ import types
 import warnings
 from typing import Any
 
-from azr_env.executor import lockdown, modules, transport, worker
+from azr_env.executor import isolation, lockdown, modules, transport, tripwire, worker
 
-_LAZY_IMPORTS = (
-    "unicodedata",  # the parser normalizes non-ASCII identifiers with it
-    "encodings.ascii", "encodings.latin_1", "encodings.utf_16", "encodings.utf_32", "encodings.cp1252",
-    "encodings.unicode_escape", "encodings.raw_unicode_escape", "encodings.idna",
-)  # fmt: skip
+_LAZY_IMPORTS = ("unicodedata",)  # the parser normalizes non-ASCII identifiers with it
 """Modules the interpreter imports on first use: imported here, because a worker cannot open files."""
+
+_NOT_CODECS = frozenset({"aliases", "mbcs", "oem", "cp65001"})  # the alias table; Windows-only codecs
+
+
+def _preload_codecs() -> None:
+    """Import every codec CPython ships and look each up under its names, as a worker cannot import one later.
+
+    Without this, ``b.decode('shift_jis')`` raises ``LookupError`` in the sandbox where CPython decodes, and a
+    program that catches it returns a different value than CPython (a silently wrong label). The lookups fill the
+    codec caches under the usual spellings (``shift_jis``, ``shift-jis``, ``SHIFT_JIS``...).
+    """
+    folder = os.path.dirname(encodings.__file__)
+    modules = {name[:-3] for name in os.listdir(folder) if name.endswith(".py") and not name.startswith("_")}
+    names = set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values())
+    for module in sorted(modules - _NOT_CODECS):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f"encodings.{module}")
+            names.add(module)
+    for name in sorted(names):
+        for spelling in {name, name.replace("_", "-"), name.replace("_", " ")}:
+            for variant in (spelling, spelling.upper()):
+                with contextlib.suppress(LookupError):
+                    codecs.lookup(variant)
 
 
 def _warm_up() -> None:
     for name in _LAZY_IMPORTS:
         importlib.import_module(name)
+    _preload_codecs()
     program = "import math\nclass Ä:\n    def __init__(self, v):\n        self.v = v\ndef f(x):\n    return Ä(x).v"
     worker.run_task(program, "[1, 'a', (2.0, None), {3}]")
+    isolation.settle_library_state()
 
 
 class Zygote:
@@ -100,7 +124,8 @@ class Zygote:
             fd = os.dup(worker_end.fileno())
             worker_end.close()
             layers = lockdown.lock_down(fd, zygote_pid, self.config["memory_mb"], self.config["cpu_s"], self.bpf)
-            worker.serve(lockdown.SOCKET_FD, layers, self.config["recycle_after"])
+            variant = worker.Variant(int(self.config["group"]))
+            worker.serve(lockdown.SOCKET_FD, layers, self.config["recycle_after"], variant)
         finally:
             os._exit(1)
 
@@ -127,6 +152,7 @@ def main(argv: list[str]) -> None:
     config = json.loads(argv[1])
     modules.restrict(config["allowed_modules"])
     _warm_up()
+    tripwire.install()  # inherited by every worker; armed only while a program runs
     gc.collect()
     gc.freeze()  # the warm heap stays shared copy-on-write with every worker
     Zygote(control, config).serve()

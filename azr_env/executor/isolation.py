@@ -1,0 +1,201 @@
+"""Isolation between runs inside one worker: a clean start before every run, a census and an audit after it.
+
+Every run of a program on an input starts from the state the worker had when it was forked, whatever earlier
+runs did. Three steps enforce it:
+
+1. **Reset** (:func:`prepare`, before a run): a fresh ``decimal`` context, a full garbage collection (so gc
+   timing inside the run depends only on the run, never on what ran before), then ``gc.freeze()``: everything
+   alive now moves to the permanent generation, out of sight of the census.
+2. **Census** (:func:`empty_caches` and :func:`survivors`, after a run): the library caches a run may fill are emptied (``re``, ``typing``,
+   ``abc``, the capability cache of the program's own classes), everything the run created is collected, and
+   every object the garbage collector still tracks outside the permanent generation is, by construction, an
+   object the run created that outlived it: a cache entry holding a program object (``re.compile(p, E(2))`` with
+   an ``int`` subclass whose ``__eq__`` is always true), an object stored into library state, a suspended
+   generator kept alive somewhere. Any survivor retires the worker before its next run.
+3. **Audit** (:func:`intact`, after a run): the namespaces of every loaded module, of the classes our sandbox
+   code defines, the mutable tables of the policy (the sandbox builtins, the base globals, the module
+   allow-lists) and the closure cells of our functions must be as they were when the worker started (same keys,
+   same objects). A program
+   that got past the policy and rebound a name anywhere on the path that computes verdicts (``worker.encode``, a
+   builtin, a transformer method) is caught here, and its worker retires. The policy tables that need no audit
+   are immutable (``MappingProxyType``, ``frozenset``).
+
+What this does not cover (and the threat model says so): a program already outside the policy that changes an
+existing mutable object in place without creating one (an element of a list some module holds, a cell of a
+closure) and leaves every audited namespace as it was. The audit-hook tripwire (:mod:`.tripwire`) and the kernel
+layers are the defences there.
+"""
+
+from __future__ import annotations
+
+import abc
+import contextlib
+import decimal
+import gc
+import operator
+import re
+import sys
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from types import FunctionType, MappingProxyType, ModuleType
+from typing import Any
+
+from azr_env.executor import capabilities
+from azr_env.executor.modules import MODULE_ATTRS, MODULE_PROXIES
+
+Watched = dict[str, Any] | MappingProxyType[str, Any] | list[Any] | set[Any]
+
+_SANDBOX_PACKAGES = ("azr_env.executor", "RestrictedPython")
+_clear_abc = getattr(abc, "_reset_caches", None)
+
+
+_ABCS: list[type] = []
+"""Every abstract base class of the process (``isinstance`` against one fills caches on it and its subclasses)."""
+
+_TYPING_CLEANUPS: list[Callable[[], None]] = getattr(typing, "_cleanups", [])
+
+
+class _Unrelated:
+    """A class no ABC claims: checking it against each ABC creates that ABC's negative cache."""
+
+
+def settle_library_state() -> None:
+    """Once, in the zygote after its warm-up: create every lazily built library cache container now.
+
+    An ABC creates its cache sets on first use; created during a run, they would outlive it and count as its
+    leftovers. So each ABC is checked once against itself and against an unrelated class, and then emptied.
+    """
+    _ABCS[:] = [obj for obj in gc.get_objects() if isinstance(obj, abc.ABCMeta)]
+    for cls in _ABCS:
+        for candidate in (cls, _Unrelated):
+            with contextlib.suppress(TypeError):  # some typing protocols refuse issubclass
+                issubclass(candidate, cls)
+    empty_caches()
+
+
+def prepare() -> None:
+    """Before a run: a fresh ``decimal`` context, a full collection, then freeze everything that is alive."""
+    decimal.setcontext(decimal.Context())
+    gc.collect()
+    gc.freeze()
+
+
+def empty_caches() -> None:
+    """After a run, while the tripwire still watches: empty the caches a run may fill, then collect."""
+    capabilities.forget_run()
+    re.purge()
+    for clear in _TYPING_CLEANUPS:
+        clear()
+    if _clear_abc is not None:
+        for cls in _ABCS:
+            _clear_abc(cls)
+    gc.collect()
+
+
+def survivors(keep: object) -> list[object]:
+    """The objects created since :func:`prepare` that are still alive, except ``keep`` (the run's result)."""
+    alive = gc.get_objects()  # no comprehension here: its own function and cell would be counted
+    for index, obj in enumerate(alive):
+        if obj is keep:
+            del alive[index]
+            break
+    return alive
+
+
+_MASK = (1 << 64) - 1
+
+
+def heap_padding(salt: int) -> list[bytes]:
+    """Blocks to hold during a run, a ``salt``-derived count (0-7) in each small-object size class from 48 bytes.
+
+    Objects the program then allocates land at other addresses, in another relative order, than in a run
+    without padding: an output that depends on addresses (the iteration order of a set of instances, which hash
+    by address) differs between the validation groups instead of matching by chance.
+    """
+    state = (salt & _MASK) or 1
+    blocks = []
+    for size in range(48, 513, 16):
+        state ^= (state << 13) & _MASK
+        state ^= state >> 7
+        state ^= (state << 17) & _MASK
+        blocks.extend(bytes(size - 33) for _ in range(state & 7))
+    return blocks
+
+
+def _class_namespaces(modules: Iterable[ModuleType]) -> list[MappingProxyType[str, Any]]:
+    namespaces = []
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                namespaces.extend(vars(cls) for cls in value.__mro__ if cls is not object)
+    return namespaces
+
+
+def _offered_classes() -> list[MappingProxyType[str, Any]]:
+    """The namespaces of the classes a program can reach (offered values, granted types, module proxies).
+
+    Only heap types can change (``Counter.most_common = ...``); builtin static types refuse attribute writes.
+    """
+    roots = [value for attrs in MODULE_ATTRS.values() for value in attrs.values()]
+    roots += [type(proxy) for proxy in MODULE_PROXIES.values()] + list(capabilities.GRANTS)
+    classes = {id(base): base for cls in roots if isinstance(cls, type) for base in cls.__mro__}
+    return [vars(cls) for cls in classes.values() if not cls.__flags__ & _IMMUTABLE_TYPE]
+
+
+_IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE
+
+
+def _tables(modules: Iterable[ModuleType]) -> list[Watched]:
+    """The mutable containers (exact ``dict``, ``list``, ``set``) our sandbox modules hold at module level."""
+    return [value for module in modules for value in vars(module).values() if type(value) in (dict, list, set)]
+
+
+def _closure_cells(namespaces: Iterable[Watched]) -> list[Any]:
+    """The closure cells of the functions our sandbox modules and the module allow-lists hold."""
+    values = [value for namespace in namespaces if not isinstance(namespace, list | set) for value in namespace.values()]
+    values += [value for attrs in MODULE_ATTRS.values() for value in attrs.values()]
+    return [cell for value in values if type(value) is FunctionType for cell in value.__closure__ or ()]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What :func:`intact` compares against: watched namespaces with their copies, closure cells with contents."""
+
+    namespaces: list[tuple[Watched, Watched]]
+    cells: list[Any]
+    contents: list[Any]
+
+
+def snapshot() -> Snapshot:
+    """Copies of what :func:`intact` compares: module namespaces, our classes' namespaces, our module-level tables
+    and the closure cells of our functions. Taken once per worker, before its first run.
+    """
+    modules = [module for module in list(sys.modules.values()) if isinstance(module, ModuleType)]
+    ours = [module for module in modules if module.__name__.startswith(_SANDBOX_PACKAGES)]
+    watched: list[Watched] = [vars(module) for module in modules]
+    own = _class_namespaces(ours) + _tables(ours)
+    watched += own + _offered_classes()
+    unique = {id(namespace): namespace for namespace in watched}
+    cells = _closure_cells([vars(module) for module in ours] + own)
+    return Snapshot([(live, _copy(live)) for live in unique.values()], cells, [cell.cell_contents for cell in cells])
+
+
+def _copy(live: Watched) -> Watched:
+    if type(live) is list:
+        return list(live)
+    if type(live) is set:
+        return set(live)
+    return dict(live)
+
+
+def intact(baseline: Snapshot) -> bool:
+    """Whether every watched namespace still maps the same names to equal objects.
+
+    Dict equality runs in C and compares identity first. A replaced value passes only if it compares equal to the
+    original: a builtin value of the same value (harmless), or an object whose ``__eq__`` lies, which is a
+    program object created during the run and therefore also a census survivor (:func:`survivors` runs first).
+    """
+    if not all(live == copy for live, copy in baseline.namespaces):
+        return False
+    return all(map(operator.is_, [cell.cell_contents for cell in baseline.cells], baseline.contents))
