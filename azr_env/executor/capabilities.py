@@ -34,7 +34,7 @@ import numbers
 import re
 import statistics
 from collections.abc import Mapping
-from types import MappingProxyType
+from types import GeneratorType, MappingProxyType
 from typing import Any
 
 from azr_env.executor.modules import MODULE_PROXIES, is_own
@@ -51,7 +51,7 @@ _DATA_TYPES: tuple[type, ...] = (
 _LIBRARY_TYPES: tuple[type, ...] = (
     collections.Counter, collections.OrderedDict, collections.defaultdict, collections.deque, collections.ChainMap,
     fractions.Fraction, decimal.Decimal, decimal.Context, numbers.Number, numbers.Complex, numbers.Real,
-    numbers.Rational, numbers.Integral, re.Pattern, re.Match, type(re.compile("").scanner("")), enum.Enum,
+    numbers.Rational, numbers.Integral, re.Pattern, re.Match, type(re.compile("").scanner("")), enum.Enum,  # type: ignore[attr-defined]
     enum.Flag, enum.IntFlag,
     *(vars(collections.abc)[name] for name in collections.abc.__all__ if name in vars(collections.abc)),
 )  # fmt: skip
@@ -84,7 +84,7 @@ def _grants() -> dict[type, frozenset[str]]:
     grants[BaseException] = frozenset({"args", "with_traceback", "add_note"})
     grants[AttributeError] = frozenset()  # never .obj or .name: they hand out the object that was probed
     grants[type] = frozenset({"mro"})
-    grants[type(x for x in ())] = frozenset({"send", "throw", "close"})
+    grants[GeneratorType] = frozenset({"send", "throw", "close"})
     grants[property] = frozenset({"getter", "setter", "deleter"})
     grants[type(functools.lru_cache(len))] = frozenset({"cache_info", "cache_clear", "cache_parameters"})
     grants[functools._CacheInfo] = frozenset(functools._CacheInfo._fields)

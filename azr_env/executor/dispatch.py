@@ -4,7 +4,7 @@ Every task belongs to a group (the zygote, hence hash seed, whose workers may ru
 worker a chunk of its group's queue, then polls the busy workers' sockets. A worker streams one result per task,
 so the env always knows which task a worker is on and when it started; past ``timeout_s`` the worker is SIGKILLed
 (``TIMEOUT``), a worker that dies unasked loses only its current task (``CRASHED``), and in both cases, as when a
-worker retires itself (``bye``), the unanswered rest of its chunk goes back to the front of the queue and a fresh
+worker retires itself (``bye``, with the reason, counted in ``retired``), the unanswered rest of its chunk goes back to the front of the queue and a fresh
 worker is forked from the zygote. Everything a worker sends is checked; a malformed reply counts as a crash.
 
 The env never blocks on a worker: sockets are non-blocking, a chunk that does not fit in the socket buffer waits
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 
 from azr_env.errors import ExecutorError
@@ -33,6 +33,7 @@ PIPELINE_BYTES = 32 << 10
 
 _STATUS = {status.value: status for status in ExecStatus if status is not ExecStatus.NONDETERMINISTIC}
 _ERROR_CHARS = 1000
+_REASON_CHARS = 100
 
 
 class Batch:
@@ -55,6 +56,8 @@ class Batch:
         for task_id, group in enumerate(groups):
             self.queues[group].append(task_id)
         self.left = len(tasks)
+        self.retired: Counter[str] = Counter()
+        """Why workers retired themselves during this batch, and how often."""
 
     def run(self) -> list[ExecutionResult]:
         """Drive the batch to completion and return one result per task, in task order."""
@@ -155,6 +158,7 @@ class Batch:
         self._store(worker.inflight.pop(0), result)
         worker.started = time.monotonic()
         if bye:
+            self.retired[bye[:_REASON_CHARS]] += 1
             self._replace(worker, None, "")
             return False
         return True
@@ -174,21 +178,21 @@ class Batch:
         self.workers[self.workers.index(worker)] = self.respawn(worker)
 
 
-def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, bool]:
+def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, str]:
     """Validate one worker answer ``[task_id, status, output, error, bye]`` against the task it must be about."""
     if not (isinstance(message, list) and len(message) == 5):
         return None, False
     task_id, status_name, output, error, bye = message
     status = _STATUS.get(status_name) if isinstance(status_name, str) else None
     if type(task_id) is not int or task_id != expected or status is None:
-        return None, False
-    if not isinstance(error, str) or not isinstance(bye, bool):
-        return None, False
+        return None, ""
+    if not isinstance(error, str) or not isinstance(bye, str):
+        return None, ""
     if (status is ExecStatus.OK) != (isinstance(output, str) and len(output) <= MAX_OUTPUT_CHARS):
-        return None, False
+        return None, ""
     if output is not None and (status is not ExecStatus.OK or not output.isprintable()):
-        return None, False  # a canonical repr is always printable: no raw control characters or lone surrogates
-    return ExecutionResult(status, output, _printable(error[:_ERROR_CHARS])), bye
+        return None, ""  # a canonical repr is always printable: no raw control characters or lone surrogates
+    return ExecutionResult(status, output, _printable(error[:_ERROR_CHARS])), _printable(bye[:_REASON_CHARS])
 
 
 def _printable(text: str) -> str:

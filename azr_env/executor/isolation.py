@@ -6,8 +6,9 @@ runs did. Three steps enforce it:
 1. **Reset** (:func:`prepare`, before a run): a fresh ``decimal`` context, a full garbage collection (so gc
    timing inside the run depends only on the run, never on what ran before), then ``gc.freeze()``: everything
    alive now moves to the permanent generation, out of sight of the census.
-2. **Census** (:func:`empty_caches` and :func:`survivors`, after a run): the library caches a run may fill are emptied (``re``, ``typing``,
-   ``abc``, the capability cache of the program's own classes), everything the run created is collected, and
+2. **Census** (:func:`empty_caches` and :func:`survivors`, after a run): the library caches a run may fill are
+   emptied (``re``, ``typing``, ``abc``, the capability cache of the program's own classes), everything the run
+   created is collected, and
    every object the garbage collector still tracks outside the permanent generation is, by construction, an
    object the run created that outlived it: a cache entry holding a program object (``re.compile(p, E(2))`` with
    an ``int`` subclass whose ``__eq__`` is always true), an object stored into library state, a suspended
@@ -114,7 +115,7 @@ def heap_padding(salt: int) -> list[bytes]:
     by address) differs between the validation groups instead of matching by chance.
     """
     state = (salt & _MASK) or 1
-    blocks = []
+    blocks: list[bytes] = []
     for size in range(48, 513, 16):
         state ^= (state << 13) & _MASK
         state ^= state >> 7
@@ -123,8 +124,8 @@ def heap_padding(salt: int) -> list[bytes]:
     return blocks
 
 
-def _class_namespaces(modules: Iterable[ModuleType]) -> list[MappingProxyType[str, Any]]:
-    namespaces = []
+def _class_namespaces(modules: Iterable[ModuleType]) -> list[Watched]:
+    namespaces: list[Watched] = []
     for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and value.__module__ == module.__name__:
@@ -132,7 +133,7 @@ def _class_namespaces(modules: Iterable[ModuleType]) -> list[MappingProxyType[st
     return namespaces
 
 
-def _offered_classes() -> list[MappingProxyType[str, Any]]:
+def _offered_classes() -> list[Watched]:
     """The namespaces of the classes a program can reach (offered values, granted types, module proxies).
 
     Only heap types can change (``Counter.most_common = ...``); builtin static types refuse attribute writes.
@@ -153,7 +154,9 @@ def _tables(modules: Iterable[ModuleType]) -> list[Watched]:
 
 def _closure_cells(namespaces: Iterable[Watched]) -> list[Any]:
     """The closure cells of the functions our sandbox modules and the module allow-lists hold."""
-    values = [value for namespace in namespaces if not isinstance(namespace, list | set) for value in namespace.values()]
+    values = [
+        value for namespace in namespaces if not isinstance(namespace, list | set) for value in namespace.values()
+    ]
     values += [value for attrs in MODULE_ATTRS.values() for value in attrs.values()]
     return [cell for value in values if type(value) is FunctionType for cell in value.__closure__ or ()]
 
@@ -168,8 +171,10 @@ class Snapshot:
 
 
 def snapshot() -> Snapshot:
-    """Copies of what :func:`intact` compares: module namespaces, our classes' namespaces, our module-level tables
-    and the closure cells of our functions. Taken once per worker, before its first run.
+    """Copies of what :func:`intact` compares, taken once per worker before its first run.
+
+    Module namespaces, the namespaces of our classes and of the classes a program can reach, our module-level
+    tables, and the closure cells of our functions.
     """
     modules = [module for module in list(sys.modules.values()) if isinstance(module, ModuleType)]
     ours = [module for module in modules if module.__name__.startswith(_SANDBOX_PACKAGES)]

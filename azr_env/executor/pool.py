@@ -50,6 +50,7 @@ import logging
 import os
 import threading
 import weakref
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 
@@ -170,6 +171,8 @@ class Executor:
             "recycle_after": int(recycle_after),
             "allowed_modules": sorted(set(allowed_modules)),
         }
+        self.retirements: Counter[str] = Counter()
+        """Why workers retired themselves (after a run that tripped a check, a limit, or wore them out): counts."""
         self._lock = threading.Lock()
         self._start = (config, n_workers, determinism_runs)
         self._pool = _Pool(config, n_workers, determinism_runs)
@@ -234,7 +237,9 @@ class Executor:
                 raise ExecutorError("the executor was used after close()")
             if self._pool.owner != os.getpid():
                 self._restart_in_forked_child()
-            done = Batch(tasks, owners, self._pool.workers, self._pool.respawn, self.timeout_s).run()
+            batch = Batch(tasks, owners, self._pool.workers, self._pool.respawn, self.timeout_s)
+            done = batch.run()
+            self.retirements.update(batch.retired)
         for slot, per_group in enumerate(results):
             for offset, index in enumerate(runnable):
                 per_group[index] = done[slot * len(runnable) + offset]

@@ -126,7 +126,11 @@ class SandboxTransformer(RestrictingNodeTransformer):
 
 
 _VISIT_NAMES: Mapping[type, str] = MappingProxyType(
-    {kind: "visit_" + kind.__name__ for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST)}
+    {
+        kind: "visit_" + kind.__name__
+        for kind in vars(ast).values()
+        if isinstance(kind, type) and issubclass(kind, ast.AST)
+    }
 )
 """Node class -> its visitor method name (read-only: a changed entry would skip a policy check)."""
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")

@@ -4,8 +4,8 @@ Protocol (frames of :mod:`azr_env.executor.transport` over one socket to the env
 
 - first, the worker sends ``{"ready": true, "pid": PID, "layers": {...}}``;
 - the env sends ``{"tasks": [[task_id, program, input], ...]}``;
-- the worker answers every task in order with ``[task_id, status, output, error, bye]``; ``bye`` is true when
-  the worker exits right after this answer, and the env re-sends the rest of the batch to a fresh worker.
+- the worker answers every task in order with ``[task_id, status, output, error, bye]``; ``bye`` is ``""``, or
+  why the worker exits right after this answer (the env then re-sends the rest of the batch to a fresh worker).
 
 Every run is isolated from every other (:mod:`azr_env.executor.isolation`): reset and freeze before it, the
 audit-hook tripwire armed during it (:mod:`azr_env.executor.tripwire`), a census of what it left behind and an
@@ -145,7 +145,7 @@ def _watched(
         return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
     left = isolation.survivors(outcome)
     if left:
-        return outcome, f"{len(left)} objects outlived the run"
+        return outcome, f"{len(left)} objects outlived the run ({type(left[0]).__name__}, ...)"
     if not (tripwire.idle() and isolation.intact(baseline)):
         return (ExecStatus.ERROR, None, "SandboxViolation: the run changed the sandbox"), "the sandbox changed"
     return outcome, ""
@@ -204,12 +204,18 @@ def serve(fd: int, layers: dict[str, bool], recycle_after: int, variant: Variant
                 current = program
             (status, output, error), retire = run_isolated(program, text, variant, baseline)
             done += 1
-            bye = (
-                bool(retire)
-                or status in (ExecStatus.MEMORY, ExecStatus.RECURSION)
-                or done >= recycle_after
-                or (done % 64 == 0 and time.process_time() > CPU_RECYCLE_S)
-            )
+            bye = retire or _worn_out(status, done, recycle_after)
             transport.write_frame(fd, [task_id, status.value, output, error, bye])
             if bye:
                 os._exit(0)
+
+
+def _worn_out(status: ExecStatus, done: int, recycle_after: int) -> str:
+    """Why this worker retires after a run that left it clean, or ``""``."""
+    if status in (ExecStatus.MEMORY, ExecStatus.RECURSION):
+        return f"the run hit the {status.value} limit"
+    if done >= recycle_after:
+        return f"{done} tasks done"
+    if done % 64 == 0 and time.process_time() > CPU_RECYCLE_S:
+        return "CPU time used up"
+    return ""

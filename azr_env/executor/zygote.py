@@ -60,12 +60,46 @@ def _preload_codecs() -> None:
                     codecs.lookup(variant)
 
 
+_WARM_UP = """
+import collections, dataclasses, decimal, fractions, functools, heapq, itertools, math, re, statistics, typing
+
+@dataclasses.dataclass(order=True)
+class Ä:
+    v: typing.Any
+    w: list = dataclasses.field(default_factory=list)
+
+P = collections.namedtuple('P', 'a b')
+
+def g(n):
+    try:
+        yield from range(n)
+    finally:
+        pass
+
+def f(x):
+    print(repr([x, {1: (2,)}, {3}]), f'{x!r:>3}', '{0}'.format(x))
+    try:
+        {}[0]
+    except KeyError as e:
+        str(e)
+    r = re.compile(r'(a+)b').sub(lambda m: m.group(1), 'aab')
+    c = collections.Counter('abca').most_common(1)
+    q = [decimal.Decimal(1) / 7, fractions.Fraction(1, 3), statistics.mean([1, 2])]
+    s = sorted([Ä(2), Ä(1)]) + [P(1, 2)] + list(g(2)) + heapq.nsmallest(1, [2, 1])
+    return [Ä(x).v, r, c, str(q), len(s), isinstance(x, typing.Sequence), functools.reduce(max, [1, 2])]
+"""
+"""Exercises what programs commonly use, so that the interpreter state built lazily on first use (the repr guard
+list, thread-state dictionaries, type caches) exists before the heap is frozen: built during a run in a worker,
+it would count as something the run left behind."""
+
+
 def _warm_up() -> None:
     for name in _LAZY_IMPORTS:
         importlib.import_module(name)
     _preload_codecs()
-    program = "import math\nclass Ä:\n    def __init__(self, v):\n        self.v = v\ndef f(x):\n    return Ä(x).v"
-    worker.run_task(program, "[1, 'a', (2.0, None), {3}]")
+    outcome = worker.run_task(_WARM_UP, "[1, 'a', (2.0, None), {3}]")
+    if outcome[0].value != "ok":
+        raise RuntimeError(f"the sandbox warm-up program failed: {outcome}")
     isolation.settle_library_state()
 
 
