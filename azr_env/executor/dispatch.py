@@ -4,8 +4,9 @@ Every task belongs to a group (the zygote, hence hash seed, whose workers may ru
 worker a chunk of its group's queue, then polls the busy workers' sockets. A worker streams one result per task,
 so the env always knows which task a worker is on and when it started; past ``timeout_s`` the worker is SIGKILLed
 (``TIMEOUT``), a worker that dies unasked loses only its current task (``CRASHED``), and in both cases, as when a
-worker retires itself (``bye``, with the reason, counted in ``retired``), the unanswered rest of its chunk goes back to the front of the queue and a fresh
-worker is forked from the zygote. Everything a worker sends is checked; a malformed reply counts as a crash.
+worker retires itself (``bye``, with its reason, counted in ``retired``), the unanswered rest of its chunk goes back
+to the front of the queue and a fresh worker is forked from the zygote. Everything a worker sends is checked; a
+malformed reply counts as a crash.
 
 The env never blocks on a worker: sockets are non-blocking, a chunk that does not fit in the socket buffer waits
 in the worker's outbox and is written as the worker reads, and the deadline of the chunk's first task runs from
@@ -181,7 +182,7 @@ class Batch:
 def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, str]:
     """Validate one worker answer ``[task_id, status, output, error, bye]`` against the task it must be about."""
     if not (isinstance(message, list) and len(message) == 5):
-        return None, False
+        return None, ""
     task_id, status_name, output, error, bye = message
     status = _STATUS.get(status_name) if isinstance(status_name, str) else None
     if type(task_id) is not int or task_id != expected or status is None:

@@ -2,7 +2,7 @@
 
 Protocol (frames of :mod:`azr_env.executor.transport` over one socket to the env process):
 
-- first, the worker sends ``{"ready": true, "pid": PID, "layers": {...}}``;
+- first, the worker sends ``{"ready": true, "layers": {...}}``;
 - the env sends ``{"tasks": [[task_id, program, input], ...]}``;
 - the worker answers every task in order with ``[task_id, status, output, error, bye]``; ``bye`` is ``""``, or
   why the worker exits right after this answer (the env then re-sends the rest of the batch to a fresh worker).
@@ -190,7 +190,7 @@ def serve(fd: int, layers: dict[str, bool], recycle_after: int, variant: Variant
     """Answer batches on ``fd`` until the env closes it or this worker must retire, then exit the process."""
     gc.set_threshold(variant.gc_threshold, 10, 10)
     baseline = isolation.snapshot()
-    transport.write_frame(fd, {"ready": True, "pid": os.getpid(), "layers": layers})
+    transport.write_frame(fd, {"ready": True, "layers": layers})  # no getpid: seccomp refuses it
     done = 0
     current = None
     while True:
