@@ -104,26 +104,6 @@ def survivors(keep: object) -> list[object]:
     return alive
 
 
-_MASK = (1 << 64) - 1
-
-
-def heap_padding(salt: int) -> list[bytes]:
-    """Blocks to hold during a run, a ``salt``-derived count (0-7) in each small-object size class from 48 bytes.
-
-    Objects the program then allocates land at other addresses, in another relative order, than in a run
-    without padding: an output that depends on addresses (the iteration order of a set of instances, which hash
-    by address) differs between the validation groups instead of matching by chance.
-    """
-    state = (salt & _MASK) or 1
-    blocks: list[bytes] = []
-    for size in range(48, 513, 16):
-        state ^= (state << 13) & _MASK
-        state ^= state >> 7
-        state ^= (state << 17) & _MASK
-        blocks.extend(bytes(size - 33) for _ in range(state & 7))
-    return blocks
-
-
 def _class_namespaces(modules: Iterable[ModuleType]) -> list[Watched]:
     namespaces: list[Watched] = []
     for module in modules:

@@ -99,6 +99,17 @@ def _one_argument(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return call
 
 
+def _namedtuple(
+    typename: Any, field_names: Any, *, rename: bool = False, defaults: Any = None, module: Any = None
+) -> Any:
+    """``collections.namedtuple`` whose class always belongs to the program (``module=`` is accepted and ignored).
+
+    The library takes the class's ``__module__`` from ``module``; a class made to look foreign would lose its
+    capabilities, and one made to look like another module's would mislead, so it is always ``__sandbox__``.
+    """
+    return collections.namedtuple(typename, field_names, rename=rename, defaults=defaults, module=SANDBOX_MODULE)
+
+
 def _names(module: ModuleType, names: str) -> dict[str, Any]:
     return {name: getattr(module, name) for name in names.split()}
 
@@ -124,7 +135,7 @@ _ATTRS: dict[str, dict[str, Any]] = {
         "total_ordering": own_only(functools.total_ordering),
         "wraps": _wraps,
     },
-    "collections": _names(collections, "Counter defaultdict deque OrderedDict namedtuple ChainMap"),
+    "collections": {**_names(collections, "Counter defaultdict deque OrderedDict ChainMap"), "namedtuple": _namedtuple},
     "collections.abc": _names(
         collections.abc,
         "Callable Collection Container Generator Hashable ItemsView Iterable Iterator KeysView Mapping "

@@ -137,8 +137,8 @@ class Executor:
         memory_mb: address-space limit of each worker.
         allowed_modules: the modules programs may import, a subset of ``limits.ALLOWED_MODULES`` (the default).
         recycle_after: a worker is replaced after this many tasks.
-        determinism_runs: how many runs ``validate`` compares, each in its own zygote with its own hash seed, gc
-            threshold and heap layout (2 to 5). With 2, two fixed seeds agree on the order of about 1 in 6 small
+        determinism_runs: how many runs ``validate`` compares, each in its own zygote with its own hash seed and gc
+            threshold (2 to 5). With 2, two fixed seeds agree on the order of about 1 in 6 small
             sets of strings (481 of 2,665 measured); with 3, about 1 in 50 (50 of 2,665); with 4, 12 of 2,665.
 
     Raises:

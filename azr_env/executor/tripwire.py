@@ -8,7 +8,8 @@ attributes of classes and functions (``object.__setattr__``). The hook is instal
 worker has it, and it is *armed* only while a program runs (its module code, the call of ``f``, the
 canonicalization of the output). Armed, it allows only:
 
-- events that reveal nothing (``builtins.id``, which our own output walk and ``copy`` use);
+- events that reveal nothing (``builtins.id``, which ``copy`` uses; ``sys.unraisablehook``, CPython reporting an
+  exception it ignores, e.g. in a generator's ``finally``);
 - ``exec`` of the run's own compiled code;
 - the library-internal uses of ``compile``/``exec``/``sys._getframe``/code attributes made by the offered modules
   (``collections.namedtuple``, ``dataclasses``, ``typing``, ``inspect.signature``), recognised by the code object
@@ -37,7 +38,7 @@ from typing import Any
 
 from azr_env.executor.modules import SANDBOX_MODULE, is_own
 
-_HARMLESS = frozenset({"builtins.id"})
+_HARMLESS = frozenset({"builtins.id", "sys.unraisablehook"})
 
 
 class _State:

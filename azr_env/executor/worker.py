@@ -15,8 +15,8 @@ starts in a fresh worker. Compiled programs and inputs are cached for the runs o
 starts with empty caches, so no task sees another's text. A worker retires too after ``MemoryError`` or
 ``RecursionError``, and after ``recycle_after`` tasks.
 
-Workers of the validation groups (1, 2, ...) run with another gc threshold and another heap layout than group 0
-(:class:`Variant`), so a history-dependent output differs between the groups instead of passing validation.
+Workers of the validation groups (1, 2, ...) run with another gc threshold than group 0 (:class:`Variant`), so an
+output that depends on gc timing differs between the groups instead of passing validation.
 
 The env enforces the wall-clock deadline from outside (SIGKILL), so nothing here has to stop runaway code.
 """
@@ -68,10 +68,6 @@ class Variant:
         """Generation-0 threshold of the collector in this group."""
         return GC_THRESHOLDS[self.group % len(GC_THRESHOLDS)]
 
-    def padding(self, program: str, text: str) -> list[bytes] | None:
-        """Heap blocks to hold during a run of this task (none in group 0), derived from the task itself."""
-        return None if self.group == 0 else isolation.heap_padding(hash((self.group, program, text)))
-
 
 def _pack(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return args, kwargs
@@ -103,7 +99,7 @@ def run_task(program: str, text: str) -> Outcome:
         code, call = _compile(program, text)
         if isinstance(code, Refusal):
             return code.status, None, code.error
-        return _execute(code, call, "yield" in program)
+        return _execute(code, call)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR)
 
@@ -125,22 +121,19 @@ def run_isolated(program: str, text: str, variant: Variant, baseline: isolation.
         code, call = _compile(program, text)
         if isinstance(code, Refusal):
             return (code.status, None, code.error), ""
-        return _watched(code, call, program, variant.padding(program, text), baseline)
+        return _watched(code, call, baseline)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR), "the sandbox's own bookkeeping failed"
 
 
-def _watched(
-    code: CodeType, call: Arguments, program: str, padding: list[bytes] | None, baseline: isolation.Snapshot
-) -> tuple[Outcome, str]:
+def _watched(code: CodeType, call: Arguments, baseline: isolation.Snapshot) -> tuple[Outcome, str]:
     isolation.prepare()
     tripwire.arm(code, *(call,) if isinstance(call, CodeType) else ())
     try:
-        outcome = _execute(code, call, "yield" in program)
-        isolation.empty_caches()
+        outcome = _execute(code, call)
+        isolation.empty_caches()  # the program's garbage goes now, still watched: a generator's finally runs here
     finally:
         refused = tripwire.disarm()
-    del padding
     if refused:
         return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
     left = isolation.survivors(outcome)
@@ -151,17 +144,13 @@ def _watched(
     return outcome, ""
 
 
-def _execute(code: CodeType, call: Arguments, collect: bool) -> Outcome:
+def _execute(code: CodeType, call: Arguments) -> Outcome:
     scope = new_globals()
     try:
         exec(code, scope)  # RestrictedPython code in restricted globals, inside the locked-down worker
         return _call(scope, call)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR)
-    finally:
-        scope.clear()  # the program's objects go now, while the tripwire still watches what they run
-        if collect:  # a suspended generator's finally/with code must run now, charged to this run
-            gc.collect()
 
 
 def _call(scope: dict[str, Any], call: Arguments) -> Outcome:
