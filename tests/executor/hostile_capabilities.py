@@ -10,6 +10,9 @@ from azr_env.executor import ExecStatus as S
 
 from .hostile_corpus import Case, FollowUp, body, prog
 
+PROBE_MATH = "import math\n\ndef f():\n    try:\n        math.nope\n    except AttributeError as e:\n"
+"""A program that catches the AttributeError of a missing module attribute; the case appends what it does with it."""
+
 MATH_FLOOR = FollowUp("import math\n\ndef f():\n    return math.floor(2.5)\n", "", "2")
 
 ATTRIBUTE_COPIERS = [
@@ -127,12 +130,12 @@ GUARD_INTERNALS = [
 EXCEPTION_PAYLOADS = [
     Case(
         "attribute_error_obj",
-        "import math\n\ndef f():\n    try:\n        math.nope\n    except AttributeError as e:\n        return str(e.obj)\n",
+        PROBE_MATH + "        return str(e.obj)\n",
         S.ERROR,
     ),
     Case(
         "attribute_error_name",
-        "import math\n\ndef f():\n    try:\n        math.nope\n    except AttributeError as e:\n        return e.name\n",
+        PROBE_MATH + "        return e.name\n",
         S.ERROR,
     ),
     Case(
@@ -156,8 +159,7 @@ EXCEPTION_PAYLOADS = [
     ),
     Case(
         "probed_payloads_do_not_exist",
-        "import math\n\ndef f():\n    try:\n        math.nope\n    except AttributeError as e:\n"
-        "        return [hasattr(e, 'obj'), hasattr(e, 'name'), hasattr(e, 'args')]\n",
+        PROBE_MATH + "        return [hasattr(e, 'obj'), hasattr(e, 'name'), hasattr(e, 'args')]\n",
         S.OK,
         output="[False, False, True]",
     ),
