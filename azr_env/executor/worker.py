@@ -137,10 +137,10 @@ def _watched(code: CodeType, call: Arguments, baseline: isolation.Snapshot) -> t
     if refused:
         return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
     left = isolation.survivors(outcome)
+    if not (tripwire.idle() and isolation.intact(baseline)):  # a survivor's lying __eq__ could only hide itself
+        return (ExecStatus.ERROR, None, "SandboxViolation: the run changed the sandbox"), "the sandbox changed"
     if left:
         return outcome, f"{len(left)} objects outlived the run ({type(left[0]).__name__}, ...)"
-    if not (tripwire.idle() and isolation.intact(baseline)):
-        return (ExecStatus.ERROR, None, "SandboxViolation: the run changed the sandbox"), "the sandbox changed"
     return outcome, ""
 
 
@@ -175,27 +175,42 @@ def _call(scope: dict[str, Any], call: Arguments) -> Outcome:
     return status, text_out, ""
 
 
+class Session:
+    """One worker's tasks in sequence: the baseline its runs are audited against, the current program, a count."""
+
+    def __init__(self, variant: Variant, recycle_after: int) -> None:
+        self.variant = variant
+        self.recycle_after = recycle_after
+        self.baseline = isolation.snapshot()
+        self.current: str | None = None
+        self.done = 0
+
+    def answer(self, task_id: int, program: str, text: str) -> list[Any]:
+        """Run one task; return the answer frame ``[task_id, status, output, error, bye]``."""
+        if program != self.current:  # a new task: nothing cached for the previous one stays visible
+            compiler.forget()
+            self.current = program
+        (status, output, error), retire = run_isolated(program, text, self.variant, self.baseline)
+        if type(status) is not ExecStatus:  # only a forged result path could produce this
+            status, output, error, retire = ExecStatus.ERROR, None, "SandboxViolation: malformed result", "forged"
+        self.done += 1
+        return [task_id, status.value, output, error, retire or _worn_out(status, self.done, self.recycle_after)]
+
+
 def serve(fd: int, layers: dict[str, bool], recycle_after: int, variant: Variant) -> None:
     """Answer batches on ``fd`` until the env closes it or this worker must retire, then exit the process."""
     gc.set_threshold(variant.gc_threshold, 10, 10)
-    baseline = isolation.snapshot()
+    session = Session(variant, recycle_after)
     transport.write_frame(fd, {"ready": True, "layers": layers})  # no getpid: seccomp refuses it
-    done = 0
-    current = None
     while True:
         try:
             message = transport.read_frame(fd, transport.MAX_REQUEST_BYTES)
         except (transport.FrameError, OSError):
             os._exit(0)
         for task_id, program, text in message["tasks"]:
-            if program != current:  # a new task: nothing cached for the previous one stays visible
-                compiler.forget()
-                current = program
-            (status, output, error), retire = run_isolated(program, text, variant, baseline)
-            done += 1
-            bye = retire or _worn_out(status, done, recycle_after)
-            transport.write_frame(fd, [task_id, status.value, output, error, bye])
-            if bye:
+            answer = session.answer(task_id, program, text)
+            transport.write_frame(fd, answer)
+            if answer[-1]:
                 os._exit(0)
 
 
