@@ -10,7 +10,7 @@ import pytest
 from azr_env.executor import ExecStatus, Executor
 from azr_env.executor.canonical import canonical_repr
 
-ROUND_TRIP = '''
+ROUND_TRIP = """
 def f(name, text):
     try:
         data = text.encode(name, 'replace')
@@ -19,7 +19,7 @@ def f(name, text):
         return 'LookupError'
     except (UnicodeError, ValueError, TypeError):
         return 'error'
-'''
+"""
 TEXT = "héllo wörld ¥ ∑ 日本語 Ω ß \u2028 \x00 ok"
 
 _FOLDER = os.path.dirname(encodings.__file__)

@@ -106,7 +106,7 @@ def test_a_worker_that_stops_reading_is_killed_at_the_deadline(fakes: Fakes) -> 
     ("name", "body"),
     [
         ("nested_deeper_than_any_decoder_recurses", b"[" * 200_000 + b"]" * 200_000),
-        ("a_number_python_refuses_to_parse", b"[0, \"ok\", \"'x'\", \"\", \"\", " + b"1" * 5000 + b"]"),
+        ("a_number_python_refuses_to_parse", b'[0, "ok", "\'x\'", "", "", ' + b"1" * 5000 + b"]"),
         ("not_utf8", b"\xff\xfe"),
         ("lone_surrogate_in_the_output", b'[0, "ok", "\\ud800", "", ""]'),
         ("control_character_in_the_output", b'[0, "ok", "a\\u0000", "", ""]'),
