@@ -23,10 +23,11 @@ def f(name, text):
 TEXT = "héllo wörld ¥ ∑ 日本語 Ω ß \u2028 \x00 ok"
 
 _FOLDER = os.path.dirname(encodings.__file__)
-CODECS = sorted(
-    {name[:-3] for name in os.listdir(_FOLDER) if name.endswith(".py") and not name.startswith("_")}
-    - {"aliases", "mbcs", "oem", "cp65001"}
-) + ["sjis", "Shift-JIS", "UTF8", "utf-8-sig", "U8", "latin-1", "cp437", "IBM437", "euc-jp", "no-such-codec"]
+_MODULES = {name[:-3] for name in os.listdir(_FOLDER) if name.endswith(".py") and not name.startswith("_")}
+CODECS = [
+    *sorted(_MODULES - {"aliases", "mbcs", "oem", "cp65001"}),
+    *("sjis", "Shift-JIS", "UTF8", "utf-8-sig", "U8", "latin-1", "cp437", "IBM437", "euc-jp", "no-such-codec"),
+]
 
 
 def in_cpython(name: str, text: str) -> object:
