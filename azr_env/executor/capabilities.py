@@ -30,6 +30,7 @@ import decimal
 import enum
 import fractions
 import functools
+import itertools
 import numbers
 import re
 import statistics
@@ -44,6 +45,7 @@ _CLASS_DICT = type.__dict__["__dict__"].__get__
 _SUPER_THIS = vars(super)["__thisclass__"].__get__
 _SUPER_SELF_CLASS = vars(super)["__self_class__"].__get__
 
+_ORDERED_DICT_VIEWS = tuple(type(getattr(collections.OrderedDict(), view)()) for view in ("keys", "values", "items"))
 _DATA_TYPES: tuple[type, ...] = (
     int, bool, float, complex, str, bytes, bytearray, list, tuple, dict, set, frozenset, range, slice,
     type({}.keys()), type({}.values()), type({}.items()),
@@ -54,12 +56,15 @@ _LIBRARY_TYPES: tuple[type, ...] = (
     numbers.Rational, numbers.Integral, re.Pattern, re.Match, type(re.compile("").scanner("")), enum.Enum,  # type: ignore[attr-defined]
     enum.Flag, enum.IntFlag,
     *(vars(collections.abc)[name] for name in collections.abc.__all__ if name in vars(collections.abc)),
+    *(kind for kind in vars(itertools).values() if isinstance(kind, type)),  # chain.from_iterable
+    *_ORDERED_DICT_VIEWS,
 )  # fmt: skip
 _NOT_GRANTED = {
     str: {"format", "format_map"},  # offered through ``policy.safe_format`` only (CVE-2023-41039)
     type({}.keys()): {"mapping"},
     type({}.values()): {"mapping"},
     type({}.items()): {"mapping"},
+    **dict.fromkeys(_ORDERED_DICT_VIEWS, {"mapping"}),
 }
 _EXCEPTIONS = tuple(
     kind
