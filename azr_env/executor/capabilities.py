@@ -59,12 +59,12 @@ _LIBRARY_TYPES: tuple[type, ...] = (
     *(kind for kind in vars(itertools).values() if isinstance(kind, type)),  # chain.from_iterable
     *_ORDERED_DICT_VIEWS,
 )  # fmt: skip
-_NOT_GRANTED = {
+_NOT_GRANTED: dict[type, set[str]] = {
     str: {"format", "format_map"},  # offered through ``policy.safe_format`` only (CVE-2023-41039)
     type({}.keys()): {"mapping"},
     type({}.values()): {"mapping"},
     type({}.items()): {"mapping"},
-    **dict.fromkeys(_ORDERED_DICT_VIEWS, {"mapping"}),
+    **{view: {"mapping"} for view in _ORDERED_DICT_VIEWS},
 }
 _EXCEPTIONS = tuple(
     kind
