@@ -33,6 +33,9 @@ PIPELINE_BYTES = 32 << 10
 """A frame is sent to a worker that is still busy only if it is this small (it then sits in the socket buffer)."""
 
 _STATUS = {status.value: status for status in ExecStatus if status is not ExecStatus.NONDETERMINISTIC}
+MAX_RETRIES = 3
+"""How often a task may be handed back unrun (``RETRY``) before it counts as crashed."""
+
 _ERROR_CHARS = 1000
 _REASON_CHARS = 100
 
@@ -57,6 +60,7 @@ class Batch:
         for task_id, group in enumerate(groups):
             self.queues[group].append(task_id)
         self.left = len(tasks)
+        self.retries: Counter[int] = Counter()
         self.retired: Counter[str] = Counter()
         """Why workers retired themselves during this batch, and how often."""
 
@@ -152,6 +156,8 @@ class Batch:
         return all(self._accept(worker, message) for message in messages)
 
     def _accept(self, worker: WorkerHandle, message: object) -> bool:
+        if _is_retry(message, worker.inflight[0] if worker.inflight else None):
+            return self._retry(worker, str(message[4]))  # type: ignore[index]
         result, bye = _parse(message, worker.inflight[0] if worker.inflight else None)
         if result is None:
             self._replace(worker, ExecStatus.CRASHED, "the worker sent a malformed answer")
@@ -163,6 +169,17 @@ class Batch:
             self._replace(worker, None, "")
             return False
         return True
+
+    def _retry(self, worker: WorkerHandle, reason: str) -> bool:
+        """The worker refused its current task (it must retire first): requeue it, blameless, a few times at most."""
+        self.retired[_printable(reason[:_REASON_CHARS])] += 1
+        task_id = worker.inflight[0]
+        self.retries[task_id] += 1
+        if self.retries[task_id] > MAX_RETRIES:  # only a broken zygote refuses every time
+            self._replace(worker, ExecStatus.CRASHED, f"refused by {MAX_RETRIES + 1} fresh workers: {reason}")
+        else:
+            self._replace(worker, None, "")
+        return False
 
     def _store(self, task_id: int, result: ExecutionResult) -> None:
         self.results[task_id] = result
@@ -177,6 +194,14 @@ class Batch:
             self._store(pending.pop(0), ExecutionResult(status, None, error))
         self.queues[worker.group].extendleft(reversed(pending))
         self.workers[self.workers.index(worker)] = self.respawn(worker)
+
+
+def _is_retry(message: object, expected: int | None) -> bool:
+    """Whether ``message`` is ``[expected, "retry", None, "", reason]``: a task the worker refused to run."""
+    if not (isinstance(message, list) and len(message) == 5 and message[1] == transport.RETRY):
+        return False
+    task_id, _, output, error, reason = message
+    return type(task_id) is int and task_id == expected and output is None and isinstance(reason, str) and reason != ""
 
 
 def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, str]:

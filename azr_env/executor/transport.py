@@ -18,6 +18,9 @@ HEADER = struct.Struct(">I")
 PID = struct.Struct(">q")
 """The zygote's answer to a spawn request: the worker's pid (0 when the fork failed), sent with two descriptors."""
 
+RETRY = "retry"
+"""The status of an answer for a task the worker did not run (it must retire first): run it on a fresh worker."""
+
 MAX_REQUEST_BYTES = 8 << 20
 """Largest frame the env sends a worker (a batch of programs and inputs)."""
 

@@ -5,15 +5,17 @@ Protocol (frames of :mod:`azr_env.executor.transport` over one socket to the env
 - first, the worker sends ``{"ready": true, "layers": {...}}``;
 - the env sends ``{"tasks": [[task_id, program, input], ...]}``;
 - the worker answers every task in order with ``[task_id, status, output, error, bye]``; ``bye`` is ``""``, or
-  why the worker exits right after this answer (the env then re-sends the rest of the batch to a fresh worker).
+  why the worker exits right after this answer (the env then re-sends the rest of the batch to a fresh worker);
+  the status ``retry`` (with a ``bye``) means the task was not run and goes to a fresh worker too.
 
 Every run is isolated from every other (:mod:`azr_env.executor.isolation`): reset and freeze before it, the
-audit-hook tripwire armed during it (:mod:`azr_env.executor.tripwire`), a census of what it left behind and an
-audit of the sandbox's own namespaces after it. A run that trips the hook or changes those namespaces answers
-``ERROR``; after such a run, or one that leaves an object behind, the worker retires (``bye``), so the next task
-starts in a fresh worker. Compiled programs and inputs are cached for the runs of one program only: a new program
-starts with empty caches, so no task sees another's text. A worker retires too after ``MemoryError`` or
-``RecursionError``, and after ``recycle_after`` tasks.
+audit-hook tripwire armed during it (:mod:`azr_env.executor.tripwire`), a census of what it left behind after
+it. A run that trips the hook answers ``ERROR``; after it, or after a run that leaves an object behind, the worker
+retires (``bye``), so the next task starts in a fresh worker. Before the first run of each task (a new program),
+the sandbox's namespaces are audited; if an earlier task changed them, the worker answers ``RETRY`` for this task
+without running it, exits, and the env gives the task to a fresh worker. Compiled programs and inputs are cached
+for the runs of one task only, so no task sees another's text. A worker retires too after ``MemoryError`` or
+``RecursionError``, and after ``recycle_after`` runs.
 
 Workers of the validation groups (1, 2, ...) run with another gc threshold than group 0 (:class:`Variant`), so an
 output that depends on gc timing differs between the groups instead of passing validation.
@@ -112,21 +114,22 @@ def _compile(program: str, text: str) -> tuple[CodeType | Refusal, Any]:
     return (call, None) if isinstance(call, Refusal) else (code, call)
 
 
-def run_isolated(program: str, text: str, variant: Variant, baseline: isolation.Snapshot) -> tuple[Outcome, str]:
+def run_isolated(program: str, text: str, variant: Variant) -> tuple[Outcome, str]:
     """Run one task in isolation; return its outcome and why this worker must retire now (``""``: it need not).
 
-    Never raises: a failure of the isolation steps themselves retires the worker.
+    Never raises: a failure of the isolation steps themselves retires the worker. The namespace audit is not part
+    of a run: :class:`Session` makes it before the first run of every task.
     """
     try:
         code, call = _compile(program, text)
         if isinstance(code, Refusal):
             return (code.status, None, code.error), ""
-        return _watched(code, call, baseline)
+        return _watched(code, call)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR), "the sandbox's own bookkeeping failed"
 
 
-def _watched(code: CodeType, call: Arguments, baseline: isolation.Snapshot) -> tuple[Outcome, str]:
+def _watched(code: CodeType, call: Arguments) -> tuple[Outcome, str]:
     isolation.prepare()
     tripwire.arm(code, *(call,) if isinstance(call, CodeType) else ())
     try:
@@ -137,8 +140,6 @@ def _watched(code: CodeType, call: Arguments, baseline: isolation.Snapshot) -> t
     if refused:
         return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
     left = isolation.survivors(outcome)
-    if not (tripwire.idle() and isolation.intact(baseline)):  # a survivor's lying __eq__ could only hide itself
-        return (ExecStatus.ERROR, None, "SandboxViolation: the run changed the sandbox"), "the sandbox changed"
     if left:
         return outcome, f"{len(left)} objects outlived the run ({type(left[0]).__name__}, ...)"
     return outcome, ""
@@ -176,25 +177,37 @@ def _call(scope: dict[str, Any], call: Arguments) -> Outcome:
 
 
 class Session:
-    """One worker's tasks in sequence: the baseline its runs are audited against, the current program, a count."""
+    """One worker's tasks in sequence: the baseline they are audited against, the current program, counts."""
 
     def __init__(self, variant: Variant, recycle_after: int) -> None:
         self.variant = variant
         self.recycle_after = recycle_after
         self.baseline = isolation.snapshot()
         self.current: str | None = None
+        self.tasks = 0
         self.done = 0
 
     def answer(self, task_id: int, program: str, text: str) -> list[Any]:
-        """Run one task; return the answer frame ``[task_id, status, output, error, bye]``."""
-        if program != self.current:  # a new task: nothing cached for the previous one stays visible
-            compiler.forget()
+        """Run one task; return the answer frame ``[task_id, status, output, error, bye]``.
+
+        Before the first run of a new program (a new task), the audit: if an earlier task changed the sandbox,
+        this task is not run here; the answer is ``RETRY`` and the env gives it to a fresh worker.
+        """
+        if program != self.current:
+            if self.current is not None and not self._clean():
+                return [task_id, transport.RETRY, None, "", "an earlier task changed the sandbox"]
+            compiler.forget()  # nothing cached for the previous task stays visible
             self.current = program
-        (status, output, error), retire = run_isolated(program, text, self.variant, self.baseline)
+            self.tasks += 1
+        (status, output, error), retire = run_isolated(program, text, self.variant)
         if type(status) is not ExecStatus:  # only a forged result path could produce this
             status, output, error, retire = ExecStatus.ERROR, None, "SandboxViolation: malformed result", "forged"
         self.done += 1
         return [task_id, status.value, output, error, retire or _worn_out(status, self.done, self.recycle_after)]
+
+    def _clean(self) -> bool:
+        sweep = self.tasks % isolation.SWEEP_EVERY == 0
+        return tripwire.idle() and isolation.intact(self.baseline, sweep)
 
 
 def serve(fd: int, layers: dict[str, bool], recycle_after: int, variant: Variant) -> None:

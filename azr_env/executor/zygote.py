@@ -184,8 +184,8 @@ def main(argv: list[str]) -> None:
     sys.setrecursionlimit(3000)
     control = socket.socket(fileno=int(argv[0]))
     config = json.loads(argv[1])
+    _warm_up()  # with every module offered: the warm-up program imports several
     modules.restrict(config["allowed_modules"])
-    _warm_up()
     tripwire.install()  # inherited by every worker; armed only while a program runs
     gc.collect()
     gc.freeze()  # the warm heap stays shared copy-on-write with every worker

@@ -44,9 +44,12 @@ def replies_with(frame: bytes) -> Behaviour:
     """Reads one request, then sends ``frame`` (raw bytes, header included) and waits."""
 
     def behave(sock: socket.socket) -> None:
-        (size,) = transport.HEADER.unpack(transport.read_exact(sock.fileno(), transport.HEADER.size))
-        transport.read_exact(sock.fileno(), size)
-        sock.sendall(frame)
+        try:
+            (size,) = transport.HEADER.unpack(transport.read_exact(sock.fileno(), transport.HEADER.size))
+            transport.read_exact(sock.fileno(), size)
+            sock.sendall(frame)
+        except (transport.FrameError, OSError):  # the env replaced this worker before sending it anything
+            return
         time.sleep(30)
 
     return behave
@@ -134,3 +137,19 @@ def test_a_lone_surrogate_in_an_error_message_is_escaped(fakes: Fakes) -> None:
 def test_deep_frames_raise_only_frame_error() -> None:
     with pytest.raises(transport.FrameError):
         transport.unpack(b"[" * 100_000 + b"]" * 100_000)
+
+
+RETRY = raw(b'[0, "retry", null, "", "an earlier task changed the sandbox"]')
+
+
+def test_a_task_refused_unrun_goes_to_a_fresh_worker(fakes: Fakes) -> None:
+    batch = Batch([("p", "1")], [0], [fakes.worker(replies_with(RETRY))], lambda old: fakes.worker(honest), 0.5)
+    assert [r.output for r in batch.run()] == ["'ok'"]
+    assert batch.retired == {"an earlier task changed the sandbox": 1}
+
+
+def test_a_task_every_worker_refuses_is_a_crash(fakes: Fakes) -> None:
+    batch = Batch(
+        [("p", "1")], [0], [fakes.worker(replies_with(RETRY))], lambda old: fakes.worker(replies_with(RETRY)), 0.5
+    )
+    assert batch.run()[0].status is ExecStatus.CRASHED

@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from azr_env.executor.isolation import SWEEP_EVERY
+
 SCENARIOS = textwrap.dedent(
     """
     import builtins, gc, json, os, sys, types
     sys.modules.setdefault("__sandbox__", types.ModuleType("__sandbox__"))
-    from azr_env.executor import compiler, policy, tripwire, worker, zygote
+    from azr_env.executor import compiler, isolation, policy, tripwire, worker, zygote
 
     def escape():
         return {"setattr": setattr, "getattr": getattr, "sys": sys, "gc": gc, "exec": builtins.exec,
@@ -41,8 +43,14 @@ SCENARIOS = textwrap.dedent(
         if os.fork() == 0:
             session = worker.Session(worker.Variant(0), recycle_after=10_000)  # after the fork, as a worker's
             task = session.answer(0, program, "")
-            after = [None] * 5 if task[4] else session.answer(1, BENIGN, "[3, 1, 2]")  # after a bye it exits
-            result = {"status": task[1], "output": task[2], "error": task[3], "bye": task[4], "next": after[2]}
+            after, caught_after = [None] * 5, None
+            for later in range(1, 2 + isolation.SWEEP_EVERY * (not task[4])):  # after a bye it would have exited
+                after = session.answer(later, BENIGN + "  # %d" % later, "[3, 1, 2]")
+                if after[1] == "retry":
+                    caught_after = later
+                    break
+            result = {"status": task[1], "output": task[2], "error": task[3], "bye": task[4], "next": after[2],
+                      "next_status": after[1], "next_bye": after[4], "caught_after": caught_after}
             os.write(write, json.dumps(result).encode())
             os._exit(0)
         os.close(write)
@@ -66,11 +74,11 @@ ESCAPED = "def f():\n    e = escape()\n    get, put = e['getattr'], e['setattr']
 library objects are refused by the capability layer, so an escaped program needs them for everything)."""
 
 PROGRAMS = {
-    "rebind_encode": ESCAPED + "    put(e['worker'], 'encode', lambda v, cap: ('ok', repr(7)))\n    return 1",
-    "rebind_builtin_sorted": ESCAPED + "    put(e['mods']['builtins'], 'sorted', lambda x: [])\n    return 1",
-    "replace_library_method": (
-        ESCAPED + "    put(get(e['mods']['collections'], 'Counter'), 'most_common', lambda s, n=None: [])\n    return 1"
-    ),
+    # Rebound to objects that existed before the run (a new one would also be a census survivor).
+    "rebind_encode": ESCAPED + "    put(e['worker'], 'encode', get)\n    return 1",
+    "rebind_builtin_sorted": ESCAPED + "    put(e['mods']['builtins'], 'sorted', get)\n    return 1",
+    "replace_library_method": ESCAPED
+    + "    put(get(e['mods']['collections'], 'Counter'), 'most_common', get)\n    return 1",
     "plant_object_in_library_list": (
         ESCAPED + "    get(get(e['mods']['json'], '__all__'), 'append')(lambda: None)\n    return 1"
     ),
@@ -98,16 +106,20 @@ def report() -> dict[str, Any]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize(
-    "name", ["rebind_encode", "rebind_builtin_sorted", "replace_library_method", "plant_object_in_library_list"]
-)
-def test_a_changed_sandbox_retires_the_worker(report: dict[str, Any], name: str) -> None:
-    assert report[name]["bye"] != ""
+@pytest.mark.parametrize("name", ["rebind_encode", "rebind_builtin_sorted"])
+def test_the_next_task_after_a_change_to_the_verdict_path_goes_to_a_fresh_worker(
+    report: dict[str, Any], name: str
+) -> None:
+    assert (report[name]["next_bye"], report[name]["caught_after"]) == ("an earlier task changed the sandbox", 1)
+
+
+def test_a_change_to_a_library_class_is_caught_by_the_next_sweep(report: dict[str, Any]) -> None:
+    assert 1 <= report["replace_library_method"]["caught_after"] <= SWEEP_EVERY
 
 
 @pytest.mark.parametrize("name", ["rebind_encode", "rebind_builtin_sorted", "replace_library_method"])
-def test_a_run_that_changed_the_sandbox_is_an_error(report: dict[str, Any], name: str) -> None:
-    assert (report[name]["status"], report[name]["bye"]) == ("error", "the sandbox changed")
+def test_a_change_to_existing_objects_leaves_nothing_behind(report: dict[str, Any], name: str) -> None:
+    assert report[name]["bye"] == ""  # so only the audit before the next task can catch it
 
 
 def test_an_object_left_in_library_state_retires_the_worker(report: dict[str, Any]) -> None:
