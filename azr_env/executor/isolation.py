@@ -55,6 +55,9 @@ _clear_abc = getattr(abc, "_reset_caches", None)
 _ABCS: list[type] = []
 """Every abstract base class of the process (``isinstance`` against one fills caches on it and its subclasses)."""
 
+_TOUCHED_ABCS: set[type] = set()
+"""The ABCs an ``isinstance``/``issubclass`` check reached during the current run (their caches may have grown)."""
+
 _TYPING_CLEANUPS: list[Callable[[], None]] = getattr(typing, "_cleanups", [])
 
 
@@ -73,7 +76,22 @@ def settle_library_state() -> None:
         for candidate in (cls, _Unrelated):
             with contextlib.suppress(TypeError):  # some typing protocols refuse issubclass
                 issubclass(candidate, cls)
+    if _clear_abc is not None:
+        for cls in _ABCS:
+            _clear_abc(cls)
+    for name in ("__instancecheck__", "__subclasscheck__"):
+        setattr(abc.ABCMeta, name, _noting_touched(getattr(abc.ABCMeta, name)))
     empty_caches()
+
+
+def _noting_touched(check: Callable[[type, Any], bool]) -> Callable[[type, Any], bool]:
+    """``check`` (an ABCMeta method) that also notes the ABC it ran on, so only those caches are emptied."""
+
+    def noted(cls: type, other: Any) -> bool:
+        _TOUCHED_ABCS.add(cls)
+        return check(cls, other)
+
+    return noted
 
 
 def prepare() -> None:
@@ -90,8 +108,9 @@ def empty_caches() -> None:
     for clear in _TYPING_CLEANUPS:
         clear()
     if _clear_abc is not None:
-        for cls in _ABCS:
+        for cls in _TOUCHED_ABCS:
             _clear_abc(cls)
+    _TOUCHED_ABCS.clear()
     gc.collect()
 
 
@@ -106,12 +125,12 @@ def survivors(keep: object) -> list[object]:
 
 
 def _class_namespaces(modules: Iterable[ModuleType]) -> list[Watched]:
-    namespaces: list[Watched] = []
+    classes: dict[int, type] = {}
     for module in modules:
         for value in vars(module).values():
             if isinstance(value, type) and value.__module__ == module.__name__:
-                namespaces.extend(vars(cls) for cls in value.__mro__ if not cls.__flags__ & _IMMUTABLE_TYPE)
-    return namespaces
+                classes.update((id(cls), cls) for cls in value.__mro__ if not cls.__flags__ & _IMMUTABLE_TYPE)
+    return [vars(cls) for cls in classes.values()]
 
 
 def _offered_classes() -> list[Watched]:
@@ -174,7 +193,8 @@ def _pairs(namespaces: Iterable[Watched], skip: set[int]) -> Pairs:
 
 
 def snapshot() -> Snapshot:
-    """Copies of what :func:`intact` compares, taken once per worker before its first run."""
+    """Copies of what :func:`intact` compares, taken once per worker before its first run (caches emptied first)."""
+    empty_caches()
     modules = [module for module in list(sys.modules.values()) if isinstance(module, ModuleType)]
     ours = [module for module in modules if module.__name__.startswith(_SANDBOX_PACKAGES) or module is builtins]
     own = [vars(module) for module in ours] + _class_namespaces(ours) + _tables(ours)
