@@ -161,35 +161,45 @@ def _closure_cells(namespaces: Iterable[Watched]) -> list[Any]:
     return [cell for value in values if type(value) is FunctionType for cell in value.__closure__ or ()]
 
 
-Pairs = list[tuple[Watched, Watched]]
-
 SWEEP_EVERY = 64
-"""Runs between two audits of the library namespaces (the sandbox's own are audited after every run)."""
+"""Tasks between two audits of the library namespaces (the sandbox's own are audited before every task)."""
+
+
+@dataclass(frozen=True)
+class Audited:
+    """Live objects and the copies taken of them; ``live == copies`` (one C-level comparison) when unchanged."""
+
+    live: tuple[Any, ...]
+    copies: tuple[Any, ...]
+
+    def unchanged(self) -> bool:
+        """Whether every live object still equals its copy (identity first, element by element)."""
+        return self.live == self.copies
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What :func:`intact` compares against, as (live namespace, copy) pairs and closure cells with contents.
+    """What :func:`intact` compares against.
 
     Attributes:
         verdict_path: the namespaces every verdict passes through (our sandbox modules, their classes and
-            tables, RestrictedPython, ``builtins``): audited after every run.
+            tables, RestrictedPython, ``builtins``): audited before every task.
         library: every other module namespace and the classes a program can reach: audited every
-            :data:`SWEEP_EVERY` runs, because they hold about ten times as many entries (about 12,000; comparing
-            them all costs 0.1-0.3 ms on the dev machine, more than a whole run).
-        cells: the closure cells of our functions and of the offered ones.
-        contents: what each cell held.
+            :data:`SWEEP_EVERY` tasks, because they hold about six times as many entries (about 12,000; comparing
+            them all costs 25 us warm and up to 1 ms with cold caches, more than a whole run).
+        cells: the closure cells of our functions and of the offered ones; the copies are their contents.
     """
 
-    verdict_path: Pairs
-    library: Pairs
-    cells: list[Any]
-    contents: list[Any]
+    verdict_path: Audited
+    library: Audited
+    cells: tuple[Any, ...]
+    contents: tuple[Any, ...]
 
 
-def _pairs(namespaces: Iterable[Watched], skip: set[int]) -> Pairs:
+def _audited(namespaces: Iterable[Watched], skip: set[int]) -> Audited:
     unique = {id(namespace): namespace for namespace in namespaces if id(namespace) not in skip}
-    return [(live, _copy(live)) for live in unique.values()]
+    live = tuple(unique.values())
+    return Audited(live, tuple(_copy(namespace) for namespace in live))
 
 
 def snapshot() -> Snapshot:
@@ -198,10 +208,13 @@ def snapshot() -> Snapshot:
     modules = [module for module in list(sys.modules.values()) if isinstance(module, ModuleType)]
     ours = [module for module in modules if module.__name__.startswith(_SANDBOX_PACKAGES) or module is builtins]
     own = [vars(module) for module in ours] + _class_namespaces(ours) + _tables(ours)
-    verdict_path = _pairs(own, set())
-    library = _pairs([vars(module) for module in modules] + _offered_classes(), {id(live) for live, _ in verdict_path})
-    cells = _closure_cells(own)
-    return Snapshot(verdict_path, library, cells, [cell.cell_contents for cell in cells])
+    verdict_path = _audited(own, set())
+    library = _audited([vars(module) for module in modules] + _offered_classes(), set(map(id, verdict_path.live)))
+    cells = tuple(_closure_cells(own))
+    return Snapshot(verdict_path, library, cells, tuple(map(_CELL_CONTENTS, cells)))
+
+
+_CELL_CONTENTS = operator.attrgetter("cell_contents")
 
 
 def _copy(live: Watched) -> Watched:
@@ -215,12 +228,10 @@ def _copy(live: Watched) -> Watched:
 def intact(baseline: Snapshot, sweep: bool) -> bool:
     """Whether every audited namespace still maps the same names to equal objects (``sweep``: the library too).
 
-    Dict equality runs in C and compares identity first. A replaced value passes only if it compares equal to the
+    The comparison runs in C and compares identity first. A replaced value passes only if it compares equal to the
     original: a builtin value of the same value (harmless), or an object whose ``__eq__`` lies, which is a
     program object created during the run and therefore also a census survivor (:func:`survivors` runs first).
     """
-    if not all(live == copy for live, copy in baseline.verdict_path):
+    if not baseline.verdict_path.unchanged() or tuple(map(_CELL_CONTENTS, baseline.cells)) != baseline.contents:
         return False
-    if not all(map(operator.is_, [cell.cell_contents for cell in baseline.cells], baseline.contents)):
-        return False
-    return not sweep or all(live == copy for live, copy in baseline.library)
+    return not sweep or baseline.library.unchanged()
