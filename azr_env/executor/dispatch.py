@@ -201,7 +201,8 @@ def _is_retry(message: object, expected: int | None) -> bool:
     if not (isinstance(message, list) and len(message) == 5 and message[1] == transport.RETRY):
         return False
     task_id, _, output, error, reason = message
-    return type(task_id) is int and task_id == expected and output is None and isinstance(reason, str) and reason != ""
+    well_formed = output is None and error == "" and isinstance(reason, str) and reason != ""
+    return type(task_id) is int and task_id == expected and well_formed
 
 
 def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, str]:
