@@ -302,3 +302,11 @@ def test_deepcopy_shares_the_pool(executor: Executor) -> None:
 
     assert copy.deepcopy(executor) is executor
     assert copy.copy(executor) is executor
+
+
+def test_a_narrower_module_allow_list_starts_and_applies() -> None:
+    with Executor(workers=1, determinism_runs=2, allowed_modules=["math"]) as narrow:
+        results = narrow.run_many(
+            [("import math\ndef f():\n    return math.floor(2.5)", ""), ("import re\ndef f():\n    return 1", "")]
+        )
+    assert [r.status for r in results] == [ExecStatus.OK, ExecStatus.FORBIDDEN_IMPORT]
