@@ -6,37 +6,35 @@ Usage::
         ex.run("def f(x):\\n    return sorted(x)", "[3, 1, 2]")  # ExecutionResult(status=OK, output='[1, 2, 3]')
         ex.validate_many([(program, input), ...])              # one run per hash seed, compared
 
-Threat model (what each layer covers, what is not covered; the README carries the same text, THREAT_MODEL.md):
+Threat model (each layer, what it covers and what not, with measured costs: ``THREAT_MODEL.md`` next to this file;
+the README carries a summary):
 
-- **The env process never runs, evaluates, unpickles or forks on model text.** It only measures string lengths,
-  writes JSON frames and reads capped JSON frames back, so a fully compromised worker can at most send wrong
-  results for its own tasks. Zygotes are fresh interpreters (``subprocess.Popen``) with an environment of one
-  variable, ``PYTHONHASHSEED``.
-- **Process isolation + wall-clock deadline.** Each task runs in a persistent worker; past ``timeout_s`` the env
-  SIGKILLs it (through a pidfd, never a recycled pid), answers ``TIMEOUT`` and forks a fresh one from the zygote in
-  a few ms. This stops infinite loops and long C calls (``sum(range(10**12))``), which signals cannot.
-- **rlimits.** Address space ``memory_mb`` (``MemoryError`` -> ``MEMORY``, the worker is then recycled), file size
-  0, 8 descriptors, no core dumps, no processes, a CPU-seconds backstop.
-- **seccomp allow-list** (BPF built with ctypes, after ``PR_SET_NO_NEW_PRIVS``): no ``open``, ``socket``,
-  ``connect``, ``execve``, ``fork``/``clone``, ``kill``, ``ptrace``, ``mount``; they fail with EPERM. So no file,
-  network, process or signal effect even if the Python-level policy is bypassed.
-- **Namespaces** (user, net, ipc, uts, mount) where the kernel allows them; a worker started as root also drops to
-  uid 65534. All descriptors but the worker's socket are closed, cwd is ``/``, the environment is empty.
-- **RestrictedPython policy** (``azr_env.executor.policy``): no ``_names``, frames, ``str.format``, ``eval``,
-  ``exec``, ``getattr``, ``id``, ``hash``...; imports from an allow-list of pure modules as read-only proxies; writes
-  only into the program's own objects. This keeps results honest and worker state unpoisoned between tasks; it is
-  not the security boundary (RestrictedPython has had a bypass most years).
-- **Determinism check.** ``validate`` runs the program once in a worker of each zygote; the two have different
-  fixed hash seeds, so set-of-str order, ``hash`` and ``id`` dependence show up as ``NONDETERMINISTIC``. Outputs
-  are canonical plain data (``azr_env.executor.canonical``), so a set's repr order never counts as a difference.
+- **The env process never runs, evaluates, unpickles or forks on model text.** It measures string lengths, writes
+  JSON frames to non-blocking sockets and reads capped JSON frames back; nothing a worker sends can raise out of
+  ``run_many``/``validate_many`` or block them past the deadline, so a fully compromised worker can at most send
+  wrong results for its own tasks. Zygotes are fresh interpreters with an environment of one variable,
+  ``PYTHONHASHSEED``.
+- **Process isolation + wall-clock deadline**: past ``timeout_s`` the env SIGKILLs the worker (through a pidfd),
+  answers ``TIMEOUT`` and forks a fresh one in a few ms; this also ends a worker that stops reading.
+- **Kernel layers**: rlimits (address space ``memory_mb``, no files, no processes), a seccomp allow-list of seven
+  system calls (no ``open``, ``stat``, ``socket``, ``execve``, ``fork``, ``kill``...), namespaces where the
+  kernel allows them, uid 65534 for a worker started as root, no inherited descriptors.
+- **Language policy**: RestrictedPython with our guards; attribute reads by capability (a foreign object's
+  attribute only if its class grants it: no frames, globals, raw callables, ``AttributeError.obj`` or real
+  ``type``); imports from an allow-list as read-only proxies; writes only into the program's own objects.
+- **Audit-hook tripwire**: while a program runs, the events an escape needs (frames, code objects, heap walks,
+  ``compile``/``exec`` of foreign code, imports, ``open``...) are refused, and the worker retires.
+- **Isolation between tasks**: every run starts from the same reset state, a census after it retires a worker that
+  kept anything the run created, and before every task the sandbox's namespaces are audited (a changed worker
+  hands the task back with ``RETRY``).
+- **Determinism check**: ``validate`` runs the task in ``determinism_runs`` (default 3) zygotes with different hash
+  seeds and gc thresholds, so hash order, address order and gc timing show up as ``NONDETERMINISTIC``.
 - **Caps** on program (8192 chars), input (2048) and output (10,240, depth 32) before and after anything runs.
 
-Not covered: kernel or CPython memory-corruption exploits that escape seccomp (the layers only shrink that
-surface); CPU and memory *contention* between the pool and the env (no cgroups: a program can use its whole
-deadline and ``memory_mb``); side channels and timing; nondeterminism that two hash seeds do not reveal (e.g. a
-program that measures its own speed); a layer the kernel refuses is reported by ``security_layers()`` and logged
-once, and the rest still apply. Any one worker runs many tasks, so a policy bypass could leak state between
-them until the worker is recycled (``recycle_after`` tasks, or on timeout, memory or recursion errors).
+Not covered: kernel or CPython memory-corruption exploits past seccomp; CPU and memory contention (no cgroups);
+side channels; nondeterminism the runs do not reveal; after a full policy escape, an in-place change of an
+existing object that no audit covers; a layer the kernel refuses (``security_layers()`` reports it and the rest
+still apply).
 
 Platform: Linux >= 5.3 (pidfds), CPython >= 3.11; the kernel layers are x86_64/aarch64 and reported per machine.
 

@@ -1,7 +1,8 @@
 """The zygote: a lean, warm Python process that forks sandbox workers on request (runs in its own interpreter).
 
-The env starts two zygotes (``azr_env.executor.spawn``) as fresh interpreters whose environment holds nothing but a
-fixed ``PYTHONHASHSEED``, one seed each, so the two runs of ``validate`` see different string-hash orders. A
+The env starts its zygotes (``azr_env.executor.spawn``; three by default) as fresh interpreters whose environment
+holds nothing but a fixed ``PYTHONHASHSEED``, one seed each, so the runs of ``validate`` see different string-hash
+orders. A
 zygote imports RestrictedPython, the allowed modules and every codec, warms the compiler, installs the audit-hook
 tripwire, builds the seccomp filter and freezes its heap, then serves its control socket:
 
