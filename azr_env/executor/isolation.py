@@ -161,7 +161,7 @@ def _closure_cells(namespaces: Iterable[Watched]) -> list[Any]:
     return [cell for value in values if type(value) is FunctionType for cell in value.__closure__ or ()]
 
 
-SWEEP_EVERY = 64
+SWEEP_EVERY = 1024
 """Tasks between two audits of the library namespaces (the sandbox's own are audited before every task)."""
 
 
@@ -185,8 +185,8 @@ class Snapshot:
         verdict_path: the namespaces every verdict passes through (our sandbox modules, their classes and
             tables, RestrictedPython, ``builtins``): audited before every task.
         library: every other module namespace and the classes a program can reach: audited every
-            :data:`SWEEP_EVERY` tasks, because they hold about six times as many entries (about 12,000; comparing
-            them all costs 25 us warm and up to 1 ms with cold caches, more than a whole run).
+            :data:`SWEEP_EVERY` tasks, because they hold about six times as many entries (about 10,000; comparing
+            them all costs 25 us warm and 1-8 ms with cold caches in a worker, far more than a whole run).
         cells: the closure cells of our functions and of the offered ones; the copies are their contents.
     """
 
