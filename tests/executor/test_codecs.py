@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import encodings
 import os
-
 from typing import Any
 
 import pytest
