@@ -1,30 +1,28 @@
-"""Isolation between runs inside one worker: a clean start before every run, a census and an audit after it.
+"""Isolation between runs inside one worker: a clean start before every run, a census after it, an audit per task.
 
 Every run of a program on an input starts from the state the worker had when it was forked, whatever earlier
-runs did. Three steps enforce it:
+runs did. The steps (``worker.Session`` calls them):
 
 1. **Reset** (:func:`prepare`, before a run): a fresh ``decimal`` context, a full garbage collection (so gc
    timing inside the run depends only on the run, never on what ran before), then ``gc.freeze()``: everything
    alive now moves to the permanent generation, out of sight of the census.
-2. **Census** (:func:`empty_caches` and :func:`survivors`, after a run): the library caches a run may fill are
-   emptied (``re``, ``typing``, ``abc``, the capability cache of the program's own classes), everything the run
-   created is collected, and
-   every object the garbage collector still tracks outside the permanent generation is, by construction, an
-   object the run created that outlived it: a cache entry holding a program object (``re.compile(p, E(2))`` with
-   an ``int`` subclass whose ``__eq__`` is always true), an object stored into library state, a suspended
-   generator kept alive somewhere. Any survivor retires the worker before its next run.
-3. **Audit** (:func:`intact`, after a run): the namespaces of every loaded module, of the classes our sandbox
-   code defines, the mutable tables of the policy (the sandbox builtins, the base globals, the module
-   allow-lists) and the closure cells of our functions must be as they were when the worker started (same keys,
-   same objects). A program
-   that got past the policy and rebound a name anywhere on the path that computes verdicts (``worker.encode``, a
-   builtin, a transformer method) is caught here, and its worker retires. The policy tables that need no audit
-   are immutable (``MappingProxyType``, ``frozenset``).
+2. **Census** (:func:`empty_caches`, still under the tripwire, then :func:`survivors`): the library caches a run
+   may fill are emptied (``re``, ``typing``, the ABCs the run checked, the capability cache of the program's own
+   classes) and garbage is collected; every object the collector still tracks outside the permanent generation is
+   then one the run created and that outlived it: a cache entry holding a program object (``re.compile(p, E(2))``
+   with an ``int`` subclass whose ``__eq__`` is always true), an object stored into library state, a suspended
+   generator kept alive somewhere. Any survivor retires the worker after it answers.
+3. **Audit** (:func:`intact`, before the first run of every task): the namespaces on the verdict path (our sandbox
+   modules, their classes and module-level tables, RestrictedPython, ``builtins``) and the closure cells of our
+   functions must be as they were when the worker started (same keys, same objects); every :data:`SWEEP_EVERY`
+   tasks, so must every other module namespace and every class a program can reach. A program that got past the
+   policy and rebound a name (``worker.encode``, a builtin, a library method) never has a later task run on its
+   worker. The policy's own tables are immutable (``MappingProxyType``, ``frozenset``) and need no audit.
 
 What this does not cover (and the threat model says so): a program already outside the policy that changes an
-existing mutable object in place without creating one (an element of a list some module holds, a cell of a
-closure) and leaves every audited namespace as it was. The audit-hook tripwire (:mod:`.tripwire`) and the kernel
-layers are the defences there.
+existing mutable object in place without creating one (an element of a list some module holds, an attribute of a
+library object), or a library namespace between two sweeps. The audit-hook tripwire (:mod:`.tripwire`) and the
+kernel layers are the defences there.
 """
 
 from __future__ import annotations
