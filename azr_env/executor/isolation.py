@@ -67,7 +67,9 @@ def settle_library_state() -> None:
     """Once, in the zygote after its warm-up: create every lazily built library cache container now.
 
     An ABC creates its cache sets on first use; created during a run, they would outlive it and count as its
-    leftovers. So each ABC is checked once against itself and against an unrelated class, and then emptied.
+    leftovers. So each ABC is checked once against itself and against an unrelated class, and then emptied. Then
+    ``ABCMeta.__instancecheck__``/``__subclasscheck__`` are wrapped to note each ABC they run on, so that after a run
+    only those are emptied (emptying all 113 took 7 µs a run).
     """
     _ABCS[:] = [obj for obj in gc.get_objects() if isinstance(obj, abc.ABCMeta)]
     for cls in _ABCS:
