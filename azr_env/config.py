@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from azr_env.errors import ConfigError, did_you_mean
+from azr_env.executor.ray_spec import RaySpec
 from azr_env.rewards import RewardConfig
 from azr_env.tasks.parsing import AnswerRule, ValueSyntax
 
@@ -72,6 +73,20 @@ class EnvConfig:
     executor_workers: int | None = None
     """Worker processes of an executor the env creates itself; ``None`` is one per core."""
 
+    executor_backend: Literal["local", "ray"] = "local"
+    """The executor the env starts when none is injected: ``"local"`` (the sandboxed pool on this machine) or
+    ``"ray"`` (a ``RayExecutor`` over a Ray cluster, ``[ray]`` extra, sized by the ``ray_*`` fields)."""
+
+    ray_address: str | None = None
+    """``executor_backend="ray"``: ``None`` for the Ray this process is connected to (else a private one started
+    here), ``"auto"`` for the cluster started on this machine with ``ray start``, ``"host:port"`` for a remote one."""
+
+    ray_actors: int | None = None
+    """``executor_backend="ray"``: actors in the pool; ``None``: as many as the cluster's CPUs hold."""
+
+    ray_cpus_per_actor: float = 1.0
+    """``executor_backend="ray"``: Ray CPUs each actor reserves (and jobs its local sandbox pool runs at once)."""
+
     def __post_init__(self) -> None:
         self._check_task_types()
         self._check_weights()
@@ -83,6 +98,7 @@ class EnvConfig:
         _check_min("memory_mb", self.memory_mb, 64, "a Python worker needs tens of MB just to start")
         if self.executor_workers is not None:
             _check_min("executor_workers", self.executor_workers, 1, "the sandbox needs a worker process")
+        self._check_executor_backend()
         if self.prompt_format not in ("r1", "chat"):
             raise ConfigError(f"EnvConfig.prompt_format must be 'r1' or 'chat', got {self.prompt_format!r}")
         if self.answer_rule is not None:
@@ -113,6 +129,15 @@ class EnvConfig:
                     f"EnvConfig.task_types: unknown task type {name!r}{did_you_mean(name, known)}; "
                     f"registered: {', '.join(known)}"
                 )
+
+    def _check_executor_backend(self) -> None:
+        if self.executor_backend not in ("local", "ray"):
+            raise ConfigError(f"EnvConfig.executor_backend must be 'local' or 'ray', got {self.executor_backend!r}")
+        self.ray_spec()  # RaySpec checks the ray_* values, so a bad one fails here and not at the first reset
+
+    def ray_spec(self) -> RaySpec:
+        """The Ray pool the ``ray_*`` fields describe (used when ``executor_backend == "ray"``)."""
+        return RaySpec(address=self.ray_address, actors=self.ray_actors, cpus_per_actor=self.ray_cpus_per_actor)
 
     def _check_weights(self) -> None:
         if self.task_weights is None:

@@ -149,3 +149,9 @@ def _restricted(compiler: object, tree: ast.AST, what: str) -> CodeType | Refusa
     if result.code is None:
         return Refusal(ExecStatus.SYNTAX_ERROR, f"{what}: does not compile")
     return result.code
+
+
+def forget() -> None:
+    """Drop every cached program and input: a new task starts, and no earlier task's text may stay visible."""
+    _programs.items.clear()
+    _inputs.items.clear()
