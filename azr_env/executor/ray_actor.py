@@ -56,7 +56,7 @@ class SandboxActor:
         return [(r.status.value, r.output, r.error) for r in self._executor.run_many(jobs)]
 
     def validate_many(self, jobs: Sequence[Job]) -> list[Row]:
-        """``Executor.validate_many`` on this node (both hash-seed runs here), results as plain rows."""
+        """``Executor.validate_many`` on this node (every determinism run here), results as plain rows."""
         return [(r.outcome.value, r.output, r.error) for r in self._executor.validate_many(jobs)]
 
 

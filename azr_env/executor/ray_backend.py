@@ -11,7 +11,7 @@ Usage::
 
     with RayExecutor(RaySpec(address="10.0.0.1:6379", actors=16, cpus_per_actor=4)) as ex:
         ex.run_many(jobs)                       # spread over 16 actors on the cluster's nodes
-    env = gymnasium.make("azr_env/AbsoluteZero-v0", executor_backend="ray", ray_address="auto", ray_actors=16)
+    env = gymnasium.make("azr_env/AbsoluteZero-v1", executor_backend="ray", ray_address="auto", ray_actors=16)
 
 Faults (never an exception into the env for them):
 
@@ -187,7 +187,7 @@ class RayExecutor:
         return [ExecutionResult(ExecStatus(status), output, error) for status, output, error in rows]
 
     def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
-        """Validate every job; both hash-seed runs of a job happen on the same actor's node."""
+        """Validate every job; every determinism run of a job happens on the same actor's node."""
         rows = self._execute(jobs, "validate_many")
         return [ValidationResult(ExecStatus(status), output, error) for status, output, error in rows]
 
