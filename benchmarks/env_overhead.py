@@ -1,10 +1,10 @@
 """``azr bench env``: how much time the vector env adds on top of the sandboxed executor.
 
 A scripted agent (no LLM) plays ``AZRVectorEnv`` with distinct valid proposals of every task type and correct
-answers, so every step does real executor work: proposals validated once per determinism zygote (three by
-default), answers verified. The executor object is wrapped to time its calls, so a step splits into executor time
-and env time (parsing, prompts, buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time, and one step of
-the batch (64 self-play steps by default) takes < 200 ms.
+answers, so every step does real executor work: proposals validated once per determinism zygote (three by default),
+answers verified. The executor object is wrapped to time its calls, so a step splits into executor time and env time
+(parsing, prompts, buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time,
+and one step of the batch (64 self-play steps by default) takes < 200 ms.
 
 On a shared machine the env time of a step (its wall time minus the executor's) is noisy. ``--replays N`` measures
 it alone as well: the same episodes are played again N times with an executor that answers every job from what
