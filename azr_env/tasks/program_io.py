@@ -95,7 +95,7 @@ class ProgramInputTaskType(TaskType):
     def validate(
         self, items: Sequence[tuple[Proposal, ProposalContext]], executor: ExecutorBackend
     ) -> list[ProposalCheck]:
-        """Validate every proposal in one ``validate_many`` batch (static checks, a run per determinism zygote, data)."""
+        """Validate every proposal in one ``validate_many`` batch (static checks, a run per zygote, data)."""
         results = executor.validate_many([(proposal.program, proposal.inputs[0]) for proposal, _ in items])
         checks = []
         for (proposal, _), result in zip(items, results, strict=True):
