@@ -83,7 +83,7 @@ class TaskScorer:
         self._executor = executor
         self._owns = executor is None
         types = {name: get_task_type(name) for name in self.config.task_types}
-        self.judge = Judge(types, self.executor, self.config.max_action_chars)
+        self.judge = Judge(types, self.executor, self.config)
 
     def executor(self) -> ExecutorBackend:
         """The executor, started on first use unless one was injected."""
