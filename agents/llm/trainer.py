@@ -177,7 +177,11 @@ def advantage_inputs(samples: list[Sample], level: Level = "sequence") -> Advant
 
 
 def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
-    """One row per episode of the step: role, type, outcome, reward and, for a valid proposal, its attempts."""
+    """One row per episode of the step: role, type, outcome, reward, the response, and a valid proposal's attempts.
+
+    The response texts (the episode's and each attempt's, with its outcome) let a run be read and re-scored
+    offline, for example under another answer rule (``azr_env.tasks.parsing.score_response``).
+    """
     rows = []
     for record in rollout.records:
         row: dict[str, Any] = {"step": step, "role": record.role.value, "task_type": record.task_type}
@@ -185,6 +189,8 @@ def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
         attempts = record.attempts or ()
         row["attempts_correct"] = sum(a.verdict.outcome is Outcome.CORRECT for a in attempts)
         row["attempts"] = len(attempts)
+        row["response"] = str(record.response)
+        row["attempt_responses"] = [{"response": str(a.response), "outcome": a.verdict.outcome.value} for a in attempts]
         rows.append(row)
     return rows
 
