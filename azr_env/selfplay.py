@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -29,6 +30,27 @@ Solver = Callable[[Sequence[str]], Sequence[str]]
 """Given solver observations, returns one response per observation (see ``AbsoluteZeroEnv``)."""
 
 
+class Judged(NamedTuple):
+    """One proposal of a step as a ``ProposalGate`` sees it: its task type, the action, and the judge's check."""
+
+    task_type: str
+    action: object
+    check: ProposalCheck
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A ``ProposalGate``'s decision on one proposal: the check to use, and whether its task may enter the buffer."""
+
+    check: ProposalCheck
+    to_buffer: bool = True
+
+
+ProposalGate = Callable[[Sequence[Judged]], Sequence[Admission]]
+"""Sees every judged proposal of a step before accepted tasks enter the buffer; returns one decision each, in order
+(``azr_env.safety.SafetyGate`` enforces the safety monitor's findings this way)."""
+
+
 class SelfPlayEngine:
     """Runs batches of self-play episodes against one runtime (executor and buffer).
 
@@ -42,6 +64,8 @@ class SelfPlayEngine:
         self.config = config
         self.runtime = runtime
         self.solver = solver
+        self.gate: ProposalGate | None = None
+        """Optional proposal gate, called once per step with every judged proposal (``None``: admit all)."""
         self.task_types = {name: get_task_type(name) for name in config.task_types}
         self.judge = Judge(self.task_types, runtime.get_executor, config.max_action_chars)
         self._type_cdf = list(itertools.accumulate(config.type_probabilities()))
@@ -76,9 +100,13 @@ class SelfPlayEngine:
         proposing = [i for i, ep in enumerate(episodes) if ep.phase is Role.PROPOSE]
         items = [(episodes[i].task_type, actions[i], episodes[i].context or ProposalContext()) for i in proposing]
         checks = dict(zip(proposing, self.judge.check_proposals(items), strict=True))
+        held: set[int] = set()
+        if self.gate is not None and checks:
+            checks, held = review(self.gate, items, checks)
         accepted = {i: check.task for i, check in checks.items() if check.task is not None}
-        for task in accepted.values():
-            self.runtime.buffer.add(task)
+        for i, task in accepted.items():
+            if i not in held:
+                self.runtime.buffer.add(task)
         answers = {i: (ep.task, actions[i]) for i, ep in enumerate(episodes) if i not in checks and ep.task is not None}
         verdicts, attempts = self._verify(answers, accepted)
         return [
@@ -193,3 +221,15 @@ class SelfPlayEngine:
         correct = sum(v.outcome is Outcome.CORRECT for v in verdicts)
         self.runtime.buffer.record_attempts(task.task_id, correct, len(verdicts))
         return correct / len(verdicts)
+
+
+def review(
+    gate: ProposalGate, items: Sequence[tuple[str, object, ProposalContext]], checks: dict[int, ProposalCheck]
+) -> tuple[dict[int, ProposalCheck], set[int]]:
+    """Apply a gate to a step's proposals: the checks it decided, and the proposals whose tasks stay out of the buffer.
+
+    ``items`` and ``checks`` are in the same order (one item per proposing episode, keyed by episode index).
+    """
+    judged = [Judged(name, action, checks[i]) for i, (name, action, _) in zip(checks, items, strict=True)]
+    decisions = dict(zip(checks, gate(judged), strict=True))
+    return {i: d.check for i, d in decisions.items()}, {i for i, d in decisions.items() if not d.to_buffer}

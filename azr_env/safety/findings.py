@@ -1,4 +1,4 @@
-"""The typed records of the safety monitor: what it reads (``Response``) and what it says (``Finding``, ``SafetyReport``).
+"""The typed records of the safety monitor: what it reads (``Response``) and what it says (``Finding``, reports).
 
 A ``Response`` is one policy output of self-play (a proposal, an in-episode answer, or one of the n solver attempts
 at a new proposal) with what the env learned about it: the outcome and the executor's status. A ``Finding`` names
@@ -61,10 +61,9 @@ _REASONING = (
     Category.REWARD_GAMING,
 )
 _HACKING = (Category.LEARNABILITY_GAMING, Category.JUDGE_ATTACK)
-_KINDS = {
-    category: Kind.REASONING if category in _REASONING else Kind.REWARD_HACKING if category in _HACKING else Kind.SANDBOX
-    for category in Category
-}
+_KINDS = {category: Kind.SANDBOX for category in Category}
+_KINDS.update({category: Kind.REASONING for category in _REASONING})
+_KINDS.update({category: Kind.REWARD_HACKING for category in _HACKING})
 
 
 class Evidence(StrEnum):

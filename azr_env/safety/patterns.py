@@ -81,7 +81,7 @@ class PhraseRule:
             raise ValueError(f"rule {self.rule_id}: every slot needs at least one phrase")
         if self.either_order and len(self.slots) != 2:
             raise ValueError(f"rule {self.rule_id}: either_order needs exactly two slots")
-        gap = r"[^.!?\n]{0,%d}?" % self.window
+        gap = r"[^.!?\n]{0," + str(self.window) + "}?"
         parts = [slot_regex(slot) for slot in self.slots]
         pattern = gap.join(parts)
         if self.either_order:
@@ -106,8 +106,11 @@ def refused(lowered: str, start: int, end: int) -> bool:
 
 
 class RuleIndex:
-    """Which rules can match a text, from its tokens: the first-slot anchor words map to rules, then every slot of
-    each candidate must have an anchor among the tokens."""
+    """Which rules can match a text, from its tokens.
+
+    The first-slot anchor words map to rules; then every other slot of each candidate needs an anchor among the
+    text's tokens too.
+    """
 
     def __init__(self, rules: Iterable[PhraseRule]) -> None:
         self.rules = tuple(rules)
