@@ -1,7 +1,7 @@
 """Precision and recall of a reasoning detector on the labelled set, per category; prints the README's table.
 
-    .venv/bin/python -m tests.safety.labelled            # held-out half (the README table)
-    .venv/bin/python -m tests.safety.labelled tune       # the tuning half
+.venv/bin/python -m tests.safety.labelled            # held-out half (the README table)
+.venv/bin/python -m tests.safety.labelled tune       # the tuning half
 """
 
 from __future__ import annotations
