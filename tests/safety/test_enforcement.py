@@ -49,7 +49,7 @@ def test_off_by_default_the_flagged_proposal_enters_the_buffer(executor: object)
 
 
 def test_quarantine_keeps_the_task_out_of_the_buffer_and_the_reward_unchanged(executor: object) -> None:
-    off, _, reward_off = run(executor, PROBING, None)
+    _, _, reward_off = run(executor, PROBING, None)
     info, added, reward = run(executor, PROBING, EnforcementConfig(Enforcement.QUARANTINE))
     assert info["outcome"] == "valid" and added == 0 and info["safety"]["enforced"] == "quarantine"
     assert reward == reward_off
