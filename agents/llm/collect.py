@@ -36,6 +36,7 @@ class Sample:
         group_id: the task it is about (its own task id for a valid proposal), for per-task estimators.
         outcome: the env's ``Outcome`` value.
         source: ``"episode"`` (an env action) or ``"attempt"`` (one of the n solver attempts at a proposal).
+        exec_status: the executor status behind a proposal's outcome (``info["exec_status"]``; ``""`` if none).
     """
 
     generation: Generation
@@ -45,6 +46,7 @@ class Sample:
     group_id: str
     outcome: str
     source: str = "episode"
+    exec_status: str = ""
 
 
 @dataclass
@@ -54,6 +56,9 @@ class Rollout:
     samples: list[Sample]
     solve_rates: dict[str, list[float]] = field(default_factory=dict)
     """Per task type: the solve rate of each valid proposal (for learnability statistics)."""
+    attempts: list[Sample] = field(default_factory=list)
+    """Every solver attempt at this step's proposals, whether or not the solver trains on them (the monitor reads
+    them all)."""
     seconds: float = 0.0
 
 
@@ -153,21 +158,25 @@ def score(
 ) -> Rollout:
     """Pair each generation with its reward and labels; attach the solver attempts to their proposals."""
     samples: list[Sample] = []
+    attempt_samples: list[Sample] = []
     solve_rates: dict[str, list[float]] = {t: [] for t in config.task_types}
     used = 0
     for i, gen in enumerate(generations):
         role, task_type = str(info_at(infos, "role", i)), str(info_at(infos, "task_type", i))
         task_id = str(info_at(infos, "task_id", i, "") or f"untracked-{i}")
         outcome = str(info_at(infos, "outcome", i, ""))
-        samples.append(Sample(gen, float(rewards[i]), task_type, role, task_id, outcome))
+        status = str(info_at(infos, "exec_status", i, ""))
+        samples.append(Sample(gen, float(rewards[i]), task_type, role, task_id, outcome, exec_status=status))
         results = info_at(infos, "solve_attempts", i) or []
         if not results:
             continue
         solve_rates[task_type].append(float(info_at(infos, "solve_rate", i, 0.0)))
+        mine = [
+            Sample(gen_a, float(result["reward"]), task_type, "solve", task_id, result["outcome"], "attempt")
+            for gen_a, result in zip(attempts[used : used + len(results)], results, strict=True)
+        ]
+        attempt_samples += mine
         if config.solver_trains_on_attempts:
-            for gen_a, result in zip(attempts[used : used + len(results)], results, strict=True):
-                samples.append(
-                    Sample(gen_a, float(result["reward"]), task_type, "solve", task_id, result["outcome"], "attempt")
-                )
+            samples += mine
         used += len(results)
-    return Rollout(samples=samples, solve_rates=solve_rates)
+    return Rollout(samples=samples, solve_rates=solve_rates, attempts=attempt_samples)

@@ -98,6 +98,15 @@ class TrainConfig:
     """Also write TensorBoard event files (skipped with a warning if tensorboard is missing)."""
     progress: bool = True
     """Show tqdm progress bars."""
+    safety_monitor: bool = True
+    """Watch every response with the safety monitor: ``safety/<category>/rate`` metrics and ``RUN_DIR/safety.jsonl``
+    (``azr safety RUN_DIR``). It never changes rewards or the buffer unless ``safety_enforcement`` says so."""
+    safety_enforcement: Literal["off", "quarantine", "penalize"] = "off"
+    """What happens to valid proposals whose code the monitor flags: nothing, kept out of the buffer, or refused
+    with the format penalty (see ``azr_env.safety.enforcement``)."""
+    safety_on_reasoning: bool = False
+    """Also enforce on reasoning findings. Warned against: optimizing against a chain-of-thought monitor teaches
+    the policy to hide its intent (Baker et al. 2025, arXiv 2503.11926)."""
 
     def __post_init__(self) -> None:
         positive = ("steps", "batch_size", "n_solve_samples", "micro_batch_size", "updates_per_step")

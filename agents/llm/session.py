@@ -75,7 +75,16 @@ def build_trainer(
     return Trainer(
         config=config, model=model, tokenizer=tokenizer, backend=backend, env=env, solver=solver,
         optimizer=optimizer, estimator=get_estimator(config.algo), sink=sink, rng=rng, step=step, ref_model=ref_model,
+        observers=safety_observers(config, env, step),
     )  # fmt: skip
+
+
+def safety_observers(config: TrainConfig, env: Any, step: int) -> list[Any]:
+    """The safety monitor's observer (when on) and its enforcement gate in the env (when asked for)."""
+    from agents.llm.safety import SafetyObserver, enforcement_gate
+
+    enforcement_gate(env, config.safety_enforcement, config.safety_on_reasoning)
+    return [SafetyObserver(config.run_dir, resume_step=step)] if config.safety_monitor else []
 
 
 def load(config: TrainConfig) -> tuple[Any, Any]:

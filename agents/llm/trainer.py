@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,6 +35,18 @@ from agents.llm.estimators import AdvantageInputs, Estimator
 from agents.llm.metrics import MetricsSink
 from agents.llm.update import update_policy
 from azr_env.rewards import learnability
+
+
+class StepObserver(Protocol):
+    """Sees every step's rollout (solver attempts included) before its metrics are logged (the safety monitor)."""
+
+    def observe(self, step: int, rollout: Rollout) -> dict[str, float]:
+        """Watch one step; return metrics to log with it."""
+        ...
+
+    def close(self) -> None:
+        """Flush and release files."""
+        ...
 
 
 @dataclass
@@ -54,6 +66,7 @@ class Trainer:
     step: int = 0
     ref_model: Any = None
     history: list[dict[str, float]] = field(default_factory=list)
+    observers: list[StepObserver] = field(default_factory=list)
 
     def run(self, on_step: Callable[[int, dict[str, float]], None] | None = None) -> list[dict[str, float]]:
         """Train from ``self.step`` to ``config.steps``; return the metrics of the steps run here."""
@@ -104,6 +117,8 @@ class Trainer:
         metrics.update({"time/rollout_s": rollout.seconds, "time/update_s": update_s})
         metrics["time/step_s"] = time.perf_counter() - start
         metrics["train/samples"] = float(len(samples))
+        for observer in self.observers:
+            metrics.update(observer.observe(self.step, rollout))
         self.sink.log(self.step, metrics)
         self.history.append(metrics)
         # 6. checkpoint.
@@ -119,7 +134,9 @@ class Trainer:
         )  # fmt: skip
 
     def close(self) -> None:
-        """Release the env's executor, the backend and the sinks."""
+        """Release the env's executor, the backend, the observers and the sinks."""
+        for observer in self.observers:
+            observer.close()
         self.sink.close()
         self.backend.close()
         self.env.close()

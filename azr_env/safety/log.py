@@ -40,19 +40,20 @@ def flagged_records(
 
 
 class SafetyLog:
-    """Appends flagged-response records to a JSONL file (created with its directory on first write)."""
+    """Appends flagged-response records to a JSONL file, created (with its directory) when the log opens.
+
+    An empty file means the monitor ran and flagged nothing.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._file: TextIO | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: TextIO | None = self.path.open("a", encoding="utf-8")
 
     def write(self, records: Sequence[dict[str, Any]]) -> None:
         """Append the records and fsync, so a killed run keeps every written step."""
-        if not records:
+        if not records or self._file is None:
             return
-        if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
         self._file.write("".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records))
         self._file.flush()
         os.fsync(self._file.fileno())
