@@ -5,6 +5,11 @@ answers, so every step does real executor work: proposals validated twice (two h
 executor object is wrapped to time its calls, so a step splits into executor time and env time (parsing, prompts,
 buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time, and one step of
 the batch (64 self-play steps by default) takes < 200 ms.
+
+``--reasoning-chars N`` puts about N characters of scripted reasoning in every response's ``<think>`` (code-task
+prose that uses the hard-benign words of the safety rules: escaping, killing a process, a reward, a sandbox game),
+and ``--safety`` wraps the env in ``VectorSafetyMonitor`` and times what the monitor adds to each step. Target
+(issue 10): the monitor takes < 2% of the whole vector step at 64 envs with 1-2k characters of reasoning.
 """
 
 from __future__ import annotations
@@ -26,6 +31,27 @@ OVERHEAD_TARGET = 0.10
 
 STEP_TARGET_S = 0.200
 """A batch of 64 self-play steps must complete within this many seconds."""
+
+MONITOR_TARGET = 0.02
+"""The safety monitor may take at most this fraction of the vector step."""
+
+REASONING_SENTENCES = (
+    "Let me think about what the function should do with an empty list before writing it.",
+    "The helper escapes every backslash first and then each quote, so the order of the replacements matters.",
+    "In the docstring I say that the scheduler kills the process with the lowest priority when memory runs out.",
+    "I want the task to be learnable: neither trivial nor impossible for the solver.",
+    "Tracing the loop by hand: i goes from 0 to 4 and the total grows by i squared each time.",
+    "The reward in this grid world is one at the goal and zero elsewhere, so the values shrink with distance.",
+    "A sandbox game where sand falls one cell per tick would make a nice simulation task.",
+    "Sorting the set before returning it keeps the output deterministic under both hash seeds.",
+    "Check the edge case: negative numbers floor-divide towards minus infinity in Python.",
+    "The references already cover string reversal and sums, so mine should do something else.",
+    "The minimax player outsmarts its opponent by looking two moves ahead in tic-tac-toe.",
+    "I'll keep the program under the size limits and use only math and itertools.",
+    "Each input should exercise a different branch so the solver cannot guess from one example.",
+    "The message should hint at the pattern without giving the code away.",
+)
+"""Prose the scripted reasoning is drawn from (a benchmark of speed, not of detection)."""
 
 
 class TimedExecutor:
@@ -61,28 +87,41 @@ class TimedExecutor:
         self.inner.close()
 
 
-def envelope(*blocks: str) -> str:
+def envelope(*blocks: str, reasoning: str = "scripted") -> str:
     """Return a full response with the given fenced blocks inside ``<answer>``."""
-    return "<think>scripted</think>\n<answer>\n" + "\n".join(blocks) + "\n</answer>"
+    return f"<think>{reasoning}</think>\n<answer>\n" + "\n".join(blocks) + "\n</answer>"
 
 
-def scripted_proposal(task_type: str, serial: int) -> str:
+def scripted_reasoning(serial: int, chars: int) -> str:
+    """About ``chars`` characters of reasoning prose, different for every ``serial`` (``"scripted"`` when 0)."""
+    if chars <= 0:
+        return "scripted"
+    parts: list[str] = []
+    k = serial
+    while sum(len(p) + 1 for p in parts) < chars:
+        parts.append(REASONING_SENTENCES[k % len(REASONING_SENTENCES)])
+        k = k * 7 + 3
+    return " ".join(parts)
+
+
+def scripted_proposal(task_type: str, serial: int, reasoning: str = "scripted") -> str:
     """Return a distinct valid proposal: a small arithmetic program (or ten integer inputs for induction)."""
     if task_type == "induction":
         inputs = [fence("input", str(serial * 10 + k)) for k in range(10)]
-        return envelope(*inputs, fence("message", "Look at how the result grows with the argument."))
+        message = fence("message", "Look at how the result grows with the argument.")
+        return envelope(*inputs, message, reasoning=reasoning)
     body = f"    total = 0\n    for k in range(x % 7):\n        total += k * {serial % 97}\n    return total + x\n"
     program = "def f(x):\n" + body
-    return envelope(fence("python", program), fence("input", str(serial % 1000)))
+    return envelope(fence("python", program), fence("input", str(serial % 1000)), reasoning=reasoning)
 
 
-def scripted_answer(task: Task) -> str:
+def scripted_answer(task: Task, reasoning: str = "scripted") -> str:
     """Return the correct answer to a task, read from the task itself (an oracle)."""
     if task.task_type == "deduction":
-        return envelope(fence("output", task.outputs[0]))
+        return envelope(fence("output", task.outputs[0]), reasoning=reasoning)
     if task.task_type == "abduction":
-        return envelope(fence("input", task.inputs[0]))
-    return envelope(fence("python", task.program))
+        return envelope(fence("input", task.inputs[0]), reasoning=reasoning)
+    return envelope(fence("python", task.program), reasoning=reasoning)
 
 
 @dataclass(frozen=True)
@@ -93,6 +132,8 @@ class Measurement:
     step_s: list[float]
     executor_s: list[float]
     executor_calls: int
+    monitor_s: list[float] | None = None
+    """Per step, the time the safety monitor added (``--safety``), else ``None``."""
 
     def row(self) -> dict[str, Any]:
         """Return the measured values and the pass/fail verdicts.
@@ -103,11 +144,12 @@ class Measurement:
         steps = len(self.step_s)
         step = statistics.median(self.step_s)
         executor = statistics.median(self.executor_s)
-        env_s = [s - e for s, e in zip(self.step_s, self.executor_s, strict=True)]
+        monitor_s = self.monitor_s or [0.0] * steps
+        env_s = [s - e - m for s, e, m in zip(self.step_s, self.executor_s, monitor_s, strict=True)]
         env = statistics.median(env_s)
         overhead = env / executor if executor else float("inf")
         mean_env, mean_executor = statistics.mean(env_s), statistics.mean(self.executor_s)
-        return {
+        row = {
             "num_envs": self.num_envs,
             "steps": steps,
             "self_play_steps_per_s": self.num_envs / step,
@@ -124,33 +166,51 @@ class Measurement:
             "pass_overhead": overhead < OVERHEAD_TARGET,
             "pass_step_time": step < STEP_TARGET_S,
         }
+        if self.monitor_s is not None:
+            shares = [m / s for m, s in zip(self.monitor_s, self.step_s, strict=True)]
+            row["monitor_ms_per_step"] = 1000 * statistics.median(self.monitor_s)
+            row["mean_monitor_ms_per_step"] = 1000 * statistics.mean(self.monitor_s)
+            row["monitor_share_of_step"] = statistics.median(shares)
+            row["pass_monitor"] = row["monitor_share_of_step"] < MONITOR_TARGET
+        return row
 
 
 def measure(args: argparse.Namespace) -> Measurement:
     """Play ``warmup + steps`` vector steps with the scripted agent; time each of the last ``steps``."""
     from azr_env.executor import Executor
     from azr_env.vector import AZRVectorEnv
+    from azr_env.wrappers import VectorSafetyMonitor
 
     step_s: list[float] = []
     executor_s: list[float] = []
+    monitor_s: list[float] = []
     with Executor(workers=args.workers) as inner:
         executor = TimedExecutor(inner)
-        envs = AZRVectorEnv(args.num_envs, executor=executor, n_solve_samples=args.n_solve_samples)
+        base = AZRVectorEnv(args.num_envs, executor=executor, n_solve_samples=args.n_solve_samples)
+        envs = VectorSafetyMonitor(base) if args.safety else base
         _, infos = envs.reset(seed=args.seed)
         serial = 0
         for step in range(args.warmup + args.steps):
             actions = []
-            for task, task_type in zip(envs.tasks, infos["task_type"], strict=True):
+            for task, task_type in zip(base.tasks, infos["task_type"], strict=True):
                 serial += 1
-                actions.append(scripted_answer(task) if task is not None else scripted_proposal(task_type, serial))
+                reasoning = scripted_reasoning(serial, args.reasoning_chars)
+                if task is not None:
+                    actions.append(scripted_answer(task, reasoning))
+                else:
+                    actions.append(scripted_proposal(task_type, serial, reasoning))
             if step == args.warmup:
                 executor.calls = 0
+            watched = envs.watch.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0
             before, start = executor.seconds, time.perf_counter()
             *_, infos = envs.step(actions)
             step_s.append(time.perf_counter() - start)
             executor_s.append(executor.seconds - before)
+            monitor_s.append((envs.watch.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0) - watched)
         envs.close()
-    return Measurement(args.num_envs, step_s[args.warmup :], executor_s[args.warmup :], executor.calls)
+    w = args.warmup
+    monitored = monitor_s[w:] if args.safety else None
+    return Measurement(args.num_envs, step_s[w:], executor_s[w:], executor.calls, monitored)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -161,6 +221,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the episodes")
     parser.add_argument("--n-solve-samples", type=int, default=8, help="solve steps after each valid proposal")
+    parser.add_argument("--reasoning-chars", type=int, default=0, help="characters of reasoning in each response")
+    parser.add_argument("--safety", action="store_true", help="wrap the env in the safety monitor and time it")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
@@ -171,7 +233,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({**row, "command": command_line(args)}, indent=2))
     else:
         print(format_table(row, command_line(args)))
-    return 0 if row["pass_overhead"] and row["pass_step_time"] else 1
+    passed = row["pass_overhead"] and row["pass_step_time"] and row.get("pass_monitor", True)
+    return 0 if passed else 1
 
 
 def format_table(row: Mapping[str, Any], command: str) -> str:
@@ -199,6 +262,12 @@ def format_table(row: Mapping[str, Any], command: str) -> str:
             row["pass_step_time"],
         ),
     ]
+    if "monitor_ms_per_step" in row:
+        lines.insert(5, f"| safety monitor ms per step | {row['monitor_ms_per_step']:.2f} "
+                        f"({row['mean_monitor_ms_per_step']:.2f}) | | |")  # fmt: skip
+        monitor_share = f"{row['monitor_share_of_step']:.2%}"
+        lines.append(_verdict("safety monitor share of step", monitor_share, f"< {MONITOR_TARGET:.0%}",
+                              row["pass_monitor"]))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -206,6 +275,10 @@ def command_line(args: argparse.Namespace) -> str:
     """The ``azr bench env`` command that reproduces this measurement."""
     parts = ["azr bench env", f"--num-envs {args.num_envs}", f"--steps {args.steps}", f"--warmup {args.warmup}"]
     parts += [f"--seed {args.seed}", f"--n-solve-samples {args.n_solve_samples}"]
+    if args.reasoning_chars:
+        parts.append(f"--reasoning-chars {args.reasoning_chars}")
+    if args.safety:
+        parts.append("--safety")
     if args.workers is not None:
         parts.append(f"--workers {args.workers}")
     return " ".join(parts)

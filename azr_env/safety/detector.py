@@ -69,14 +69,17 @@ class RuleDetector:
     def detect_one(self, text: str) -> list[Finding]:
         """Return the rule findings of one text."""
         text = text[:MAX_SCAN_CHARS]
-        candidates = self._index.candidates(text) if self._index is not None else self.rules
+        lowered = text.lower()
+        present: frozenset[bytes] | None = None
+        candidates: Sequence[PhraseRule] = self.rules
+        if self._index is not None:
+            candidates, present = self._index.candidates(lowered)
         if not candidates:
             return []
-        lowered = text.lower()
         shown = text if len(lowered) == len(text) else lowered
         findings = []
         for rule in candidates:
-            match = rule.search(lowered)
+            match = rule.search(lowered, present)
             if match is not None:
                 snippet = excerpt(shown, match.start(), match.end())
                 findings.append(Finding(rule.category, rule.rule_id, Evidence.REASONING, snippet))

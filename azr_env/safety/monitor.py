@@ -10,6 +10,7 @@ a caller that parsed the program itself passes it in ``Response.program``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from azr_env.safety.code import parse_program, scan_program, scan_status
@@ -18,6 +19,9 @@ from azr_env.safety.findings import Finding, Response, SafetyReport
 from azr_env.safety.hacking import scan_always_equal, scan_answer, scan_degenerate, scan_envelopes, scan_input
 from azr_env.tasks.base import Role
 from azr_env.tasks.parsing import extract_answer, fenced_blocks, last_block
+
+CACHE_SIZE = 4096
+"""Programs and answer expressions whose findings are remembered (they are pure functions of the text)."""
 
 
 class Monitor:
@@ -55,18 +59,37 @@ def behaviour(response: Response) -> list[Finding]:
     findings = scan_status(response.exec_status, response.error)
     answer = extract_answer(response.text)
     body = answer if answer is not None else response.text
-    program = response.program if response.program is not None else last_block(body, "python")
+    tags = body.lower()
     proposing = response.role is Role.PROPOSE
+    program = response.program
+    if program is None and "```python" in tags:
+        program = last_block(body, "python")
     if program:
-        tree = parse_program(program)
-        if tree is not None:
-            findings += scan_program(program, tree) + scan_always_equal(tree)
-            findings += scan_degenerate(tree) if proposing else []
-    if proposing:
-        for expr in fenced_blocks(body, "input"):
-            findings += scan_input(expr)
-    else:
-        for tag in ("output", "input"):
+        findings += program_findings(program, proposing)
+    for tag in ("input",) if proposing else ("output", "input"):
+        if f"```{tag}" in tags:
             for expr in fenced_blocks(body, tag):
-                findings += scan_answer(expr)
+                findings += input_findings(expr) if proposing else answer_findings(expr)
     return findings + scan_envelopes(response.text)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def program_findings(source: str, proposing: bool) -> tuple[Finding, ...]:
+    """The AST findings of a program (cached: the n attempts at a task often repeat one program)."""
+    tree = parse_program(source)
+    if tree is None:
+        return ()
+    found = scan_program(source, tree) + scan_always_equal(tree)
+    return tuple(found + scan_degenerate(tree)) if proposing else tuple(found)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def answer_findings(expr: str) -> tuple[Finding, ...]:
+    """``scan_answer``, cached (attempts at one task often give one answer)."""
+    return tuple(scan_answer(expr))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def input_findings(expr: str) -> tuple[Finding, ...]:
+    """``scan_input``, cached."""
+    return tuple(scan_input(expr))

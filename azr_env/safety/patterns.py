@@ -9,9 +9,11 @@ in the same sentence (``I won't``, ``would be wrong``...), so "even a way around
 does not count as planning an escape.
 
 Speed: a text is tokenized once (bytes, lower case, every non-alphanumeric byte a space: a few microseconds for
-2,000 characters) and a rule's regex runs only when the first word of some phrase of each of its slots is among
-the text's tokens. Those words are a necessary condition of a match, so the prefilter never changes a result (a
-test checks it against running every regex).
+2,000 characters). Each phrase has an *anchor*, its rarest-looking word (the longest that is not a stop word); a
+rule runs only when an anchor of each of its slots is among the text's tokens, and then only on windows around
+the occurrences of one slot's anchors (a match is never longer than the rule's ``span``). Anchors are a necessary
+condition of a match, so neither shortcut changes a result (a test checks it against running every regex on the
+whole text).
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ from dataclasses import dataclass, field
 from azr_env.safety.findings import Category
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_SEPARATOR = r"\W{1,4}"
+"""Between the words of a phrase: one to four non-word characters (spaces, hyphens, apostrophes)."""
+STOP_WORDS = frozenset(
+    b"a an the i ll t s m d re ve to of in on it is be me my we us our you they them their he she that this these "
+    b"and or not no will would can could should must may might as for with at by from do does did don won let so "
+    b"if when while all any more much many one out up just get got make keep take have has had am are was were "
+    b"been being there here what which who how than then into over about its want need use using like first now "
+    b"only also each every same other new way time thing work look see think know case since because before after "
+    b"again still even ever well very some most both few own such too here where why yes say said tell told give "
+    b"going go come put set two three once next last right left back down off way part".split()
+)
+"""Words too common to be anchors."""
 _TO_SPACE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
 _LEFT, _RIGHT = r"(?<![a-z0-9])", r"(?![a-z0-9])"
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -39,9 +53,22 @@ def tokens(text: str) -> list[bytes]:
 
 
 def phrase_regex(phrase: str) -> str:
-    """The regex of one phrase: its words in order, separated by non-word characters."""
+    """The regex of one phrase: its words in order, separated by one to four non-word characters."""
     words = [re.escape(w.decode()) for w in tokens(phrase)]
-    return r"\W+".join(words)
+    if not words:
+        raise ValueError(f"phrase {phrase!r} has no words")
+    return _SEPARATOR.join(words)
+
+
+def anchor(phrase: str) -> bytes:
+    """The phrase's rarest-looking word: the longest that is not a stop word (the longest of all if none)."""
+    return max(tokens(phrase), key=lambda w: (w not in STOP_WORDS, len(w)))
+
+
+def phrase_span(phrase: str) -> int:
+    """The most characters a match of the phrase can take."""
+    words = tokens(phrase)
+    return sum(len(w) for w in words) + 4 * (len(words) - 1)
 
 
 def slot_regex(slot: Sequence[str]) -> str:
@@ -75,6 +102,7 @@ class PhraseRule:
     refusable: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
     anchors: tuple[frozenset[bytes], ...] = field(init=False, repr=False, compare=False)
+    span: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.slots or any(not slot for slot in self.slots):
@@ -87,14 +115,41 @@ class PhraseRule:
         if self.either_order:
             pattern = f"{pattern}|{gap.join(reversed(parts))}"
         object.__setattr__(self, "regex", re.compile(pattern))
-        object.__setattr__(self, "anchors", tuple(frozenset(tokens(p)[0] for p in slot) for slot in self.slots))
+        object.__setattr__(self, "anchors", tuple(frozenset(anchor(p) for p in slot) for slot in self.slots))
+        longest = sum(max(phrase_span(p) for p in slot) for slot in self.slots)
+        object.__setattr__(self, "span", longest + self.window * (len(self.slots) - 1))
 
-    def search(self, lowered: str) -> re.Match[str] | None:
-        """The first match in lower-cased text that no refusal cancels, or ``None``."""
-        for match in self.regex.finditer(lowered):
-            if not (self.refusable and refused(lowered, match.start(), match.end())):
-                return match
+    def search(self, lowered: str, present: frozenset[bytes] | set[bytes] | None = None) -> re.Match[str] | None:
+        """The first match in lower-cased text that no refusal cancels, or ``None``.
+
+        With ``present`` (the text's tokens) only windows around one slot's anchors are searched.
+        """
+        for lo, hi in self.windows(lowered, present) if present is not None else [(0, len(lowered))]:
+            for match in self.regex.finditer(lowered, lo, hi):
+                if not (self.refusable and refused(lowered, match.start(), match.end())):
+                    return match
         return None
+
+    def windows(self, lowered: str, present: frozenset[bytes] | set[bytes]) -> list[tuple[int, int]]:
+        """Merged ``(start, end)`` ranges around the occurrences of the least-present slot's anchor words."""
+        hits = min((a & present for a in self.anchors), key=len)
+        starts = sorted(i for word in hits for i in _occurrences(lowered, word.decode()))
+        merged: list[tuple[int, int]] = []
+        for i in starts:
+            lo, hi = max(0, i - self.span), min(len(lowered), i + self.span)
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+            else:
+                merged.append((lo, hi))
+        return merged
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, i = [], text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
 
 
 def refused(lowered: str, start: int, end: int) -> bool:
@@ -120,13 +175,13 @@ class RuleIndex:
                 by_word.setdefault(word, []).append(i)
         self._by_word = {word: tuple(ids) for word, ids in by_word.items()}
         self._words = frozenset(self._by_word)
+        self._all = frozenset(word for rule in self.rules for slot in rule.anchors for word in slot)
 
-    def candidates(self, text: str) -> list[PhraseRule]:
-        """The rules whose anchor words all occur in ``text``, in rule-set order."""
-        words = tokens(text)
-        hits = self._words.intersection(words)
-        if not hits:
-            return []
-        ids = sorted({i for word in hits for i in self._by_word[word]})
-        present = set(words)
-        return [r for r in (self.rules[i] for i in ids) if all(not a.isdisjoint(present) for a in r.anchors[1:])]
+    def candidates(self, lowered: str) -> tuple[list[PhraseRule], frozenset[bytes]]:
+        """The rules with an anchor of every slot among the tokens of lower-cased text, and the anchors found."""
+        present = self._all.intersection(tokens(lowered))
+        if not present:
+            return [], present
+        ids = sorted({i for word in present if word in self._by_word for i in self._by_word[word]})
+        rules = [r for r in (self.rules[i] for i in ids) if all(not a.isdisjoint(present) for a in r.anchors[1:])]
+        return rules, present

@@ -93,11 +93,10 @@ class _Watch:
         self.log = SafetyLog(log_path) if log_path is not None else None
         self.steps = 0
         self.seconds = 0.0
-        """Wall time spent scanning (never in infos: they must not hold timings)."""
+        """Wall time the wrapper added to its steps (never in infos: they must not hold timings)."""
 
     def judge(self, pairs: Sequence[tuple[Mapping[str, Any], object]]) -> list[dict[str, Any] | None]:
         """``info["safety"]`` for each ``(info, action)`` (``None`` for infos that judged nothing)."""
-        start = time.perf_counter()
         attempts = self.tap.take() if self.tap is not None else []
         responses: list[Response] = []
         spans: list[tuple[int, int] | None] = []
@@ -116,12 +115,10 @@ class _Watch:
         self.steps += 1
         if self.log is not None:
             self.log.write(flagged_records(self.steps, responses, reports, self.monitor.name))
-        out = [
+        return [
             None if span is None else self._info(pairs[k][0], reports[span[0] : span[1]])
             for k, span in enumerate(spans)
         ]
-        self.seconds += time.perf_counter() - start
-        return out
 
     def _info(self, info: Mapping[str, Any], reports: Sequence[SafetyReport]) -> dict[str, Any]:
         own, *attempts = reports
@@ -162,9 +159,11 @@ class SafetyMonitor(gym.Wrapper[Any, Any, Any, Any]):
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         """Step the env and add ``info["safety"]``."""
         observation, reward, terminated, truncated, info = self.env.step(action)
+        start = time.perf_counter()
         (safety,) = self.watch.judge([(info, action)])
         if safety is not None:
             info["safety"] = safety
+        self.watch.seconds += time.perf_counter() - start
         return observation, reward, terminated, truncated, info
 
     def statistics(self) -> dict[str, float]:
@@ -194,12 +193,14 @@ class VectorSafetyMonitor(gym.vector.VectorWrapper):
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
         """Step every sub-env and add the safety reports of the ones that judged an action."""
         observations, rewards, terminated, truncated, infos = self.env.step(actions)
+        start = time.perf_counter()
         per_env = [(env_info(infos, i), action) for i, action in enumerate(actions)]
         reports = self.watch.judge(per_env)
         safety = np.empty(len(reports), dtype=object)
         safety[:] = reports
         infos["safety"] = safety
         infos["_safety"] = np.array([r is not None for r in reports], dtype=np.bool_)
+        self.watch.seconds += time.perf_counter() - start
         return observations, rewards, terminated, truncated, infos
 
     def statistics(self) -> dict[str, float]:
@@ -213,14 +214,15 @@ class VectorSafetyMonitor(gym.vector.VectorWrapper):
         super().close(**kwargs)
 
 
+WATCHED_KEYS = ("role", "task_type", "outcome", "exec_status", "error", "solve_attempts")
+"""The info keys the monitor reads."""
+
+
 def env_info(infos: Mapping[str, Any], i: int) -> dict[str, Any]:
-    """Sub-env ``i``'s info from Gymnasium's vector info dict (keys it does not have are left out)."""
+    """Sub-env ``i``'s watched info keys from Gymnasium's vector info dict (keys it does not have are left out)."""
     out: dict[str, Any] = {}
-    for key, value in infos.items():
-        if key.startswith("_"):
-            continue
+    for key in WATCHED_KEYS:
         mask = infos.get("_" + key)
-        if mask is not None and not bool(mask[i]):
-            continue
-        out[key] = env_info(value, i) if isinstance(value, Mapping) else value[i]
+        if key in infos and (mask is None or bool(mask[i])):
+            out[key] = infos[key][i]
     return out
