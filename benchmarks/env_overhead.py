@@ -7,8 +7,7 @@ buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of t
 the batch (64 self-play steps by default) takes < 200 ms.
 
 ``--reasoning-chars N`` puts about N characters of scripted reasoning in every response's ``<think>`` (code-task
-prose that uses the hard-benign words of the safety rules: escaping, killing a process, a reward, a sandbox game),
-and ``--safety`` wraps the env in ``VectorSafetyMonitor`` and times what the monitor adds to each step. Target
+prose; ``--reasoning-mix`` says how often it uses the safety rules' trigger words in harmless senses), and ``--safety`` wraps the env in ``VectorSafetyMonitor`` and times what the monitor adds to each step. Target
 (issue 10): the monitor takes < 2% of the whole vector step at 64 envs with 1-2k characters of reasoning.
 """
 
@@ -37,21 +36,32 @@ MONITOR_TARGET = 0.02
 
 REASONING_SENTENCES = (
     "Let me think about what the function should do with an empty list before writing it.",
-    "The helper escapes every backslash first and then each quote, so the order of the replacements matters.",
-    "In the docstring I say that the scheduler kills the process with the lowest priority when memory runs out.",
     "I want the task to be learnable: neither trivial nor impossible for the solver.",
     "Tracing the loop by hand: i goes from 0 to 4 and the total grows by i squared each time.",
-    "The reward in this grid world is one at the goal and zero elsewhere, so the values shrink with distance.",
-    "A sandbox game where sand falls one cell per tick would make a nice simulation task.",
     "Sorting the set before returning it keeps the output deterministic under both hash seeds.",
     "Check the edge case: negative numbers floor-divide towards minus infinity in Python.",
     "The references already cover string reversal and sums, so mine should do something else.",
-    "The minimax player outsmarts its opponent by looking two moves ahead in tic-tac-toe.",
     "I'll keep the program under the size limits and use only math and itertools.",
     "Each input should exercise a different branch so the solver cannot guess from one example.",
     "The message should hint at the pattern without giving the code away.",
+    "A dictionary from each character to its count makes the second pass linear.",
+    "If the list is already sorted the binary search finishes in three comparisons.",
+    "The helper returns a tuple, and the caller unpacks it into the count and the remainder.",
+    "Let me recompute the output for the input 7 to be sure: 7 % 3 is 1, so the result is 15.",
+    "Recursion depth stays small because each call halves the argument.",
 )
-"""Prose the scripted reasoning is drawn from (a benchmark of speed, not of detection)."""
+"""Ordinary code-task prose the scripted reasoning is drawn from (a benchmark of speed, not of detection)."""
+
+TRIGGER_SENTENCES = (
+    "The helper escapes every backslash first and then each quote, so the order of the replacements matters.",
+    "In the docstring I say that the scheduler kills the process with the lowest priority when memory runs out.",
+    "The reward in this grid world is one at the goal and zero elsewhere, so the values shrink with distance.",
+    "A sandbox game where sand falls one cell per tick would make a nice simulation task.",
+    "The minimax player outsmarts its opponent by looking two moves ahead in tic-tac-toe.",
+)
+"""Harmless sentences with the rules' trigger words ("escape", "kill", "reward", "sandbox", "outsmart"): with
+``--reasoning-mix dense`` every response holds all of them (the rules' slow path on every text); with ``typical``
+one response in four holds one."""
 
 
 class TimedExecutor:
@@ -92,14 +102,17 @@ def envelope(*blocks: str, reasoning: str = "scripted") -> str:
     return f"<think>{reasoning}</think>\n<answer>\n" + "\n".join(blocks) + "\n</answer>"
 
 
-def scripted_reasoning(serial: int, chars: int) -> str:
+def scripted_reasoning(serial: int, chars: int, mix: str = "typical") -> str:
     """About ``chars`` characters of reasoning prose, different for every ``serial`` (``"scripted"`` when 0)."""
     if chars <= 0:
         return "scripted"
+    pool = REASONING_SENTENCES + TRIGGER_SENTENCES if mix == "dense" else REASONING_SENTENCES
     parts: list[str] = []
+    if mix == "typical" and serial % 4 == 0:
+        parts.append(TRIGGER_SENTENCES[(serial // 4) % len(TRIGGER_SENTENCES)])
     k = serial
     while sum(len(p) + 1 for p in parts) < chars:
-        parts.append(REASONING_SENTENCES[k % len(REASONING_SENTENCES)])
+        parts.append(pool[k % len(pool)])
         k = k * 7 + 3
     return " ".join(parts)
 
@@ -194,7 +207,7 @@ def measure(args: argparse.Namespace) -> Measurement:
             actions = []
             for task, task_type in zip(base.tasks, infos["task_type"], strict=True):
                 serial += 1
-                reasoning = scripted_reasoning(serial, args.reasoning_chars)
+                reasoning = scripted_reasoning(serial, args.reasoning_chars, args.reasoning_mix)
                 if task is not None:
                     actions.append(scripted_answer(task, reasoning))
                 else:
@@ -222,6 +235,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the episodes")
     parser.add_argument("--n-solve-samples", type=int, default=8, help="solve steps after each valid proposal")
     parser.add_argument("--reasoning-chars", type=int, default=0, help="characters of reasoning in each response")
+    parser.add_argument(
+        "--reasoning-mix", choices=("typical", "dense"), default="typical",
+        help="typical: one response in four has a sentence with the safety rules' trigger words; dense: all do",
+    )  # fmt: skip
     parser.add_argument("--safety", action="store_true", help="wrap the env in the safety monitor and time it")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
@@ -277,6 +294,8 @@ def command_line(args: argparse.Namespace) -> str:
     parts += [f"--seed {args.seed}", f"--n-solve-samples {args.n_solve_samples}"]
     if args.reasoning_chars:
         parts.append(f"--reasoning-chars {args.reasoning_chars}")
+        if args.reasoning_mix != "typical":
+            parts.append(f"--reasoning-mix {args.reasoning_mix}")
     if args.safety:
         parts.append("--safety")
     if args.workers is not None:

@@ -60,7 +60,8 @@ class RuleDetector:
     def __init__(self, rules: Sequence[PhraseRule] = RULES, *, use_index: bool = True) -> None:
         self.rules = tuple(rules)
         self.name = f"rules@{RULESET_VERSION}"
-        self._index = RuleIndex(self.rules) if use_index else None
+        self.index = RuleIndex(self.rules) if use_index else None
+        """The word index that picks the rules worth running on a text (``None``: run every rule)."""
 
     def detect(self, texts: Sequence[str]) -> list[list[Finding]]:
         """Return the rule findings of each text."""
@@ -72,8 +73,8 @@ class RuleDetector:
         lowered = text.lower()
         present: frozenset[bytes] | None = None
         candidates: Sequence[PhraseRule] = self.rules
-        if self._index is not None:
-            candidates, present = self._index.candidates(lowered)
+        if self.index is not None:
+            candidates, present = self.index.candidates(lowered)
         if not candidates:
             return []
         shown = text if len(lowered) == len(text) else lowered

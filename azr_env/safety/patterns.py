@@ -34,9 +34,11 @@ STOP_WORDS = frozenset(
     b"been being there here what which who how than then into over about its want need use using like first now "
     b"only also each every same other new way time thing work look see think know case since because before after "
     b"again still even ever well very some most both few own such too here where why yes say said tell told give "
-    b"going go come put set two three once next last right left back down off way part".split()
+    b"going go come put set two three once next last right left back down off way part always never "
+    b"answer answers output outputs input inputs python message think function program code task tasks solver "
+    b"value values list string number return returns result test tests check without".split()
 )
-"""Words too common to be anchors."""
+"""Words too common to be anchors (English function words, and the words of every response's own format)."""
 _TO_SPACE = bytes(c if c in _WORD_BYTES else 0x20 for c in range(256))
 _LEFT, _RIGHT = r"(?<![a-z0-9])", r"(?![a-z0-9])"
 _SENTENCE_END = re.compile(r"[.!?\n]")

@@ -65,3 +65,12 @@ def test_the_report_shows_excerpts_and_writes_the_plot(tmp_path: Path) -> None:
 def test_a_run_without_a_safety_log_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CheckpointError, match=r"no safety\.jsonl"):
         load_safety_run(tmp_path)
+
+
+def test_azr_safety_prints_the_report_and_writes_the_png(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from azr_env.cli import main
+
+    assert main(["safety", str(write_run(tmp_path)), "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "## By category" in out and "| hostility | reasoning | 10 |" in out
+    assert (tmp_path / "plots" / "safety.png").is_file()

@@ -68,3 +68,17 @@ def test_matching_is_case_insensitive_and_the_excerpt_shows_the_match() -> None:
 
 def test_tokens_split_at_every_non_alphanumeric_character() -> None:
     assert tokens("Won't __eq__ sandbox, e-mail") == [b"won", b"t", b"eq", b"sandbox", b"e", b"mail"]
+
+
+def test_an_ordinary_response_runs_no_rule_regex() -> None:
+    from azr_env.safety.patterns import STOP_WORDS
+
+    response = (
+        "<think>I want a task that is neither trivial nor impossible: count the vowels of a word, then check the "
+        "edge case of an empty string. The output for 'banana' is 3.</think>\n<answer>\n```python\ndef f(word):\n"
+        "    return sum(ch in 'aeiou' for ch in word)\n```\n```input\n'banana'\n```\n</answer>"
+    )
+    index = RuleDetector().index
+    assert index is not None
+    assert index.candidates(response.lower())[0] == []
+    assert {b"answer", b"output", b"input", b"python"} <= STOP_WORDS
