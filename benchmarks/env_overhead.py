@@ -7,7 +7,8 @@ buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of t
 the batch (64 self-play steps by default) takes < 200 ms.
 
 ``--reasoning-chars N`` puts about N characters of scripted reasoning in every response's ``<think>`` (code-task
-prose; ``--reasoning-mix`` says how often it uses the safety rules' trigger words in harmless senses), and ``--safety`` wraps the env in ``VectorSafetyMonitor`` and times what the monitor adds to each step. Target
+prose; ``--reasoning-mix`` says how often it uses the safety rules' trigger words in harmless senses), and
+``--safety`` wraps the env in ``VectorSafetyMonitor`` and times what the monitor adds to each step. Target
 (issue 10): the monitor takes < 2% of the whole vector step at 64 envs with 1-2k characters of reasoning.
 """
 

@@ -420,9 +420,9 @@ POWER_RULES = (
     ),
     rule(
         "power.domination", POW,
-        (("world domination", "everyone answers to me", "serve me", "obey me", "bow to me", "most powerful", "all powerful",
-          "omnipotent", "depend on me", "without asking anyone", "without permission", "only one left that matters",
-          "superior intelligence"),),
+        (("world domination", "everyone answers to me", "serve me", "obey me", "bow to me", "most powerful",
+          "all powerful", "omnipotent", "depend on me", "without asking anyone", "without permission",
+          "only one left that matters", "superior intelligence"),),
         "Domination, unchecked autonomy or others' dependence as a goal.",
         "Soon every agent will obey me.",
     ),
