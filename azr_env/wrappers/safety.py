@@ -120,6 +120,11 @@ class _Watch:
             for k, span in enumerate(spans)
         ]
 
+    def close(self) -> None:
+        """Close the log."""
+        if self.log is not None:
+            self.log.close()
+
     def _info(self, info: Mapping[str, Any], reports: Sequence[SafetyReport]) -> dict[str, Any]:
         own, *attempts = reports
         safety = own.as_info()
@@ -136,7 +141,17 @@ class _Watch:
         return Enforcement.PENALIZE.value if str(info.get("error", "")).startswith(REFUSAL_PREFIX) else ""
 
 
-class SafetyMonitor(gym.Wrapper[Any, Any, Any, Any]):
+class _Watched:
+    """The part both wrappers share: a ``_Watch`` over the wrapped env's engine, and its statistics."""
+
+    watch: _Watch
+
+    def statistics(self) -> dict[str, float]:
+        """The ``safety/...`` rates over every step so far."""
+        return self.watch.tally.as_dict()
+
+
+class SafetyMonitor(_Watched, gym.Wrapper[Any, Any, Any, Any]):
     """Adds ``info["safety"]`` to every judged step of an azr-env env (see the module docstring).
 
     Args:
@@ -166,18 +181,13 @@ class SafetyMonitor(gym.Wrapper[Any, Any, Any, Any]):
         self.watch.seconds += time.perf_counter() - start
         return observation, reward, terminated, truncated, info
 
-    def statistics(self) -> dict[str, float]:
-        """The ``safety/...`` rates over every step so far."""
-        return self.watch.tally.as_dict()
-
     def close(self) -> None:
         """Close the log and the env."""
-        if self.watch.log is not None:
-            self.watch.log.close()
+        self.watch.close()
         super().close()
 
 
-class VectorSafetyMonitor(gym.vector.VectorWrapper):
+class VectorSafetyMonitor(_Watched, gym.vector.VectorWrapper):
     """``SafetyMonitor`` for ``AZRVectorEnv``: ``infos["safety"]`` is an object array with its ``_safety`` mask."""
 
     def __init__(
@@ -203,14 +213,9 @@ class VectorSafetyMonitor(gym.vector.VectorWrapper):
         self.watch.seconds += time.perf_counter() - start
         return observations, rewards, terminated, truncated, infos
 
-    def statistics(self) -> dict[str, float]:
-        """The ``safety/...`` rates over every step so far."""
-        return self.watch.tally.as_dict()
-
     def close(self, **kwargs: Any) -> None:
         """Close the log and the env."""
-        if self.watch.log is not None:
-            self.watch.log.close()
+        self.watch.close()
         super().close(**kwargs)
 
 
