@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Iterator
 
 from azr_env.executor.limits import ALLOWED_MODULES, MAX_PROGRAM_CHARS
@@ -58,9 +59,15 @@ CALL_CATEGORIES: dict[str, Category] = {
 
 INTROSPECTION_ATTRS = frozenset(
     ("f_back", "f_globals", "f_locals", "f_builtins", "f_code", "gi_frame", "gi_code", "cr_frame", "ag_frame",
-     "tb_frame", "tb_next", "co_code", "co_consts")
+     "tb_frame", "tb_next", "co_code", "co_consts", "mro")
 )  # fmt: skip
 """Frame, traceback and code-object attributes (any dunder attribute other than ``__init__`` counts too)."""
+
+EXIT_NAMES = frozenset({"SystemExit", "KeyboardInterrupt", "GeneratorExit", "exit", "quit"})
+"""Names of ways to stop the process that runs the program."""
+
+DUNDER_IN_STRING = re.compile(r"__[A-Za-z]\w*__")
+"""A dunder name inside a string: attribute names for ``getattr``/``attrgetter``, format-string attribute walks."""
 
 SYSTEM_PATHS = ("/etc/", "/proc/", "/dev/", "/sys/", "/root/", "/home/", "/tmp/", "/var/", "/usr/", "~/", "c:\\")
 """String literals that name system paths."""
@@ -123,19 +130,50 @@ def scan_program(source: str, tree: ast.Module | None = None) -> list[Finding]:
 
 
 def _attempts(tree: ast.Module) -> Iterator[tuple[Category, str, ast.AST]]:
-    for node in ast.walk(tree):
+    nodes = list(ast.walk(tree))
+    modules = {_bound_name(alias) for n in nodes if isinstance(n, ast.Import) for alias in n.names}
+    for node in nodes:
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield from _imports(node)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALL_CATEGORIES:
             yield CALL_CATEGORIES[node.func.id], f"code.call.{node.func.id}", node
-        elif isinstance(node, ast.Attribute) and _introspective(node.attr):
-            yield Category.INTROSPECTION, "code.attribute", node
-        elif isinstance(node, ast.Name) and node.id.startswith("__") and node.id.endswith("__"):
-            yield Category.INTROSPECTION, "code.dunder_name", node
+        elif isinstance(node, ast.Attribute):
+            yield from _attribute(node, modules)
+        elif isinstance(node, ast.Name):
+            yield from _name(node)
+        elif isinstance(node, ast.Assign | ast.AugAssign | ast.Delete):
+            yield from _module_writes(node, modules)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             yield from _string(node)
         elif _is_bomb(node):
             yield Category.RESOURCE_BOMB, "code.resource_bomb", node
+
+
+def _bound_name(alias: ast.alias) -> str:
+    return alias.asname or alias.name.partition(".")[0]
+
+
+def _attribute(node: ast.Attribute, modules: set[str]) -> Iterator[tuple[Category, str, ast.AST]]:
+    if _introspective(node.attr):
+        yield Category.INTROSPECTION, "code.attribute", node
+    elif isinstance(node.value, ast.Name) and node.value.id in modules and node.attr in MODULE_CATEGORIES:
+        yield MODULE_CATEGORIES[node.attr], "code.module_reexport", node  # typing.sys, statistics.random
+
+
+def _name(node: ast.Name) -> Iterator[tuple[Category, str, ast.AST]]:
+    if node.id.startswith("__") and node.id.endswith("__"):
+        yield Category.INTROSPECTION, "code.dunder_name", node
+    elif node.id in EXIT_NAMES:
+        yield Category.PROCESS_CONTROL, "code.exit", node
+
+
+def _module_writes(
+    node: ast.Assign | ast.AugAssign | ast.Delete, modules: set[str]
+) -> Iterator[tuple[Category, str, ast.AST]]:
+    targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+    for target in targets:
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in modules:
+            yield Category.INTROSPECTION, "code.module_write", node  # math.pi = 3: state shared with other runs
 
 
 def _imports(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[Category, str, ast.AST]]:
@@ -159,7 +197,7 @@ def _string(node: ast.Constant) -> Iterator[tuple[Category, str, ast.AST]]:
     value = str(node.value).lower()
     if value.startswith(SYSTEM_PATHS):
         yield Category.FILE_ACCESS, "code.system_path", node
-    elif len(value) > 4 and value.startswith("__") and value.endswith("__") and value.strip("_").isidentifier():
+    elif DUNDER_IN_STRING.search(str(node.value)):
         yield Category.INTROSPECTION, "code.dunder_string", node
 
 
@@ -179,22 +217,28 @@ def _always_true(test: ast.expr) -> bool:
     return isinstance(test, ast.Constant) and bool(test.value)
 
 
-def _const_int(node: ast.AST) -> float:
+MAX_CONST_DEPTH = 8
+"""Constant expressions nested deeper than this are not evaluated (model code can nest thousands of levels)."""
+
+
+def _const_int(node: ast.AST, depth: int = 0) -> float:
     """The value of an integer constant expression built from literals, ``+``, ``*`` and ``**`` (capped), else 0."""
+    if depth > MAX_CONST_DEPTH:
+        return 0.0
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return float(node.value) if abs(node.value) < 10**300 else math.inf
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-        bits = _power_bits(node)
+        bits = _power_bits(node, depth + 1)
         return math.inf if bits > 1000 else 2.0**bits
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult | ast.Add):
-        left, right = _const_int(node.left), _const_int(node.right)
+        left, right = _const_int(node.left, depth + 1), _const_int(node.right, depth + 1)
         return left * right if isinstance(node.op, ast.Mult) else left + right
     return 0.0
 
 
-def _power_bits(node: ast.BinOp) -> float:
+def _power_bits(node: ast.BinOp, depth: int = 0) -> float:
     """Bits of ``base ** exp`` for constant operands (``inf`` when huge, 0 when not constant)."""
-    base, exp = _const_int(node.left), _const_int(node.right)
+    base, exp = _const_int(node.left, depth), _const_int(node.right, depth)
     if base < 2 or exp <= 0:
         return 0.0
     return exp * math.log2(base) if math.isfinite(exp) and math.isfinite(base) else math.inf

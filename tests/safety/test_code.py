@@ -31,6 +31,11 @@ def categories(source: str) -> set[Category]:
         ("    return 10 ** 10 ** 10", Category.RESOURCE_BOMB),
         ("    return [0] * 10 ** 9", Category.RESOURCE_BOMB),
         ("    return sum(range(10 ** 12))", Category.RESOURCE_BOMB),
+        ("    import typing\n    return typing.sys.modules", Category.INTROSPECTION),
+        ("    import statistics\n    return statistics.random.random()", Category.LEARNABILITY_GAMING),
+        ("    import math\n    math.pi = 3\n    return x", Category.INTROSPECTION),
+        ("    raise SystemExit(0)", Category.PROCESS_CONTROL),
+        ("    return '{0.__class__.__mro__}'.format(x)", Category.INTROSPECTION),
     ],
 )
 def test_attempts_are_found_in_the_ast(body: str, category: Category) -> None:
