@@ -4,7 +4,9 @@
 action for each of a batch of episodes: proposals are parsed and validated with one executor batch per task type,
 accepted tasks enter the buffer, then every answer of the step (in-episode solve steps and the injected solver's
 attempts) is verified with one more executor batch per task type, and rewards are computed. ``episode.py`` states
-how the rewards of an episode add up.
+how the rewards of an episode add up. An optional ``gate`` (a ``ProposalGate``) sees each step's judged proposals
+before accepted tasks enter the buffer and may refuse them or keep them out of it (the safety monitor's opt-in
+enforcement, ``azr_env.safety.SafetyGate``).
 """
 
 from __future__ import annotations

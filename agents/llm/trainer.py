@@ -2,8 +2,9 @@
 
 One step: every (task type, role) pair gets ``batch_size`` episodes from the vector env; each valid proposal's
 n solver attempts are sampled by the same policy; the estimator (``trr++`` by default) turns rewards into
-advantages; one PPO-clip update; the rollout backend gets the new weights; metrics go to JSONL/TensorBoard; a
-checkpoint is written every ``checkpoint_every`` steps.
+advantages; one PPO-clip update; the rollout backend gets the new weights; metrics go to JSONL/TensorBoard (with
+those of the ``observers``: the safety monitor, ``agents.llm.safety``); a checkpoint is written every
+``checkpoint_every`` steps.
 
 Where this code deviates from the paper and its released code:
 
