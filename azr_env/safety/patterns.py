@@ -165,15 +165,15 @@ def refused(lowered: str, start: int, end: int) -> bool:
 class RuleIndex:
     """Which rules can match a text, from its tokens.
 
-    The first-slot anchor words map to rules; then every other slot of each candidate needs an anchor among the
-    text's tokens too.
+    The anchor words of each rule's most selective slot (``index_slot``) map to rules; then every slot of each
+    candidate needs an anchor among the text's tokens.
     """
 
     def __init__(self, rules: Iterable[PhraseRule]) -> None:
         self.rules = tuple(rules)
         by_word: dict[bytes, list[int]] = {}
         for i, rule in enumerate(self.rules):
-            for word in rule.anchors[0]:
+            for word in index_slot(rule):
                 by_word.setdefault(word, []).append(i)
         self._by_word = {word: tuple(ids) for word, ids in by_word.items()}
         self._words = frozenset(self._by_word)
@@ -185,5 +185,16 @@ class RuleIndex:
         if not present:
             return [], present
         ids = sorted({i for word in present if word in self._by_word for i in self._by_word[word]})
-        rules = [r for r in (self.rules[i] for i in ids) if all(not a.isdisjoint(present) for a in r.anchors[1:])]
+        rules = []
+        for rule in (self.rules[i] for i in ids):
+            for slot in rule.anchors:
+                if slot.isdisjoint(present):
+                    break
+            else:
+                rules.append(rule)
         return rules, present
+
+
+def index_slot(rule: PhraseRule) -> frozenset[bytes]:
+    """The anchors of the slot a rule is indexed under: the fewest stop words among them, then the fewest words."""
+    return min(rule.anchors, key=lambda anchors: (len(anchors & STOP_WORDS), len(anchors)))
