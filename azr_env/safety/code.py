@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 from collections.abc import Iterator
 
 from azr_env.executor.limits import ALLOWED_MODULES, MAX_PROGRAM_CHARS
@@ -97,7 +98,9 @@ def parse_program(source: str) -> ast.Module | None:
     if len(source) > MAX_PROGRAM_CHARS:
         return None
     try:
-        return ast.parse(source)
+        with warnings.catch_warnings():  # invalid escapes in model code: the program's problem, not a log line
+            warnings.simplefilter("ignore")
+            return ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
 

@@ -15,6 +15,7 @@ response with several complete answer envelopes fishes for the one the parser ta
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterator
 
 from azr_env.executor.limits import MAX_INPUT_CHARS
@@ -116,7 +117,9 @@ def _parse_expression(source: str) -> ast.Expression | None:
     if len(source) > 2 * MAX_INPUT_CHARS + 16:
         return None
     try:
-        return ast.parse(source, mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
 
