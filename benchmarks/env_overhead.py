@@ -215,12 +215,12 @@ def measure(args: argparse.Namespace) -> Measurement:
                     actions.append(scripted_proposal(task_type, serial, reasoning))
             if step == args.warmup:
                 executor.calls = 0
-            watched = envs.watch.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0
+            watched = envs.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0
             before, start = executor.seconds, time.perf_counter()
             *_, infos = envs.step(actions)
             step_s.append(time.perf_counter() - start)
             executor_s.append(executor.seconds - before)
-            monitor_s.append((envs.watch.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0) - watched)
+            monitor_s.append((envs.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0) - watched)
         envs.close()
     w = args.warmup
     monitored = monitor_s[w:] if args.safety else None

@@ -17,10 +17,11 @@ from agents.llm.checkpoint import latest_checkpoint, load_checkpoint
 from agents.llm.collect import RecordingSolver
 from agents.llm.config import TrainConfig, from_mapping
 from agents.llm.estimators import get_estimator
-from agents.llm.metrics import open_sinks, truncate_after
+from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, open_sinks, truncate_after
 from agents.llm.trainer import Trainer
 from azr_env.errors import CheckpointError, MissingDependencyError
-from azr_env.tasks.prompts import SYSTEM_PROMPT
+from azr_env.records import chain_observers
+from azr_env.safety import SAFETY_LOG, Enforcement, EnforcementConfig, SafetyObserver
 
 
 def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
@@ -38,7 +39,12 @@ def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
 
 
 def build_trainer(
-    config: TrainConfig, *, resume: bool = False, policy: tuple[Any, Any] | None = None, executor: Any = None
+    config: TrainConfig,
+    *,
+    resume: bool = False,
+    policy: tuple[Any, Any] | None = None,
+    executor: Any = None,
+    observer: Any = None,
 ) -> Trainer:
     """Assemble model, optimizer, env, backend, estimator and sinks; restore the latest checkpoint if ``resume``.
 
@@ -47,6 +53,9 @@ def build_trainer(
         resume: continue ``config.run_dir`` from its latest complete checkpoint (a run without one starts over).
         policy: an already loaded ``(model, tokenizer)`` (tests); default ``load_policy(config.model)``.
         executor: an executor to share (never closed by the trainer); default: the env starts its own.
+        observer: an ``azr_env.records.StepObserver`` (an oversight monitor) for the env's engine: it reviews every
+            step's records, attempts included, before the step's proposals enter the buffer. The run's own safety
+            monitor (``TrainConfig.safety_monitor``, ``Trainer.safety``) reviews them beside it.
     """
     import torch
 
@@ -63,28 +72,30 @@ def build_trainer(
         rng, buffer, step = state.rng, state.buffer, state.step
     run_dir = Path(config.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    truncate_after(run_dir / "metrics.jsonl", step)
+    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE, SAFETY_LOG):  # a run without a checkpoint starts over
+        truncate_after(run_dir / name, step if ckpt is not None else -1)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
 
     backend = make_backend(config.backend, model, tokenizer)
-    system_prompt = SYSTEM_PROMPT if config.prompt_format == "chat" else None
-    solver = RecordingSolver(backend, tokenizer, system_prompt=system_prompt)
-    env = make_env(config, buffer, solver, executor)
+    solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
+    safety = safety_observer(config)
+    env = make_env(config, buffer, solver, executor, chain_observers(observer, safety))
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)
     return Trainer(
         config=config, model=model, tokenizer=tokenizer, backend=backend, env=env, solver=solver,
         optimizer=optimizer, estimator=get_estimator(config.algo), sink=sink, rng=rng, step=step, ref_model=ref_model,
-        observers=safety_observers(config, env, step),
+        safety=safety,
     )  # fmt: skip
 
 
-def safety_observers(config: TrainConfig, env: Any, step: int) -> list[Any]:
-    """The safety monitor's observer (when on) and its enforcement gate in the env (when asked for)."""
-    from agents.llm.safety import SafetyObserver, enforcement_gate
-
-    enforcement_gate(env, config.safety_enforcement, config.safety_on_reasoning)
-    return [SafetyObserver(config.run_dir, resume_step=step)] if config.safety_monitor else []
+def safety_observer(config: TrainConfig) -> SafetyObserver | None:
+    """The run's safety monitor (``None`` when ``safety_monitor`` is off), logging to ``RUN_DIR/safety.jsonl``."""
+    if not config.safety_monitor:
+        return None
+    mode = Enforcement(config.safety_enforcement)
+    enforcement = EnforcementConfig(mode, on_reasoning=config.safety_on_reasoning)
+    return SafetyObserver(enforcement=enforcement, log_path=Path(config.run_dir) / SAFETY_LOG)
 
 
 def load(config: TrainConfig) -> tuple[Any, Any]:
@@ -123,20 +134,11 @@ def frozen_copy(model: Any) -> Any:
     return ref.eval()
 
 
-def make_env(config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None) -> Any:
+def make_env(
+    config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None, observer: Any = None
+) -> Any:
     """The vector env: ``2 * len(task_types) * batch_size`` one-step episodes with the recording solver."""
-    from azr_env.config import EnvConfig
-    from azr_env.rewards import RewardConfig
     from azr_env.vector import AZRVectorEnv
 
-    env_config = EnvConfig(
-        task_types=config.task_types,
-        n_solve_samples=config.n_solve_samples,
-        k_references=config.k_references,
-        prompt_format=config.prompt_format,
-        reward=RewardConfig(extreme_rate_reward=config.extreme_rate_reward),
-        timeout_s=config.exec_timeout_s,
-        executor_workers=config.executor_workers,
-    )
-    num_envs = 2 * len(config.task_types) * config.batch_size
-    return AZRVectorEnv(num_envs, env_config, executor=executor, buffer=buffer, solver=solver)
+    num_envs = 2 * len(config.env.task_types) * config.batch_size
+    return AZRVectorEnv(num_envs, config.env, executor=executor, buffer=buffer, solver=solver, observer=observer)

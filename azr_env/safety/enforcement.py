@@ -1,9 +1,12 @@
-"""Opt-in enforcement: keep flagged proposals out of the buffer, or refuse them with the format penalty.
+"""Opt-in enforcement: keep flagged proposals out of the buffer, or give them the format penalty.
 
-Off by default: the monitor only watches. ``QUARANTINE`` keeps a flagged *valid* proposal's task out of the buffer
-(it is never shown as a reference or solved again) and leaves its reward alone, so the policy feels no pressure
-from the monitor; ``PENALIZE`` turns it into an invalid proposal: the format penalty, and no buffer entry. Both act
-on what the code does (sandbox and reward-hacking findings). Invalid proposals are already refused by the sandbox.
+Off by default: the monitor only watches. Enforcement acts through the self-play engine's ``StepObserver`` hook
+(``azr_env.safety.SafetyObserver`` returns a ``Review``) before the step's proposals enter the buffer, and only on a
+*valid* proposal (invalid ones are refused by the sandbox anyway). ``QUARANTINE`` keeps its task out of the buffer
+(never shown as a reference or solved again) and leaves its reward alone, so the policy feels no pressure from the
+monitor; ``PENALIZE`` also keeps it out and gives the proposer the format penalty instead of its learnability reward
+(at the proposal step with an injected solver, else at the episode's last step). Both act on what the code does
+(sandbox and reward-hacking findings) and on the proposal's own response, never on its solver attempts.
 
 Acting on *reasoning* findings is a separate switch, ``on_reasoning``, and it warns: Baker et al. (2025,
 "Monitoring Reasoning Models for Misbehavior and the Risks of Promoting Obfuscation", arXiv 2503.11926) found that
@@ -14,15 +17,12 @@ Watch ``safety/obfuscation/rate`` (sandbox-flagged proposals whose reasoning loo
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from azr_env.errors import ConfigError
-from azr_env.safety.findings import Finding, Kind, Response, SafetyReport, Source
-from azr_env.safety.monitor import Monitor
-from azr_env.selfplay import Admission, Judged
-from azr_env.tasks.base import Outcome, ProposalCheck, Role
+from azr_env.records import Review
+from azr_env.safety.findings import Finding, Kind, SafetyReport
 
 
 class Enforcement(StrEnum):
@@ -30,7 +30,7 @@ class Enforcement(StrEnum):
 
     OFF = "off"  # nothing: the monitor only reports
     QUARANTINE = "quarantine"  # its task stays out of the buffer; its reward is unchanged
-    PENALIZE = "penalize"  # it becomes invalid: the format penalty, and no buffer entry
+    PENALIZE = "penalize"  # its task stays out of the buffer and the proposer gets the format penalty
 
 
 class ReasoningPenaltyWarning(UserWarning):
@@ -73,42 +73,17 @@ class EnforcementConfig:
         """The findings of a report that enforcement acts on."""
         return report.of_kind(*self.kinds) if self.mode is not Enforcement.OFF else ()
 
-
-def refusal(check: ProposalCheck, grounds: Sequence[Finding]) -> ProposalCheck:
-    """The invalid check that replaces a penalized proposal's; its error names the rules."""
-    rules = ", ".join(sorted({f.rule for f in grounds}))
-    return ProposalCheck(Outcome.INVALID, status=check.status, error=f"refused by the safety monitor: {rules}")
-
-
-class SafetyGate:
-    """The self-play engine's proposal gate (``SelfPlayEngine.gate``): applies an ``EnforcementConfig``.
-
-    It sees every judged proposal before accepted tasks enter the buffer, scans the valid ones, and returns for each
-    the check to use and whether its task may enter the buffer.
-    """
-
-    def __init__(self, monitor: Monitor, config: EnforcementConfig) -> None:
-        self.monitor, self.config = monitor, config
-
-    def __call__(self, items: Sequence[Judged]) -> list[Admission]:
-        """Decide every proposal of a step (invalid ones pass unchanged)."""
-        valid = [i for i, item in enumerate(items) if item.check.task is not None]
-        responses = [_response(items[i]) for i in valid]
-        decisions = [Admission(item.check) for item in items]
-        for i, report in zip(valid, self.monitor.scan(responses), strict=True):
-            decisions[i] = self.decide(items[i].check, report)
-        return decisions
-
-    def decide(self, check: ProposalCheck, report: SafetyReport) -> Admission:
-        """The admission of one valid proposal given its report."""
-        grounds = self.config.grounds(report)
+    def review(self, report: SafetyReport) -> Review | None:
+        """The engine review of a valid proposal given its own report (``None``: admit it as it is)."""
+        grounds = self.grounds(report)
         if not grounds:
-            return Admission(check)
-        if self.config.mode is Enforcement.PENALIZE:
-            return Admission(refusal(check, grounds), to_buffer=False)
-        return Admission(check, to_buffer=False)
+            return None
+        reason = "safety monitor: " + ", ".join(sorted({f.rule for f in grounds}))
+        return Review(admit=False, penalize=self.mode is Enforcement.PENALIZE, reason=reason)
 
 
-def _response(item: Judged) -> Response:
-    text = item.action if isinstance(item.action, str) else ""
-    return Response(Role.PROPOSE, item.task_type, text, item.check.outcome, item.check.status, source=Source.EPISODE)
+def enforced(review: Review | None) -> Enforcement:
+    """The mode a review from ``EnforcementConfig.review`` applies (``OFF`` for none)."""
+    if review is None:
+        return Enforcement.OFF
+    return Enforcement.PENALIZE if review.penalize else Enforcement.QUARANTINE

@@ -3,7 +3,7 @@
 A ``Response`` is one policy output of self-play (a proposal, an in-episode answer, or one of the n solver attempts
 at a new proposal) with what the env learned about it: the outcome and the executor's status. A ``Finding`` names
 one concern: its ``Category``, the rule that raised it, where the evidence came from, and a short excerpt. A
-``SafetyReport`` holds every finding of one response.
+``SafetyReport`` holds every finding of one response; ``Scanned`` pairs a response with its report.
 """
 
 from __future__ import annotations
@@ -171,6 +171,14 @@ class SafetyReport:
             "categories": sorted(c.value for c in self.categories),
             "findings": [f.as_dict() for f in self.findings],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """One response and the monitor's report on it."""
+
+    response: Response
+    report: SafetyReport
 
 
 def excerpt(text: str, start: int, end: int, context: int = 60) -> str:

@@ -13,30 +13,30 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from azr_env.safety.findings import Response, SafetyReport
+from azr_env.safety.findings import Scanned
 
 SAFETY_LOG = "safety.jsonl"
 """The file name in a run directory."""
 
 
-def flagged_records(
-    step: int, responses: Sequence[Response], reports: Sequence[SafetyReport], monitor: str
-) -> list[dict[str, Any]]:
+def flagged_records(step: int, scanned: Sequence[Scanned], monitor: str) -> list[dict[str, Any]]:
     """The log records of the flagged responses of one step."""
-    return [
-        {
-            "step": step,
-            "role": response.role.value,
-            "task_type": response.task_type,
-            "source": response.source.value,
-            "outcome": response.outcome.value if response.outcome is not None else "",
-            "exec_status": response.exec_status.value if response.exec_status is not None else "",
-            "monitor": monitor,
-            **report.as_info(),
-        }
-        for response, report in zip(responses, reports, strict=True)
-        if report.flagged
-    ]
+    return [log_record(step, s, monitor) for s in scanned if s.report.flagged]
+
+
+def log_record(step: int, scanned: Scanned, monitor: str) -> dict[str, Any]:
+    """The log record of one scanned response."""
+    response = scanned.response
+    return {
+        "step": step,
+        "role": response.role.value,
+        "task_type": response.task_type,
+        "source": response.source.value,
+        "outcome": response.outcome.value if response.outcome is not None else "",
+        "exec_status": response.exec_status.value if response.exec_status is not None else "",
+        "monitor": monitor,
+        **scanned.report.as_info(),
+    }
 
 
 class SafetyLog:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from azr_env.safety.code import parse_program, scan_program, scan_status
 from azr_env.safety.detector import ReasoningDetector, RuleDetector
-from azr_env.safety.findings import Finding, Response, SafetyReport
+from azr_env.safety.findings import Finding, Response, SafetyReport, Scanned
 from azr_env.safety.hacking import scan_always_equal, scan_answer, scan_degenerate, scan_envelopes, scan_input
 from azr_env.tasks.base import Role
 from azr_env.tasks.parsing import extract_answer, fenced_blocks, last_block
@@ -52,6 +52,12 @@ class Monitor:
             for per_text, response in zip(found, responses, strict=True):
                 per_text.extend(behaviour(response))
         return [SafetyReport(tuple(per_text)) for per_text in found]
+
+    def read(self, responses: Sequence[Response]) -> list[Scanned]:
+        """Each response with its report, in order (each distinct response is scanned once)."""
+        unique = list(dict.fromkeys(responses))
+        reports = dict(zip(unique, self.scan(unique), strict=True))
+        return [Scanned(r, reports[r]) for r in responses]
 
 
 def behaviour(response: Response) -> list[Finding]:

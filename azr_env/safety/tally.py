@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from azr_env.safety.findings import Category, Response, SafetyReport
+from azr_env.safety.findings import Category, Scanned
 from azr_env.tasks.base import Role
 
 
@@ -27,17 +27,15 @@ class SafetyTally:
         self.behaviour_flagged = 0
         self.hidden = 0
 
-    def update(self, responses: Sequence[Response], reports: Sequence[SafetyReport]) -> None:
-        """Add a batch of responses and their reports (paired by position: the monitor returns them in order)."""
-        if len(responses) != len(reports):
-            raise ValueError(f"{len(responses)} responses but {len(reports)} reports")
-        self.responses += len(reports)
-        self.flagged += sum(r.flagged for r in reports)
-        self.by_category.update(c for r in reports for c in r.categories)
-        for response, report in zip(responses, reports, strict=True):
-            if response.role is Role.PROPOSE and report.behaviour_flagged:
+    def update(self, scanned: Sequence[Scanned]) -> None:
+        """Add a batch of scanned responses."""
+        self.responses += len(scanned)
+        self.flagged += sum(s.report.flagged for s in scanned)
+        self.by_category.update(c for s in scanned for c in s.report.categories)
+        for s in scanned:
+            if s.response.role is Role.PROPOSE and s.report.behaviour_flagged:
                 self.behaviour_flagged += 1
-                self.hidden += not report.reasoning_flagged
+                self.hidden += not s.report.reasoning_flagged
 
     def as_dict(self) -> dict[str, float]:
         """The metrics (namespaced ``safety/...``) of everything added so far."""
@@ -52,8 +50,8 @@ class SafetyTally:
         return out
 
 
-def safety_metrics(responses: Sequence[Response], reports: Sequence[SafetyReport]) -> dict[str, float]:
+def safety_metrics(scanned: Sequence[Scanned]) -> dict[str, float]:
     """The safety metrics of one batch (a training step)."""
     tally = SafetyTally()
-    tally.update(responses, reports)
+    tally.update(scanned)
     return tally.as_dict()

@@ -1,154 +1,68 @@
 """``SafetyMonitor`` / ``VectorSafetyMonitor``: the safety monitor as Gymnasium wrappers, adding ``info["safety"]``.
 
-Every step that judged an action gets ``info["safety"]``: ``flagged``, ``categories``, ``findings`` (see
-``azr_env.safety.SafetyReport.as_info``), ``enforced`` (``""``, ``"quarantine"`` or ``"penalize"``) and, when a
-solver is injected into the env, ``attempts``: one such report per solver attempt at the new proposal (the wrapper
-taps the injected solver to read their texts). ``statistics()`` returns the ``safety/...`` rates so far. With
-``log_path`` every flagged response is also appended to a ``safety.jsonl`` file (step = the wrapper's step count).
-
-Enforcement (off by default) installs a ``SafetyGate`` in the env's self-play engine, so flagged proposals are
-quarantined or penalized *before* their tasks enter the buffer. Reset infos and the autoreset steps of a vector env
-judge nothing and carry no report.
+The wrapper installs a ``SafetyObserver`` in the wrapped env's self-play engine (next to any observer the env
+already has, ``azr_env.records.chain_observers``), so the monitor reads the engine's typed step records, solver
+attempts included, before the step's proposals enter the buffer; enforcement (off by default) acts there. After
+each step the wrapper flushes the observer and adds, to every sub-env that judged an action, ``info["safety"]``:
+``flagged``, ``categories``, ``findings`` (``azr_env.safety.SafetyReport.as_info``), ``enforced`` (``""``,
+``"quarantine"`` or ``"penalize"``) and, when a solver is injected into the env, ``attempts`` (one report per
+solver attempt at the new proposal). ``statistics()`` returns the ``safety/...`` rates so far. With ``log_path``
+every flagged response is also appended to a ``safety.jsonl`` file (step = the wrapper's step count). Reset infos
+and the autoreset steps of a vector env judge nothing and carry no report.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, SupportsFloat
 
 import gymnasium as gym
 import numpy as np
 
-from azr_env.executor.result import ExecStatus
-from azr_env.safety.enforcement import Enforcement, EnforcementConfig, SafetyGate
-from azr_env.safety.findings import Response, SafetyReport, Source
-from azr_env.safety.log import SafetyLog, flagged_records
+from azr_env.records import StepRecord, chain_observers
+from azr_env.safety.enforcement import EnforcementConfig
 from azr_env.safety.monitor import Monitor
-from azr_env.safety.tally import SafetyTally
-from azr_env.tasks.base import Outcome, Role
-
-REFUSAL_PREFIX = "refused by the safety monitor"
+from azr_env.safety.observer import RecordScan, SafetyObserver
 
 
-class SolverTap:
-    """Wraps an injected solver and keeps the texts it returned since the last ``take``."""
+class _Watched:
+    """What both wrappers share: the observer in the engine, the step count, the time spent and the statistics."""
 
-    def __init__(self, solver: Any) -> None:
-        self.solver = solver
-        self._texts: list[str] = []
+    observer: SafetyObserver
+    steps: int
+    _own_s: float
 
-    def __call__(self, observations: Sequence[str]) -> list[object]:
-        """Call the solver and remember its responses."""
-        responses = list(self.solver(observations))
-        self._texts.extend(r if isinstance(r, str) else "" for r in responses)
-        return responses
-
-    def take(self) -> list[str]:
-        """The texts returned since the last call, in order; forgets them."""
-        texts, self._texts = self._texts, []
-        return texts
-
-
-def response_of(info: Mapping[str, Any], action: object) -> Response:
-    """The monitor's record of a judged step, from its info and action."""
-    status = info.get("exec_status") or None
-    return Response(
-        role=Role(info["role"]),
-        task_type=str(info["task_type"]),
-        text=action if isinstance(action, str) else "",
-        outcome=Outcome(info["outcome"]),
-        exec_status=ExecStatus(status) if status else None,
-        error=str(info.get("error", "")),
-    )
-
-
-def attempt_of(info: Mapping[str, Any], text: str, result: Mapping[str, Any]) -> Response:
-    """The record of one solver attempt at the proposal of ``info``."""
-    outcome = Outcome(result["outcome"])
-    return Response(Role.SOLVE, str(info["task_type"]), text, outcome, source=Source.ATTEMPT)
-
-
-class _Watch:
-    """What both wrappers share: the monitor, the gate, the tap, the tally, the log and the time spent."""
-
-    def __init__(
+    def _install(
         self,
         engine: Any,
         monitor: Monitor | None,
         enforcement: EnforcementConfig | None,
         log_path: str | os.PathLike[str] | None,
     ) -> None:
-        self.monitor = monitor or Monitor()
-        self.enforcement = enforcement or EnforcementConfig()
-        self.gate: SafetyGate | None = None
-        if self.enforcement.mode is not Enforcement.OFF:
-            self.gate = SafetyGate(self.monitor, self.enforcement)
-            engine.gate = self.gate
-        self.tap = SolverTap(engine.solver) if engine.solver is not None else None
-        if self.tap is not None:
-            engine.solver = self.tap
-        self.tally = SafetyTally()
-        self.log = SafetyLog(log_path) if log_path is not None else None
-        self.steps = 0
-        self.seconds = 0.0
-        """Wall time the wrapper added to its steps (never in infos: they must not hold timings)."""
+        self.observer = SafetyObserver(monitor, enforcement, log_path)
+        engine.observer = chain_observers(engine.observer, self.observer)
+        self.steps, self._own_s = 0, 0.0
 
-    def judge(self, pairs: Sequence[tuple[Mapping[str, Any], object]]) -> list[dict[str, Any] | None]:
-        """``info["safety"]`` for each ``(info, action)`` (``None`` for infos that judged nothing)."""
-        attempts = self.tap.take() if self.tap is not None else []
-        responses: list[Response] = []
-        spans: list[tuple[int, int] | None] = []
-        for info, action in pairs:
-            if not info.get("outcome"):
-                spans.append(None)
-                continue
-            results = list(info.get("solve_attempts", ()))
-            texts, attempts = attempts[: len(results)], attempts[len(results) :]
-            first = len(responses)
-            responses.append(response_of(info, action))
-            responses += [attempt_of(info, text, result) for text, result in zip(texts, results, strict=True)]
-            spans.append((first, len(responses)))
-        reports = self.monitor.scan(responses)
-        self.tally.update(responses, reports)
-        self.steps += 1
-        if self.log is not None:
-            self.log.write(flagged_records(self.steps, responses, reports, self.monitor.name))
-        return [
-            None if span is None else self._info(pairs[k][0], reports[span[0] : span[1]])
-            for k, span in enumerate(spans)
-        ]
-
-    def close(self) -> None:
-        """Close the log."""
-        if self.log is not None:
-            self.log.close()
-
-    def _info(self, info: Mapping[str, Any], reports: Sequence[SafetyReport]) -> dict[str, Any]:
-        own, *attempts = reports
-        safety = own.as_info()
-        safety["enforced"] = self._enforced(info, own)
-        if "solve_attempts" in info:
-            safety["attempts"] = [r.as_info() for r in attempts]
-        return safety
-
-    def _enforced(self, info: Mapping[str, Any], report: SafetyReport) -> str:
-        if self.gate is None or info["role"] != Role.PROPOSE or not self.enforcement.grounds(report):
-            return ""
-        if info["outcome"] == Outcome.VALID:
-            return Enforcement.QUARANTINE.value
-        return Enforcement.PENALIZE.value if str(info.get("error", "")).startswith(REFUSAL_PREFIX) else ""
-
-
-class _Watched:
-    """The part both wrappers share: a ``_Watch`` over the wrapped env's engine, and its statistics."""
-
-    watch: _Watch
+    @property
+    def seconds(self) -> float:
+        """Wall time the monitor added to the steps so far (scanning in the engine, logging, infos)."""
+        return self.observer.seconds + self._own_s
 
     def statistics(self) -> dict[str, float]:
         """The ``safety/...`` rates over every step so far."""
-        return self.watch.tally.as_dict()
+        return self.observer.tally.as_dict()
+
+    def _reports(self, records: Sequence[StepRecord | None]) -> list[dict[str, Any] | None]:
+        """``info["safety"]`` of each record of the step just taken (``None`` where a sub-env judged nothing)."""
+        start = time.perf_counter()
+        self.steps += 1
+        scans: dict[int, RecordScan] = {scan.record.episode: scan for scan in self.observer.flush(self.steps)}
+        found = [scans.get(r.episode) if r is not None else None for r in records]
+        reports = [scan.as_info() if scan is not None else None for scan in found]
+        self._own_s += time.perf_counter() - start
+        return reports
 
 
 class SafetyMonitor(_Watched, gym.Wrapper[Any, Any, Any, Any]):
@@ -169,21 +83,19 @@ class SafetyMonitor(_Watched, gym.Wrapper[Any, Any, Any, Any]):
         log_path: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(env)
-        self.watch = _Watch(env.unwrapped.engine, monitor, enforcement, log_path)  # type: ignore[attr-defined]
+        self._install(env.unwrapped.engine, monitor, enforcement, log_path)  # type: ignore[attr-defined]
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         """Step the env and add ``info["safety"]``."""
         observation, reward, terminated, truncated, info = self.env.step(action)
-        start = time.perf_counter()
-        (safety,) = self.watch.judge([(info, action)])
+        (safety,) = self._reports([self.env.unwrapped.last_record])  # type: ignore[attr-defined]
         if safety is not None:
             info["safety"] = safety
-        self.watch.seconds += time.perf_counter() - start
         return observation, reward, terminated, truncated, info
 
     def close(self) -> None:
         """Close the log and the env."""
-        self.watch.close()
+        self.observer.close()
         super().close()
 
 
@@ -198,36 +110,19 @@ class VectorSafetyMonitor(_Watched, gym.vector.VectorWrapper):
         log_path: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(env)
-        self.watch = _Watch(env.unwrapped.engine, monitor, enforcement, log_path)  # type: ignore[attr-defined]
+        self._install(env.unwrapped.engine, monitor, enforcement, log_path)  # type: ignore[attr-defined]
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
         """Step every sub-env and add the safety reports of the ones that judged an action."""
         observations, rewards, terminated, truncated, infos = self.env.step(actions)
-        start = time.perf_counter()
-        per_env = [(env_info(infos, i), action) for i, action in enumerate(actions)]
-        reports = self.watch.judge(per_env)
+        reports = self._reports(self.env.unwrapped.last_records)  # type: ignore[attr-defined]
         safety = np.empty(len(reports), dtype=object)
         safety[:] = reports
         infos["safety"] = safety
         infos["_safety"] = np.array([r is not None for r in reports], dtype=np.bool_)
-        self.watch.seconds += time.perf_counter() - start
         return observations, rewards, terminated, truncated, infos
 
     def close(self, **kwargs: Any) -> None:
         """Close the log and the env."""
-        self.watch.close()
+        self.observer.close()
         super().close(**kwargs)
-
-
-WATCHED_KEYS = ("role", "task_type", "outcome", "exec_status", "error", "solve_attempts")
-"""The info keys the monitor reads."""
-
-
-def env_info(infos: Mapping[str, Any], i: int) -> dict[str, Any]:
-    """Sub-env ``i``'s watched info keys from Gymnasium's vector info dict (keys it does not have are left out)."""
-    out: dict[str, Any] = {}
-    for key in WATCHED_KEYS:
-        mask = infos.get("_" + key)
-        if key in infos and (mask is None or bool(mask[i])):
-            out[key] = infos[key][i]
-    return out

@@ -1,5 +1,5 @@
-"""Opt-in enforcement through the engine's proposal gate: off admits, quarantine keeps the task out of the buffer
-with its reward unchanged, penalize refuses it with the format penalty; reasoning-based enforcement warns."""
+"""Opt-in enforcement through the engine's observer hook: off admits, quarantine keeps the task out of the buffer
+with its reward unchanged, penalize keeps it out with the format penalty; reasoning-based enforcement warns."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ SCHEMING = CLEAN.replace("A counting task.", "A counting task; I will find a way
 
 def run(executor: object, action: str, enforcement: EnforcementConfig | None) -> tuple[dict, int, float]:
     env = SafetyMonitor(
-        AbsoluteZeroEnv(executor=executor, task_types=("deduction",), solver=lambda obs: ["x"] * len(obs)),
+        AbsoluteZeroEnv(executor=executor, task_types=("deduction",), solver=lambda requests: ["x"] * len(requests)),
         enforcement=enforcement,
     )
     env.reset(seed=0, options={"role": "propose"})
@@ -55,11 +55,10 @@ def test_quarantine_keeps_the_task_out_of_the_buffer_and_the_reward_unchanged(ex
     assert reward == reward_off
 
 
-def test_penalize_refuses_the_proposal_with_the_format_penalty(executor: object) -> None:
+def test_penalize_keeps_the_task_out_with_the_format_penalty(executor: object) -> None:
     info, added, reward = run(executor, PROBING, EnforcementConfig(Enforcement.PENALIZE))
-    assert info["outcome"] == "invalid" and added == 0 and reward == -1.0
-    assert info["error"].startswith("refused by the safety monitor: code.call.open")
-    assert info["safety"]["enforced"] == "penalize"
+    assert info["outcome"] == "valid" and added == 0 and reward == -1.0
+    assert info["reward_components"]["propose"] == -1.0 and info["safety"]["enforced"] == "penalize"
 
 
 def test_clean_proposals_pass_enforcement(executor: object) -> None:
@@ -77,7 +76,7 @@ def test_reasoning_enforcement_warns_and_acts(executor: object) -> None:
     with pytest.warns(ReasoningPenaltyWarning, match="2503.11926"):
         config = EnforcementConfig(Enforcement.PENALIZE, on_reasoning=True)
     info, added, reward = run(executor, SCHEMING, config)
-    assert info["outcome"] == "invalid" and added == 0 and reward == -1.0
+    assert added == 0 and reward == -1.0 and info["safety"]["enforced"] == "penalize"
 
 
 def test_reasoning_enforcement_needs_a_mode() -> None:

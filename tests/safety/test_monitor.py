@@ -76,7 +76,7 @@ def test_metrics_give_category_rates_and_the_obfuscation_signal() -> None:
         proposal("Count."),  # clean
         Response(Role.SOLVE, "deduction", "Humans are vermin.", Outcome.WRONG),
     ]
-    metrics = safety_metrics(responses, Monitor().scan(responses))
+    metrics = safety_metrics(Monitor().read(responses))
     assert metrics["safety/file_access/rate"] == 2 / 4 and metrics["safety/hostility/rate"] == 1 / 4
     assert metrics["safety/any/rate"] == 3 / 4 and metrics["safety/behaviour_flagged/count"] == 2
     assert metrics["safety/obfuscation/rate"] == 1 / 2
@@ -84,12 +84,12 @@ def test_metrics_give_category_rates_and_the_obfuscation_signal() -> None:
 
 def test_the_obfuscation_rate_is_left_out_when_no_code_was_flagged() -> None:
     responses = [proposal("Count.")]
-    assert "safety/obfuscation/rate" not in safety_metrics(responses, Monitor().scan(responses))
+    assert "safety/obfuscation/rate" not in safety_metrics(Monitor().read(responses))
 
 
 def test_log_records_name_the_step_role_type_status_and_findings() -> None:
     responses = [proposal("Count.", status=ExecStatus.TIMEOUT), proposal("Count.")]
-    records = flagged_records(7, responses, Monitor().scan(responses), "rules@1")
+    records = flagged_records(7, Monitor().read(responses), "rules@1")
     assert len(records) == 1
     assert {k: records[0][k] for k in ("step", "role", "task_type", "exec_status", "categories")} == {
         "step": 7,

@@ -24,9 +24,9 @@ def write_run(root: Path, steps: int = 4) -> Path:
             responses += [Response(Role.SOLVE, "deduction", "3", Outcome.CORRECT)] * (4 - step)
             if step == 3:
                 responses[-1] = Response(Role.PROPOSE, "deduction", "x", Outcome.INVALID, ExecStatus.TIMEOUT)
-            reports = monitor.scan(responses)
-            log.write(flagged_records(step, responses, reports, monitor.name))
-            metrics.write(json.dumps({"step": step, **safety_metrics(responses, reports)}) + "\n")
+            scanned = monitor.read(responses)
+            log.write(flagged_records(step, scanned, monitor.name))
+            metrics.write(json.dumps({"step": step, **safety_metrics(scanned)}) + "\n")
     log.close()
     return root
 

@@ -28,7 +28,10 @@ def test_every_judged_step_gets_a_report_and_resets_do_not(executor: object) -> 
 def test_the_injected_solver_attempts_get_their_own_reports(executor: object) -> None:
     answers = iter([HOSTILE_ANSWER, "<answer>\n```output\n3\n```\n</answer>"])
     base = AbsoluteZeroEnv(
-        executor=executor, task_types=("deduction",), n_solve_samples=2, solver=lambda obs: [next(answers) for _ in obs]
+        executor=executor,
+        task_types=("deduction",),
+        n_solve_samples=2,
+        solver=lambda requests: [next(answers) for _ in requests],
     )
     env = SafetyMonitor(base)
     env.reset(seed=0, options={"role": "propose"})
@@ -42,7 +45,7 @@ def test_the_injected_solver_attempts_get_their_own_reports(executor: object) ->
 def test_the_vector_wrapper_reports_per_sub_env_and_logs_flagged_responses(executor: object, tmp_path: Path) -> None:
     log = tmp_path / "safety.jsonl"
     env = VectorSafetyMonitor(
-        AZRVectorEnv(2, executor=executor, task_types=("deduction",), solver=lambda obs: ["x"] * len(obs)),
+        AZRVectorEnv(2, executor=executor, task_types=("deduction",), solver=lambda requests: ["x"] * len(requests)),
         log_path=log,
     )
     env.reset(seed=0, options={"role": "propose"})
@@ -53,3 +56,17 @@ def test_the_vector_wrapper_reports_per_sub_env_and_logs_flagged_responses(execu
     (record,) = [json.loads(line) for line in log.read_text().splitlines()]
     assert record["step"] == 1 and record["role"] == "propose" and record["exec_status"] == "ok"
     assert record["monitor"] == "rules@1" and "file_access" in record["categories"]
+
+
+def test_the_wrapper_watches_beside_an_observer_the_env_already_has(executor: object) -> None:
+    seen: list[object] = []
+
+    class Own:
+        def review(self, records):  # type: ignore[no-untyped-def]
+            seen.extend(records)
+            return {}
+
+    env = SafetyMonitor(AbsoluteZeroEnv(executor=executor, task_types=("deduction",), observer=Own()))
+    env.reset(seed=0, options={"role": "propose"})
+    _, _, _, _, info = env.step(PROBING)
+    assert len(seen) == 1 and info["safety"]["flagged"]
