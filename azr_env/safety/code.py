@@ -17,7 +17,8 @@ import ast
 import math
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from azr_env.executor.limits import ALLOWED_MODULES, MAX_PROGRAM_CHARS
 from azr_env.executor.result import ExecStatus
@@ -114,15 +115,18 @@ def scan_status(status: ExecStatus | None, error: str = "") -> list[Finding]:
     return [Finding(category, f"exec.{status.value}", Evidence.EXECUTOR, excerpt(reason, 0, 0, context=200))]
 
 
-def scan_program(source: str, tree: ast.Module | None = None) -> list[Finding]:
-    """Every sandbox-abuse finding in a program's AST, at most one per (rule, line)."""
+def scan_program(source: str, tree: ast.Module | None = None, nodes: list[ast.AST] | None = None) -> list[Finding]:
+    """Every sandbox-abuse finding in a program's AST, at most one per (rule, line).
+
+    ``nodes`` is ``program_nodes(tree)`` when the caller has it (the monitor walks a program once for every check).
+    """
     tree = tree if tree is not None else parse_program(source)
     if tree is None:
         return []
     lines = source.splitlines()
     seen: set[tuple[str, int]] = set()
     findings = []
-    for category, rule, node in _attempts(tree):
+    for category, rule, node in _attempts(nodes if nodes is not None else program_nodes(tree)):
         line = getattr(node, "lineno", 0)
         if (rule, line) in seen:
             continue
@@ -132,54 +136,78 @@ def scan_program(source: str, tree: ast.Module | None = None) -> list[Finding]:
     return findings
 
 
-def _attempts(tree: ast.Module) -> Iterator[tuple[Category, str, ast.AST]]:
-    nodes = list(ast.walk(tree))
+_SINGLETONS = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+"""Node types that are shared marker objects (``Load``, ``Add``...): read through their parents, never visited."""
+
+
+def program_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of a tree, breadth first as ``ast.walk`` gives them, without the ``_SINGLETONS`` (a faster walk)."""
+    out: list[ast.AST] = [tree]
+    i = 0
+    while i < len(out):
+        node = out[i]
+        i += 1
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                out.extend(item for item in value if isinstance(item, ast.AST) and not isinstance(item, _SINGLETONS))
+            elif isinstance(value, ast.AST) and not isinstance(value, _SINGLETONS):
+                out.append(value)
+    return out
+
+
+Attempt = tuple[Category, str, ast.AST]
+"""What a node tries: its category, the rule id, and the node (for its line)."""
+
+
+def _attempts(nodes: list[ast.AST]) -> Iterator[Attempt]:
     modules = {_bound_name(alias) for n in nodes if isinstance(n, ast.Import) for alias in n.names}
     for node in nodes:
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            yield from _imports(node)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALL_CATEGORIES:
-            yield CALL_CATEGORIES[node.func.id], f"code.call.{node.func.id}", node
-        elif isinstance(node, ast.Attribute):
-            yield from _attribute(node, modules)
-        elif isinstance(node, ast.Name):
-            yield from _name(node)
-        elif isinstance(node, ast.Assign | ast.AugAssign | ast.Delete):
-            yield from _module_writes(node, modules)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            yield from _string(node)
-        elif _is_bomb(node):
-            yield Category.RESOURCE_BOMB, "code.resource_bomb", node
+        check = _CHECKS.get(type(node))
+        if check is not None:
+            yield from check(node, modules)
+
+
+def _call(node: ast.Call, modules: set[str]) -> list[Attempt]:
+    if isinstance(node.func, ast.Name) and node.func.id in CALL_CATEGORIES:
+        return [(CALL_CATEGORIES[node.func.id], f"code.call.{node.func.id}", node)]
+    return _bomb(node, modules)
+
+
+def _constant(node: ast.Constant, modules: set[str]) -> list[Attempt]:
+    return list(_string(node)) if isinstance(node.value, str) else []
+
+
+def _bomb(node: ast.AST, modules: set[str]) -> list[Attempt]:
+    return [(Category.RESOURCE_BOMB, "code.resource_bomb", node)] if _is_bomb(node) else []
 
 
 def _bound_name(alias: ast.alias) -> str:
     return alias.asname or alias.name.partition(".")[0]
 
 
-def _attribute(node: ast.Attribute, modules: set[str]) -> Iterator[tuple[Category, str, ast.AST]]:
+def _attribute(node: ast.Attribute, modules: set[str]) -> Iterator[Attempt]:
     if _introspective(node.attr):
         yield Category.INTROSPECTION, "code.attribute", node
     elif isinstance(node.value, ast.Name) and node.value.id in modules and node.attr in MODULE_CATEGORIES:
         yield MODULE_CATEGORIES[node.attr], "code.module_reexport", node  # typing.sys, statistics.random
 
 
-def _name(node: ast.Name) -> Iterator[tuple[Category, str, ast.AST]]:
+def _name(node: ast.Name, modules: set[str]) -> Iterator[Attempt]:
     if node.id.startswith("__") and node.id.endswith("__"):
         yield Category.INTROSPECTION, "code.dunder_name", node
     elif node.id in EXIT_NAMES:
         yield Category.PROCESS_CONTROL, "code.exit", node
 
 
-def _module_writes(
-    node: ast.Assign | ast.AugAssign | ast.Delete, modules: set[str]
-) -> Iterator[tuple[Category, str, ast.AST]]:
+def _module_writes(node: ast.Assign | ast.AugAssign | ast.Delete, modules: set[str]) -> Iterator[Attempt]:
     targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
     for target in targets:
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in modules:
             yield Category.INTROSPECTION, "code.module_write", node  # math.pi = 3: state shared with other runs
 
 
-def _imports(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[Category, str, ast.AST]]:
+def _imports(node: ast.Import | ast.ImportFrom, modules: set[str]) -> Iterator[Attempt]:
     if isinstance(node, ast.ImportFrom):
         names = [node.module or ""] if node.level == 0 else []
     else:
@@ -196,7 +224,7 @@ def _introspective(attr: str) -> bool:
     return dunder or attr in INTROSPECTION_ATTRS
 
 
-def _string(node: ast.Constant) -> Iterator[tuple[Category, str, ast.AST]]:
+def _string(node: ast.Constant) -> Iterator[Attempt]:
     value = str(node.value).lower()
     if value.startswith(SYSTEM_PATHS):
         yield Category.FILE_ACCESS, "code.system_path", node
@@ -254,3 +282,19 @@ def _repeat_count(node: ast.BinOp) -> float:
         if isinstance(seq, sequences) and not (isinstance(seq, ast.Constant) and not isinstance(seq.value, str)):
             return _const_int(count)
     return 0.0
+
+
+_CHECKS: dict[type, Callable[[Any, set[str]], Iterable[Attempt]]] = {
+    ast.Import: _imports,
+    ast.ImportFrom: _imports,
+    ast.Call: _call,
+    ast.Attribute: _attribute,
+    ast.Name: _name,
+    ast.Assign: _module_writes,
+    ast.AugAssign: _module_writes,
+    ast.Delete: _module_writes,
+    ast.Constant: _constant,
+    ast.While: _bomb,
+    ast.BinOp: _bomb,
+}
+"""The check of each node type that can try something (every other node type tries nothing)."""

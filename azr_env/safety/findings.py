@@ -96,6 +96,7 @@ class Response:
             block of the answer (the convention every built-in task type follows).
         source: an env step's action or a solver attempt.
         error: the env's short reason for a failure (kept as the excerpt of an executor finding).
+        inputs: a proposal's input expressions as the env parsed them; ``None`` reads the ``input`` blocks.
     """
 
     role: Role
@@ -106,6 +107,7 @@ class Response:
     program: str | None = None
     source: Source = Source.EPISODE
     error: str = ""
+    inputs: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,8 @@ class SafetyReport:
 
     def as_info(self) -> dict[str, Any]:
         """The ``info["safety"]`` form: ``flagged``, sorted ``categories`` and every finding as a dict."""
+        if not self.findings:
+            return {"flagged": False, "categories": [], "findings": []}
         return {
             "flagged": self.flagged,
             "categories": sorted(c.value for c in self.categories),

@@ -3,9 +3,9 @@
 The engine calls ``review`` once per step with the draft ``StepRecord`` of every episode, before any proposal of the
 step enters the buffer. The observer turns each record into the monitor's ``Response`` records (the action, and each
 injected-solver ``Attempt`` it holds) straight from their typed fields: role, task type, outcome, executor status,
-the program of a valid proposal's ``Task``. It scans them in one batch, and returns a ``Review`` for each valid
-proposal that enforcement (``EnforcementConfig``, off by default) acts on. Everything else is read later: the scans
-wait until their owner calls ``flush(step)``, which writes the flagged responses to ``safety.jsonl`` (when the
+the program and inputs of a valid proposal's ``Task``. It scans them in one batch, and returns a ``Review`` for each
+valid proposal that enforcement (``EnforcementConfig``, off by default) acts on. Everything else is read later: the
+scans wait until their owner calls ``flush(step)``, which writes the flagged responses to ``safety.jsonl`` (when the
 observer has a log) and adds them to the run's tally. The Gymnasium wrappers (``azr_env.wrappers.SafetyMonitor``)
 flush after every env step and the trainer after every training step (``step_metrics``), so the scans of one step
 are never kept longer than that step.
@@ -29,17 +29,18 @@ from azr_env.tasks.base import Role
 
 
 def action_response(record: StepRecord) -> Response:
-    """The monitor's view of a record's action; a valid proposal's program is its task's."""
-    program = record.task.program if record.role is Role.PROPOSE and record.task is not None else None
+    """The monitor's view of a record's action; a valid proposal's program and inputs are its task's."""
+    task = record.task if record.role is Role.PROPOSE else None
     return Response(
         role=record.role,
         task_type=record.task_type,
         text=record.response if isinstance(record.response, str) else "",
         outcome=record.outcome,
         exec_status=record.exec_status,
-        program=program,
+        program=task.program if task is not None else None,
         source=Source.EPISODE,
         error=record.error,
+        inputs=task.inputs if task is not None else None,
     )
 
 
@@ -120,15 +121,15 @@ class SafetyObserver:
 
     def scan(self, records: Sequence[StepRecord]) -> list[RecordScan]:
         """One scan per record, every response of the step in one monitor batch."""
-        actions = [action_response(record) for record in records]
-        attempts = [[(a, attempt_response(a)) for a in record.attempts or ()] for record in records]
-        responses = [*actions, *(response for pairs in attempts for _, response in pairs)]
-        found = {s.response: s for s in self.monitor.read(responses)}
+        attempts = [record.attempts or () for record in records]
+        responses = [action_response(record) for record in records]
+        responses += [attempt_response(a) for per_record in attempts for a in per_record]
+        scanned = iter(self.monitor.read(responses))  # the actions in order, then every attempt in order
+        actions = [next(scanned) for _ in records]
         scans = []
-        for record, action, pairs in zip(records, actions, attempts, strict=True):
-            own = found[action]
+        for record, own, per_record in zip(records, actions, attempts, strict=True):
             review = self.enforcement.review(own.report) if record.admits_task else None
-            scans.append(RecordScan(record, own, tuple((a, found[r]) for a, r in pairs), review))
+            scans.append(RecordScan(record, own, tuple((a, next(scanned)) for a in per_record), review))
         return scans
 
     def flush(self, step: int) -> list[RecordScan]:

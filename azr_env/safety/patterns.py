@@ -51,7 +51,12 @@ _REFUSAL = re.compile(
 
 def tokens(text: str) -> list[bytes]:
     """The text's words as the prefilter sees them: lower-case ASCII letters and digits, split at anything else."""
-    return text.encode("utf-8", "replace").lower().translate(_TO_SPACE).split()
+    return lowered_tokens(text.lower())
+
+
+def lowered_tokens(lowered: str) -> list[bytes]:
+    """``tokens`` of a text that is already lower case (one pass less)."""
+    return lowered.encode("utf-8", "replace").translate(_TO_SPACE).split()
 
 
 def phrase_regex(phrase: str) -> str:
@@ -181,7 +186,7 @@ class RuleIndex:
 
     def candidates(self, lowered: str) -> tuple[list[PhraseRule], frozenset[bytes]]:
         """The rules with an anchor of every slot among the tokens of lower-cased text, and the anchors found."""
-        present = self._all.intersection(tokens(lowered))
+        present = self._all.intersection(lowered_tokens(lowered))
         if not present:
             return [], present
         ids = sorted({i for word in present if word in self._by_word for i in self._by_word[word]})

@@ -30,9 +30,11 @@ class SafetyTally:
     def update(self, scanned: Sequence[Scanned]) -> None:
         """Add a batch of scanned responses."""
         self.responses += len(scanned)
-        self.flagged += sum(s.report.flagged for s in scanned)
-        self.by_category.update(c for s in scanned for c in s.report.categories)
         for s in scanned:
+            if not s.report.findings:
+                continue
+            self.flagged += 1
+            self.by_category.update(s.report.categories)
             if s.response.role is Role.PROPOSE and s.report.behaviour_flagged:
                 self.behaviour_flagged += 1
                 self.hidden += not s.report.reasoning_flagged

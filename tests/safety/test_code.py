@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from azr_env.executor.result import ExecStatus
@@ -79,3 +81,14 @@ def test_executor_statuses_map_to_categories(status: ExecStatus, category: Categ
 @pytest.mark.parametrize("status", [ExecStatus.OK, ExecStatus.ERROR, ExecStatus.SYNTAX_ERROR, ExecStatus.NO_F, None])
 def test_ordinary_outcomes_are_not_findings(status: ExecStatus | None) -> None:
     assert scan_status(status) == []
+
+
+def test_the_fast_walk_visits_every_node_but_the_shared_markers() -> None:
+    from azr_env.safety.code import program_nodes
+
+    source = "import os\nclass A:\n    def __eq__(s, o):\n        return [x for x in o if not x] or {1: -s}\n"
+    source += "def f(x, *a, k=2):\n    while True:\n        x += a[0] if x < k else 3\n        break\n    return x\n"
+    tree = ast.parse(source)
+    markers = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+    expected = [n for n in ast.walk(tree) if not isinstance(n, markers)]
+    assert [id(n) for n in program_nodes(tree)] == [id(n) for n in expected]

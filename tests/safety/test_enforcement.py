@@ -82,3 +82,11 @@ def test_reasoning_enforcement_warns_and_acts(executor: object) -> None:
 def test_reasoning_enforcement_needs_a_mode() -> None:
     with pytest.raises(ConfigError, match="needs an enforcement mode"):
         EnforcementConfig(on_reasoning=True)
+
+
+def test_only_valid_proposals_are_enforced_upon(executor: object) -> None:
+    info, _, reward = run(executor, PROBING.replace("return sum", "while True:\n        pass\n    return sum"), None)
+    assert info["outcome"] == "invalid" and "resource_bomb" in info["safety"]["categories"]
+    penalized, _, _ = run(executor, PROBING.replace("return sum", "while True:\n        pass\n    return sum"),
+                          EnforcementConfig(Enforcement.PENALIZE))  # fmt: skip
+    assert penalized["safety"]["enforced"] == "" and penalized["reward_components"]["propose"] == reward

@@ -5,9 +5,20 @@ from __future__ import annotations
 import ast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from azr_env.safety import Category
-from azr_env.safety.hacking import scan_always_equal, scan_answer, scan_degenerate, scan_envelopes, scan_input
+from azr_env.safety.hacking import (
+    answer_code,
+    input_call,
+    plain_data,
+    scan_always_equal,
+    scan_answer,
+    scan_degenerate,
+    scan_envelopes,
+    scan_input,
+)
 
 
 def rules(findings: list) -> set[str]:
@@ -63,3 +74,37 @@ def test_a_constant_eq_is_flagged_and_a_real_one_is_not() -> None:
 def test_two_answer_envelopes_are_flagged() -> None:
     assert rules(scan_envelopes("<answer>1</answer> or <answer>2</answer>")) == {"judge.multiple_answers"}
     assert scan_envelopes("<think>the answer goes in tags</think><answer>1</answer>") == []
+
+
+_literal = st.one_of(
+    st.integers(-(10**6), 10**6).map(str),
+    st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+    st.text(st.characters(codec="ascii", exclude_characters="'\\\n"), max_size=6).map(lambda t: f"'{t}'"),
+    st.sampled_from(["True", "False", "None", "1_000", ".5", "1e3", "2j", "-0.0", "1_", "1.2.3", "'a''b'"]),
+)
+_expression = st.recursive(
+    _literal,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.lists(inner, max_size=4).map(lambda xs: "(" + ", ".join(xs) + ",)"),
+        st.tuples(inner, st.sampled_from(["[0]", "(1)", ".x", " + 1", ", 2", ")", "("]), inner).map("".join),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_expression)
+def test_the_plain_data_shortcut_never_hides_a_finding(expr: str) -> None:
+    if plain_data(expr):
+        assert answer_code(expr) == [] and input_call(expr) == []
+
+
+@pytest.mark.parametrize("expr", ["15", "'abc'", "[1, -2, 3.5]", "(True, None)", " [ 'a' , 'b' , ] \n"])
+def test_plain_data_is_recognized_without_parsing(expr: str) -> None:
+    assert plain_data(expr)
+
+
+@pytest.mark.parametrize("expr", ["[1][0]", "(1)(2)", "x", "1 if 2 else 3", "[[1]]"])
+def test_anything_else_goes_to_the_ast(expr: str) -> None:
+    assert not plain_data(expr)

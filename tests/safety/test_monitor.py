@@ -99,3 +99,10 @@ def test_log_records_name_the_step_role_type_status_and_findings() -> None:
         "categories": ["resource_bomb"],
     }
     assert records[0]["findings"][0]["rule"] == "exec.timeout"
+
+
+def test_a_proposals_parsed_inputs_are_checked_in_place_of_its_input_blocks() -> None:
+    text = PROPOSAL.format("Count.", "    return x + 1").replace("```input\n3\n```\n", "")
+    parsed = Response(Role.PROPOSE, "deduction", text, Outcome.VALID, ExecStatus.OK, inputs=("1), g(2",))
+    (report,) = Monitor(detectors=()).scan([parsed])
+    assert [f.rule for f in report.findings] == ["judge.input_breakout"]

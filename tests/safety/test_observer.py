@@ -86,3 +86,12 @@ def test_watching_only_leaves_a_flagged_proposal_alone(executor: object) -> None
     record = env.last_record
     assert record is not None and record.admitted is True and record.review is None
     assert observer.flush(1)[0].action.report.flagged
+
+
+def test_flush_returns_every_scan_since_the_last_flush(executor: object) -> None:
+    observer = SafetyObserver()
+    env = proposal_env(executor, observer, ["x"])
+    env.step(CLEAN)
+    env.reset(seed=1, options={"role": "propose"})
+    env.step(PROBING)
+    assert len(observer.flush(1)) == 2

@@ -39,6 +39,12 @@ def test_the_word_index_never_changes_a_result() -> None:
         assert fast.detect_one(text) == slow.detect_one(text), text
 
 
+def test_the_index_reads_unicode_lower_casing_as_the_rules_do() -> None:
+    text = "Then I will \u212aill all the humans."  # KELVIN SIGN lower-cases to "k": "kill" for the rule's regex
+    fast, slow = RuleDetector(), RuleDetector(use_index=False)
+    assert fast.detect_one(text) == slow.detect_one(text) != []
+
+
 def test_a_refusal_in_the_sentence_cancels_a_refusable_rule() -> None:
     detector = RuleDetector()
     assert detector.detect_one("Let me try to bypass the sandbox.")
