@@ -28,19 +28,20 @@ from azr_env.safety.observer import RecordScan, SafetyObserver
 
 
 class _Watched:
-    """What both wrappers share: the observer in the engine, the step count, the time spent and the statistics."""
+    """What both wrappers share: the observer in the engine, the step count, the time spent and the statistics.
 
-    observer: SafetyObserver
-    steps: int
-    _own_s: float
+    ``__init__`` takes the arguments documented on ``SafetyMonitor``.
+    """
 
-    def _install(
+    def __init__(
         self,
-        engine: Any,
-        monitor: Monitor | None,
-        enforcement: EnforcementConfig | None,
-        log_path: str | os.PathLike[str] | None,
+        env: Any,
+        monitor: Monitor | None = None,
+        enforcement: EnforcementConfig | None = None,
+        log_path: str | os.PathLike[str] | None = None,
     ) -> None:
+        super().__init__(env)  # type: ignore[call-arg]  # the Gymnasium wrapper class that follows in the MRO
+        engine = env.unwrapped.engine
         self.observer = SafetyObserver(monitor, enforcement, log_path)
         engine.observer = chain_observers(engine.observer, self.observer)
         self.steps, self._own_s = 0, 0.0
@@ -69,21 +70,11 @@ class SafetyMonitor(_Watched, gym.Wrapper[Any, Any, Any, Any]):
     """Adds ``info["safety"]`` to every judged step of an azr-env env (see the module docstring).
 
     Args:
-        env: an ``AbsoluteZeroEnv`` (possibly wrapped).
+        env: an ``AbsoluteZeroEnv`` (possibly wrapped); ``VectorSafetyMonitor`` takes an ``AZRVectorEnv``.
         monitor: the monitor (default: the built-in rules plus the code and reward-hacking checks).
         enforcement: what to do with flagged proposals (default: nothing).
         log_path: append every flagged response to this JSONL file.
     """
-
-    def __init__(
-        self,
-        env: gym.Env[Any, Any],
-        monitor: Monitor | None = None,
-        enforcement: EnforcementConfig | None = None,
-        log_path: str | os.PathLike[str] | None = None,
-    ) -> None:
-        super().__init__(env)
-        self._install(env.unwrapped.engine, monitor, enforcement, log_path)  # type: ignore[attr-defined]
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         """Step the env and add ``info["safety"]``."""
@@ -100,17 +91,10 @@ class SafetyMonitor(_Watched, gym.Wrapper[Any, Any, Any, Any]):
 
 
 class VectorSafetyMonitor(_Watched, gym.vector.VectorWrapper):
-    """``SafetyMonitor`` for ``AZRVectorEnv``: ``infos["safety"]`` is an object array with its ``_safety`` mask."""
+    """``SafetyMonitor`` for ``AZRVectorEnv``, with the same arguments.
 
-    def __init__(
-        self,
-        env: gym.vector.VectorEnv,
-        monitor: Monitor | None = None,
-        enforcement: EnforcementConfig | None = None,
-        log_path: str | os.PathLike[str] | None = None,
-    ) -> None:
-        super().__init__(env)
-        self._install(env.unwrapped.engine, monitor, enforcement, log_path)  # type: ignore[attr-defined]
+    ``infos["safety"]`` is an object array with its ``_safety`` mask.
+    """
 
     def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
         """Step every sub-env and add the safety reports of the ones that judged an action."""
