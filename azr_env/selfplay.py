@@ -65,7 +65,7 @@ class SelfPlayEngine:
         self.solver = solver
         self.observer = observer
         self.task_types = {name: get_task_type(name) for name in config.task_types}
-        self.judge = Judge(self.task_types, runtime.get_executor, config.max_action_chars)
+        self.judge = Judge(self.task_types, runtime.get_executor, config)
         self._type_cdf = list(itertools.accumulate(config.type_probabilities()))
         self._numbers = itertools.count()
 

@@ -1,4 +1,4 @@
-"""``SolveEnv``: one-step solve episodes over a fixed, versioned suite (id ``azr_env/Solve-v0``).
+"""``SolveEnv``: one-step solve episodes over a fixed, versioned suite (id ``azr_env/Solve-v1``).
 
 For held-out evaluation: nothing is proposed and no buffer changes. The tasks come in a permutation drawn from the
 seed of the last seeded reset (each later reset takes the next task, wrapping around), or exactly as asked with
@@ -63,7 +63,7 @@ class SolveEnv(gym.Env[str, str]):
         self.action_space = UnicodeText(self.config.max_action_chars)
         self.runtime = Runtime(self.config, executor)
         types = {task.task_type: get_task_type(task.task_type) for task in self.suite.tasks}
-        self.judge = Judge(types, self.runtime.get_executor, self.config.max_action_chars)
+        self.judge = Judge(types, self.runtime.get_executor, self.config)
         self._order = np.arange(len(self.suite.tasks))
         self._cursor = 0
         self._index: int | None = None

@@ -1,10 +1,15 @@
 """``azr bench env``: how much time the vector env adds on top of the sandboxed executor.
 
 A scripted agent (no LLM) plays ``AZRVectorEnv`` with distinct valid proposals of every task type and correct
-answers, so every step does real executor work: proposals validated twice (two hash seeds), answers verified. The
-executor object is wrapped to time its calls, so a step splits into executor time and env time (parsing, prompts,
-buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time, and one step of
-the batch (64 self-play steps by default) takes < 200 ms.
+answers, so every step does real executor work: proposals validated once per determinism zygote (three by default),
+answers verified. The executor object is wrapped to time its calls, so a step splits into executor time and env time
+(parsing, prompts, buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time,
+and one step of the batch (64 self-play steps by default) takes < 200 ms.
+
+On a shared machine the env time of a step (its wall time minus the executor's) is noisy. ``--replays N`` measures
+it alone as well: the same episodes are played again N times with an executor that answers every job from what
+the measured run returned (so they are the same episodes, at no executor cost), timed in process CPU time (so time
+the process spent waiting for a core does not count); the env-only time is the best median step over the replays.
 
 ``--reasoning-chars N`` puts about N characters of scripted reasoning in every response's ``<think>`` (code-task
 prose; ``--reasoning-mix`` says how often it uses the safety rules' trigger words in harmless senses), and
@@ -18,7 +23,7 @@ import argparse
 import json
 import statistics
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +36,7 @@ OVERHEAD_TARGET = 0.10
 
 STEP_TARGET_S = 0.200
 """A batch of 64 self-play steps must complete within this many seconds."""
+
 
 MONITOR_TARGET = 0.02
 """The safety monitor may take at most this fraction of the vector step."""
@@ -72,14 +78,18 @@ class TimedExecutor:
         self.inner = inner
         self.seconds = 0.0
         self.calls = 0
+        self.memory: dict[tuple[str, str, str], Any] = {}
+        """Every job's result by ``(method, program, input)``, for ``ReplayExecutor``."""
 
     def _timed(self, method: str, jobs: Sequence[tuple[str, str]]) -> Any:
         start = time.perf_counter()
         try:
-            return getattr(self.inner, method)(jobs)
+            results = getattr(self.inner, method)(jobs)
         finally:
             self.seconds += time.perf_counter() - start
             self.calls += 1
+        self.memory.update(((method, *job), result) for job, result in zip(jobs, results, strict=True))
+        return results
 
     def run_many(self, jobs: Sequence[tuple[str, str]]) -> list[ExecutionResult]:
         """Time the wrapped ``run_many``."""
@@ -96,6 +106,25 @@ class TimedExecutor:
     def close(self) -> None:
         """Close the wrapped executor."""
         self.inner.close()
+
+
+class ReplayExecutor(TimedExecutor):
+    """Answers every job from a ``TimedExecutor``'s memory: replays the same episodes with no executor cost."""
+
+    def __init__(self, memory: dict[tuple[str, str, str], Any]) -> None:
+        super().__init__(None)
+        self.memory = memory
+
+    def _timed(self, method: str, jobs: Sequence[tuple[str, str]]) -> Any:
+        self.calls += 1
+        return [self.memory[(method, *job)] for job in jobs]
+
+    def security_layers(self) -> Mapping[str, bool]:
+        """No layers: nothing runs."""
+        return {}
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 def envelope(*blocks: str, reasoning: str = "scripted") -> str:
@@ -140,12 +169,14 @@ def scripted_answer(task: Task, reasoning: str = "scripted") -> str:
 
 @dataclass(frozen=True)
 class Measurement:
-    """Per-step timings of the measured steps (seconds), and the executor calls they made."""
+    """Per-step timings of the measured steps (seconds), the executor calls they made, the env-only replays."""
 
     num_envs: int
     step_s: list[float]
     executor_s: list[float]
     executor_calls: int
+    replay_step_s: list[float]
+    """Median step time of each replay (empty without ``--replays``)."""
     monitor_s: list[float] | None = None
     """Per step, the time the safety monitor added (``--safety``), else ``None``."""
 
@@ -163,7 +194,7 @@ class Measurement:
         env = statistics.median(env_s)
         overhead = env / executor if executor else float("inf")
         mean_env, mean_executor = statistics.mean(env_s), statistics.mean(self.executor_s)
-        row = {
+        row: dict[str, Any] = {
             "num_envs": self.num_envs,
             "steps": steps,
             "self_play_steps_per_s": self.num_envs / step,
@@ -177,6 +208,8 @@ class Measurement:
             "mean_env_ms_per_step": 1000 * mean_env,
             "mean_env_overhead_vs_executor": mean_env / mean_executor if mean_executor else float("inf"),
             "executor_calls_per_step": self.executor_calls / steps,
+            "env_only_ms_per_step": 1000 * min(self.replay_step_s) if self.replay_step_s else None,
+            "env_only_vs_executor": min(self.replay_step_s) / executor if self.replay_step_s and executor else None,
             "pass_overhead": overhead < OVERHEAD_TARGET,
             "pass_step_time": step < STEP_TARGET_S,
         }
@@ -190,41 +223,60 @@ class Measurement:
 
 
 def measure(args: argparse.Namespace) -> Measurement:
-    """Play ``warmup + steps`` vector steps with the scripted agent; time each of the last ``steps``."""
+    """Play ``warmup + steps`` vector steps with the scripted agent; time each of the last ``steps``; replay them.
+
+    The replays play the same episodes without the monitor: they time the env alone.
+    """
     from azr_env.executor import Executor
+
+    with Executor(workers=args.workers) as inner:
+        executor = TimedExecutor(inner)
+        step_s, executor_s, monitor_s, calls = _play(executor, args, safety=args.safety)
+    replays = [
+        statistics.median(_play(ReplayExecutor(executor.memory), args, time.process_time)[0])
+        for _ in range(args.replays)
+    ]
+    return Measurement(args.num_envs, step_s, executor_s, calls, replays, monitor_s if args.safety else None)
+
+
+def _play(
+    executor: TimedExecutor,
+    args: argparse.Namespace,
+    clock: Callable[[], float] = time.perf_counter,
+    *,
+    safety: bool = False,
+) -> tuple[list[float], list[float], list[float], int]:
+    """Step, executor and monitor times (by ``clock``) and executor calls of one seeded run's measured steps."""
     from azr_env.vector import AZRVectorEnv
     from azr_env.wrappers import VectorSafetyMonitor
 
+    base = AZRVectorEnv(args.num_envs, executor=executor, n_solve_samples=args.n_solve_samples)
+    envs = VectorSafetyMonitor(base) if safety else base
+    _, infos = envs.reset(seed=args.seed)
     step_s: list[float] = []
     executor_s: list[float] = []
     monitor_s: list[float] = []
-    with Executor(workers=args.workers) as inner:
-        executor = TimedExecutor(inner)
-        base = AZRVectorEnv(args.num_envs, executor=executor, n_solve_samples=args.n_solve_samples)
-        envs = VectorSafetyMonitor(base) if args.safety else base
-        _, infos = envs.reset(seed=args.seed)
-        serial = 0
-        for step in range(args.warmup + args.steps):
-            actions = []
-            for task, task_type in zip(base.tasks, infos["task_type"], strict=True):
-                serial += 1
-                reasoning = scripted_reasoning(serial, args.reasoning_chars, args.reasoning_mix)
-                if task is not None:
-                    actions.append(scripted_answer(task, reasoning))
-                else:
-                    actions.append(scripted_proposal(task_type, serial, reasoning))
-            if step == args.warmup:
-                executor.calls = 0
-            watched = envs.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0
-            before, start = executor.seconds, time.perf_counter()
-            *_, infos = envs.step(actions)
-            step_s.append(time.perf_counter() - start)
-            executor_s.append(executor.seconds - before)
-            monitor_s.append((envs.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0) - watched)
-        envs.close()
+    serial = 0
+    for step in range(args.warmup + args.steps):
+        actions = []
+        for task, task_type in zip(base.tasks, infos["task_type"], strict=True):
+            serial += 1
+            reasoning = scripted_reasoning(serial, args.reasoning_chars, args.reasoning_mix)
+            if task is not None:
+                actions.append(scripted_answer(task, reasoning))
+            else:
+                actions.append(scripted_proposal(task_type, serial, reasoning))
+        if step == args.warmup:
+            executor.calls = 0
+        watched = envs.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0
+        before, start = executor.seconds, clock()
+        *_, infos = envs.step(actions)
+        step_s.append(clock() - start)
+        executor_s.append(executor.seconds - before)
+        monitor_s.append((envs.seconds if isinstance(envs, VectorSafetyMonitor) else 0.0) - watched)
+    envs.close()
     w = args.warmup
-    monitored = monitor_s[w:] if args.safety else None
-    return Measurement(args.num_envs, step_s[w:], executor_s[w:], executor.calls, monitored)
+    return step_s[w:], executor_s[w:], monitor_s[w:], executor.calls
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -235,6 +287,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the episodes")
     parser.add_argument("--n-solve-samples", type=int, default=8, help="solve steps after each valid proposal")
+    parser.add_argument("--replays", type=int, default=0, help="replays that time the env alone (see the docstring)")
     parser.add_argument("--reasoning-chars", type=int, default=0, help="characters of reasoning in each response")
     parser.add_argument(
         "--reasoning-mix", choices=("typical", "dense"), default="typical",
@@ -266,6 +319,14 @@ def format_table(row: Mapping[str, Any], command: str) -> str:
         f"| executor ms per step | {row['executor_ms_per_step']:.1f} ({row['mean_executor_ms_per_step']:.1f}) | | |",
         f"| env ms per step | {row['env_ms_per_step']:.1f} ({row['mean_env_ms_per_step']:.1f}) | | |",
         f"| executor calls per step | {row['executor_calls_per_step']:.1f} | | |",
+        *(
+            [
+                f"| env-only CPU ms per step (best of the replays) | {row['env_only_ms_per_step']:.2f} | | |",
+                f"| env-only time / executor time | {row['env_only_vs_executor']:.1%} | | |",
+            ]
+            if row["env_only_ms_per_step"] is not None
+            else []
+        ),
         f"| env share of step time | {row['env_share_of_step']:.1%} | | |",
         _verdict(
             "env time / executor time",
@@ -293,6 +354,8 @@ def command_line(args: argparse.Namespace) -> str:
     """The ``azr bench env`` command that reproduces this measurement."""
     parts = ["azr bench env", f"--num-envs {args.num_envs}", f"--steps {args.steps}", f"--warmup {args.warmup}"]
     parts += [f"--seed {args.seed}", f"--n-solve-samples {args.n_solve_samples}"]
+    if args.replays:
+        parts.append(f"--replays {args.replays}")
     if args.reasoning_chars:
         parts.append(f"--reasoning-chars {args.reasoning_chars}")
         if args.reasoning_mix != "typical":

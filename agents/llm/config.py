@@ -150,10 +150,11 @@ KEY_PATHS: dict[str, tuple[str, ...]] = {
     **{f.name: ("env", f.name) for f in dataclasses.fields(EnvConfig) if f.name != "reward"},
     **{f.name: ("env", "reward", f.name) for f in dataclasses.fields(RewardConfig)},
     "exec_timeout_s": ("env", "timeout_s"),
+    "executor": ("env", "executor_backend"),
 }
 """Every flat config key (YAML, flags, old runs' ``config.json``) and the field it sets; field names never collide."""
 
-LEGACY_KEYS = {"exec_timeout_s": "timeout_s"}
+LEGACY_KEYS = {"exec_timeout_s": "timeout_s", "executor": "executor_backend"}
 """Keys of older versions and the key that replaced them."""
 
 _OWNERS: dict[tuple[str, ...], type] = {(): TrainConfig, ("env",): EnvConfig, ("env", "reward"): RewardConfig}

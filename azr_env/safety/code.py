@@ -65,6 +65,19 @@ INTROSPECTION_ATTRS = frozenset(
 )  # fmt: skip
 """Frame, traceback and code-object attributes (any dunder attribute other than ``__init__`` counts too)."""
 
+CAPABILITY_ATTRS = frozenset(("fget", "fset", "fdel", "mapping", "keywords", "obj"))
+"""Attributes the sandbox withholds because they hand out raw objects (a property's getter, a dict view's
+mapping, a partial's keywords, the object an ``AttributeError`` probed); rare in ordinary code."""
+
+WRAPPER_ATTRS = frozenset(("func", "args"))
+"""A wrapper's internals (``partial.func``, ``.args``): a probe when read off a library callable, not off a name."""
+
+BUILTIN_TYPES = frozenset(
+    ("list", "dict", "set", "frozenset", "tuple", "str", "bytes", "int", "float", "bool", "complex", "type",
+     "property", "staticmethod", "classmethod", "super", "range", "object", "BaseException", "Exception")
+)  # fmt: skip
+"""Builtin types: writing their attributes, or reading ``__init__`` off one, reaches shared interpreter state."""
+
 EXIT_NAMES = frozenset({"SystemExit", "KeyboardInterrupt", "GeneratorExit", "exit", "quit"})
 """Names of ways to stop the process that runs the program."""
 
@@ -171,7 +184,20 @@ def _attempts(nodes: list[ast.AST]) -> Iterator[Attempt]:
 def _call(node: ast.Call, modules: set[str]) -> list[Attempt]:
     if isinstance(node.func, ast.Name) and node.func.id in CALL_CATEGORIES:
         return [(CALL_CATEGORIES[node.func.id], f"code.call.{node.func.id}", node)]
+    if _metatype_call(node):
+        return [(Category.INTROSPECTION, "code.metatype", node)]  # type(type(1))('A', (), {}): the real type
     return _bomb(node, modules)
+
+
+def _metatype_call(node: ast.Call) -> bool:
+    """A call of a type taken from a type: ``type(type(x))(...)`` builds classes outside the policy."""
+    inner = node.func
+    return (
+        isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Name)
+        and inner.func.id == "type"
+        and any(isinstance(a, ast.Call) and isinstance(a.func, ast.Name) and a.func.id == "type" for a in inner.args)
+    )
 
 
 def _constant(node: ast.Constant, modules: set[str]) -> list[Attempt]:
@@ -187,7 +213,7 @@ def _bound_name(alias: ast.alias) -> str:
 
 
 def _attribute(node: ast.Attribute, modules: set[str]) -> Iterator[Attempt]:
-    if _introspective(node.attr):
+    if _introspective(node.attr) or _capability_probe(node, modules):
         yield Category.INTROSPECTION, "code.attribute", node
     elif isinstance(node.value, ast.Name) and node.value.id in modules and node.attr in MODULE_CATEGORIES:
         yield MODULE_CATEGORIES[node.attr], "code.module_reexport", node  # typing.sys, statistics.random
@@ -203,8 +229,36 @@ def _name(node: ast.Name, modules: set[str]) -> Iterator[Attempt]:
 def _module_writes(node: ast.Assign | ast.AugAssign | ast.Delete, modules: set[str]) -> Iterator[Attempt]:
     targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
     for target in targets:
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in modules:
-            yield Category.INTROSPECTION, "code.module_write", node  # math.pi = 3: state shared with other runs
+        if isinstance(target, ast.Attribute) and _foreign(target.value, modules):
+            yield Category.INTROSPECTION, "code.module_write", node  # math.pi = 3, list.append = None: shared state
+
+
+def _foreign(node: ast.expr, modules: set[str]) -> bool:
+    """Whether an expression names interpreter or library state: a module, a builtin type, something on either,
+    or a type taken from an object (``type(math)``)."""
+    if isinstance(node, ast.Name):
+        return node.id in modules or node.id in BUILTIN_TYPES
+    if isinstance(node, ast.Attribute):
+        return _foreign(node.value, modules)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type"
+
+
+def _capability_probe(node: ast.Attribute, modules: set[str]) -> bool:
+    """A withheld attribute, a wrapper's internals off a library callable, or a builtin type's ``__init__``."""
+    if node.attr in CAPABILITY_ATTRS:
+        return True
+    if node.attr in WRAPPER_ATTRS:
+        return isinstance(node.value, ast.Attribute | ast.Call) and _rooted(node.value, modules)
+    return node.attr == "__init__" and isinstance(node.value, ast.Name) and node.value.id in BUILTIN_TYPES
+
+
+def _rooted(node: ast.expr, modules: set[str]) -> bool:
+    """Whether a chain of attributes and calls starts at a module, a builtin type or a constant."""
+    while isinstance(node, ast.Attribute | ast.Call):
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    if isinstance(node, ast.Name):
+        return node.id in modules or node.id in BUILTIN_TYPES
+    return isinstance(node, ast.Constant)
 
 
 def _imports(node: ast.Import | ast.ImportFrom, modules: set[str]) -> Iterator[Attempt]:

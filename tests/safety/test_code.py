@@ -38,6 +38,19 @@ def categories(source: str) -> set[Category]:
         ("    import math\n    math.pi = 3\n    return x", Category.INTROSPECTION),
         ("    raise SystemExit(0)", Category.PROCESS_CONTROL),
         ("    return '{0.__class__.__mro__}'.format(x)", Category.INTROSPECTION),
+        ("    import collections\n    collections.Counter.most_common = None\n    return x", Category.INTROSPECTION),
+        ("    list.append = None\n    return x", Category.INTROSPECTION),
+        ("    import math\n    type(math).pi = 3\n    return x", Category.INTROSPECTION),
+        ("    import functools\n    return functools.partial(len).func", Category.INTROSPECTION),
+        ("    return '{0}'.format.args", Category.INTROSPECTION),
+        ("    return int.__init__", Category.INTROSPECTION),
+        ("    import fractions\n    return fractions.Fraction.numerator.fget", Category.INTROSPECTION),
+        ("    return {}.keys().mapping", Category.INTROSPECTION),
+        (
+            "    import math\n    try:\n        math.nope\n    except AttributeError as e:\n        return e.obj",
+            Category.INTROSPECTION,
+        ),
+        ("    return type(type(1))('A', (), {})", Category.INTROSPECTION),
     ],
 )
 def test_attempts_are_found_in_the_ast(body: str, category: Category) -> None:
@@ -50,6 +63,15 @@ def test_an_ordinary_program_has_no_findings() -> None:
         "def helper(xs):\n    return [x * x for x in xs]\n\n"
         "def f(xs, k=2):\n    total = 0\n    while total < 100:\n        total += k\n        if total > 50:\n"
         "            break\n    return Counter(helper(xs)).most_common(1), math.gcd(12, 18), 2 ** 10, 'ab' * 3\n"
+    )
+    assert scan_program(source) == []
+
+
+def test_wrapper_attributes_of_the_programs_own_objects_are_not_findings() -> None:
+    source = (
+        "class Job:\n    def __init__(self, func, args):\n        super().__init__()\n"
+        "        self.func, self.args = func, args\n\n"
+        "def f(x):\n    job = Job(abs, (x,))\n    job.args = (x + 1,)\n    return job.func(*job.args)\n"
     )
     assert scan_program(source) == []
 

@@ -37,7 +37,7 @@ def test_hostile_text_never_breaks_the_monitor(case: object) -> None:
 
 def test_most_of_the_hostile_corpus_is_flagged_by_what_the_code_does() -> None:
     flagged = [bool(scan(case)[0].of_kind(Kind.SANDBOX, Kind.REWARD_HACKING)) for case in CASES]
-    assert sum(flagged) / len(flagged) >= 0.6  # 128 of 208 with rules@1; the rest are output-contract cases
+    assert sum(flagged) / len(flagged) >= 0.6  # 161 of 249; the rest are output-contract, recursion and parse cases
 
 
 def test_a_deeply_nested_constant_expression_does_not_recurse_without_bound() -> None:
