@@ -234,9 +234,7 @@ def _module_writes(node: ast.Assign | ast.AugAssign | ast.Delete, modules: set[s
 
 
 def _foreign(node: ast.expr, modules: set[str]) -> bool:
-    """Whether an expression names interpreter or library state: a module, a builtin type, something on either,
-    or a type taken from an object (``type(math)``).
-    """
+    """Whether an expression names library state: a module, a builtin type, what is on them, ``type(x)``."""
     if isinstance(node, ast.Name):
         return node.id in modules or node.id in BUILTIN_TYPES
     if isinstance(node, ast.Attribute):
