@@ -22,7 +22,7 @@ from typing import Any
 
 from agents.base import Agent, AgentContext
 from agents.registry import make_agent
-from azr_env.errors import ConfigError
+from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.records import StepRecord
 from azr_env.tasks.base import Outcome, Task
@@ -69,6 +69,28 @@ class EvalConfig:
             raise ConfigError("k, batch_size, episodes and n_solve_samples must be >= 1 (each counts something)")
         if self.limit is not None and self.limit < 1:
             raise ConfigError("limit must be >= 1 or None: a suite slice with no items measures nothing")
+        check_suite_names(self.suites)
+
+
+def check_suite_names(names: Sequence[str]) -> None:
+    """Refuse any name that is neither a released suite (``name`` or ``name@version``) nor ``"selfplay"``.
+
+    Called when a config is built, so a typo in the last of several suites fails before the first one runs.
+
+    Raises:
+        UnknownNameError: the first unknown name, with the known suites listed.
+    """
+    from azr_env.suites import list_suites
+    from azr_env.suites.suite import resolve
+
+    for name in names:
+        if name == SELFPLAY:
+            continue
+        try:
+            resolve(name)
+        except UnknownNameError as exc:
+            known = [*list_suites(versions=True), *list_suites(), SELFPLAY]
+            raise UnknownNameError(exc.kind, name, known) from None
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
