@@ -135,3 +135,8 @@ def test_azr_eval_checks_every_suite_name_before_any_work(tmp_path: Path, capsys
     out = tmp_path / "out"
     assert main(["eval", "--agent", "random", "--suite", _first_suite(), "no-such-suite", "--out", str(out)]) == 1
     assert "unknown suite 'no-such-suite'" in capsys.readouterr().err and not out.exists()
+
+
+def test_eval_config_refuses_an_unknown_scoring_mode_listing_the_known_ones() -> None:
+    with pytest.raises(UnknownNameError, match="known: cruxeval, default"):
+        EvalConfig(agent="random", suites=("selfplay",), scoring="official")
