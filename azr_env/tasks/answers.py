@@ -7,10 +7,10 @@ the rule is a format error naming the rule.
 
 Under ``ValueSyntax.EXPRESSION`` (benchmark scoring as CRUXEval's scorer does it) an answer that is not data but
 parses as one expression (or as one argument list) is evaluated in the sandbox, batched in one ``run_many``: a
-deduction answer by the program ``def f(): return (<answer>)``, an abduction answer by packing its arguments into
-arguments written back as source (each value's ``repr``, dicts in insertion order) that must be data, the input
-the task's program then runs on. Unlike CRUXEval, the
-expression does not see the task program's globals. Nothing is ever evaluated in the env's process.
+deduction answer by the program ``def f(): return (<answer>)``, an abduction answer by writing its argument values
+back as source (each value's ``repr``, so dicts keep their insertion order), which must be data and is the input
+the task's program then runs on. Unlike CRUXEval, the expression does not see the task program's globals. Nothing
+is ever evaluated in the env's process.
 """
 
 from __future__ import annotations
