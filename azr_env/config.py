@@ -12,11 +12,19 @@ from typing import Any, Literal, TypeVar
 from azr_env.errors import ConfigError, did_you_mean
 from azr_env.executor.ray_spec import RaySpec
 from azr_env.rewards import RewardConfig
-from azr_env.tasks.parsing import AnswerRule, ValueSyntax
+from azr_env.tasks.parsing import AnswerRule, ValueEquality, ValueSyntax
 
 DEFAULT_ANSWER_RULES: dict[str, AnswerRule] = {"r1": AnswerRule.STRICT, "chat": AnswerRule.FENCES}
 """The answer rule of each prompt format when ``EnvConfig.answer_rule`` is ``None``: the paper's strict envelope for
 base models, a chat rule for instruct models (a deviation from the paper: README, "Deviations")."""
+
+SCORING_MODES: dict[str, dict[str, str]] = {
+    "default": {"answer_syntax": ValueSyntax.DATA, "answer_equality": ValueEquality.CANONICAL},
+    "cruxeval": {"answer_syntax": ValueSyntax.EXPRESSION, "answer_equality": ValueEquality.PYTHON},
+}
+"""Named scoring modes (``azr eval --scoring``), as ``EnvConfig`` overrides. ``default``: answers are data, compared
+type-strictly (what training uses). ``cruxeval``: as CRUXEval's official scorer, an answer may be any expression
+and is compared with Python's ``==``, both in the sandbox (SUITES.md, "Scoring modes", lists what still differs)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,11 @@ class EnvConfig:
     answer_syntax: ValueSyntax = ValueSyntax.DATA
     """How value answers are read: ``"data"`` (training: answers are literals, anything computed is a format error)
     or ``"expression"`` (benchmark scoring as CRUXEval's scorer: an expression is evaluated in the sandbox)."""
+
+    answer_equality: ValueEquality = ValueEquality.CANONICAL
+    """When a value answer equals the gold output: ``"canonical"`` (type-strict: ``1``, ``1.0`` and ``True``
+    differ) or ``"python"`` (benchmark scoring as CRUXEval's scorer: ``gold == answer``, evaluated in the sandbox).
+    ``SCORING_MODES`` names the combinations benchmarks use."""
 
     reward: RewardConfig = field(default_factory=RewardConfig)
     """Penalties and the paper-equation vs paper-code choice for valid proposals solved always or never."""
@@ -104,6 +117,7 @@ class EnvConfig:
         if self.answer_rule is not None:
             object.__setattr__(self, "answer_rule", _enum("answer_rule", AnswerRule, self.answer_rule))
         object.__setattr__(self, "answer_syntax", _enum("answer_syntax", ValueSyntax, self.answer_syntax))
+        object.__setattr__(self, "answer_equality", _enum("answer_equality", ValueEquality, self.answer_equality))
         if not (isinstance(self.timeout_s, int | float) and math.isfinite(self.timeout_s) and self.timeout_s > 0):
             raise ConfigError(f"EnvConfig.timeout_s must be a positive number of seconds, got {self.timeout_s!r}")
         if not isinstance(self.reward, RewardConfig):
@@ -179,7 +193,7 @@ def resolve_config(config: EnvConfig | None, overrides: Mapping[str, Any]) -> En
     return dataclasses.replace(config, **overrides) if overrides else config
 
 
-_E = TypeVar("_E", AnswerRule, ValueSyntax)
+_E = TypeVar("_E", AnswerRule, ValueSyntax, ValueEquality)
 
 
 def _enum(name: str, kind: type[_E], value: Any) -> _E:

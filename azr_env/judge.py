@@ -16,7 +16,7 @@ from typing import TypeVar
 from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks.base import Outcome, ParseFailure, Proposal, ProposalCheck, ProposalContext, Task, TaskType, Verdict
-from azr_env.tasks.parsing import Answer, AnswerRule, ValueSyntax, read_answer
+from azr_env.tasks.parsing import Answer, AnswerRule, ValueEquality, ValueSyntax, read_answer
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
@@ -36,10 +36,16 @@ def action_text(action: object, max_chars: int) -> str | ParseFailure:
     return action
 
 
-def read_action(action: object, max_chars: int, rule: AnswerRule, syntax: ValueSyntax) -> Answer | ParseFailure:
+def read_action(
+    action: object,
+    max_chars: int,
+    rule: AnswerRule,
+    syntax: ValueSyntax,
+    equality: ValueEquality = ValueEquality.CANONICAL,
+) -> Answer | ParseFailure:
     """Return the answer of an action under ``rule``, or why it has none (the one place responses are read)."""
     text = action_text(action, max_chars)
-    return text if isinstance(text, ParseFailure) else read_answer(text, rule, syntax)
+    return text if isinstance(text, ParseFailure) else read_answer(text, rule, syntax, equality)
 
 
 class Judge:
@@ -59,6 +65,7 @@ class Judge:
         self.max_action_chars = config.max_action_chars
         self.answer_rule = config.effective_answer_rule()
         self.answer_syntax = config.answer_syntax
+        self.answer_equality = config.answer_equality
 
     def check_proposals(self, items: Sequence[tuple[str, object, ProposalContext]]) -> list[ProposalCheck]:
         """Parse and validate ``(task_type, action, context)`` items; one check per item, in order."""
@@ -78,7 +85,9 @@ class Judge:
         verdicts: list[Verdict | None] = []
         pairs: list[tuple[str, tuple[Task, Answer]]] = []
         for task, action in items:
-            answer = read_action(action, self.max_action_chars, self.answer_rule, self.answer_syntax)
+            answer = read_action(
+                action, self.max_action_chars, self.answer_rule, self.answer_syntax, self.answer_equality
+            )
             if isinstance(answer, ParseFailure):
                 verdicts.append(Verdict(Outcome.FORMAT_ERROR, answer.reason))
             else:

@@ -3,6 +3,7 @@
 Examples::
 
     azr eval --agent oracle --suite all --seeds 0 1 2
+    azr eval --agent random oracle --suite cruxeval-output cruxeval-input --scoring cruxeval
     azr eval --agent zero-shot --agent-option model=tiny-random --suite humaneval-deduction --limit 20 --k 4
     azr report runs/trr runs/grpo
 """
@@ -21,7 +22,10 @@ from typing import Any
 from azr_env.errors import ConfigError
 
 ALL = "all"
-_EVAL_DEFAULTS = {"k": 1, "limit": None, "episodes": 48, "n_solve_samples": 8, "batch_size": 32, "workers": None}
+_EVAL_DEFAULTS = {
+    "k": 1, "limit": None, "episodes": 48, "n_solve_samples": 8, "batch_size": 32, "workers": None,
+    "scoring": "default",
+}  # fmt: skip
 """Defaults of the ``azr eval`` options, shared by the parser and by the command line it prints back."""
 
 
@@ -58,6 +62,12 @@ def _register_eval(subparsers: Any) -> None:
         help="environments stepped together (default: 32)",
     )
     parser.add_argument("--task-types", nargs="+", default=None, help="self-play task types (default: the env's)")
+    parser.add_argument(
+        "--scoring",
+        default=_EVAL_DEFAULTS["scoring"],
+        help="suite scoring: 'default' (answers are data, type-strict) or 'cruxeval' (CRUXEval's scorer: expressions, "
+        "Python ==; both run in the sandbox)",
+    )
     parser.add_argument("--agent-option", action="append", default=[], metavar="KEY=VALUE", help="agent option")
     parser.add_argument(
         "--workers", type=int, default=_EVAL_DEFAULTS["workers"], help="executor workers (default: one per core)"
@@ -115,7 +125,7 @@ def _progress(total: int) -> tuple[Callable[[str], None], Callable[[], None]]:
 def eval_command(args: argparse.Namespace) -> str:
     """Return the ``azr eval`` command line equivalent to the parsed arguments (defaults left out)."""
     parts = ["azr eval", "--agent", *args.agent, "--suite", *args.suite, "--seeds", *map(str, args.seeds)]
-    for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers"):
+    for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers", "scoring"):
         value = getattr(args, flag)
         if value != _EVAL_DEFAULTS[flag]:
             parts += [f"--{flag.replace('_', '-')}", str(value)]
@@ -142,6 +152,7 @@ def _eval_config(args: argparse.Namespace, agent: str) -> Any:
         batch_size=args.batch_size,
         task_types=tuple(args.task_types) if args.task_types else None,
         agent_options=parse_options(args.agent_option),
+        scoring=args.scoring,
     )
 
 
@@ -160,15 +171,16 @@ def run_eval_command(args: argparse.Namespace) -> int:
     finish()
     summaries = [summarize(found) for found in rows]
     command = eval_command(args)
-    _write_eval(out, [row for found in rows for row in found], {"command": command, "summaries": summaries})
+    summary = {"command": command, "scoring": args.scoring, "summaries": summaries}
+    _write_eval(out, [row for found in rows for row in found], summary)
     plots = [
         plot_solve_rates(summaries, out / "solve_rate.png"),
         plot_valid_proposals(summaries, out / "proposals.png"),
     ]
     if args.json:
-        print(json.dumps({"command": command, "summaries": summaries}, indent=1, sort_keys=True))
+        print(json.dumps(summary, indent=1, sort_keys=True))
     else:
-        print(markdown_table(summaries))
+        print(f"scoring: {args.scoring}\n{markdown_table(summaries)}")
         written = ", ".join(["rows.jsonl", "summary.json", *(p.name for p in plots if p is not None)])
         print(f"\n{command}\nwrote {written} in {out}")
     return 0

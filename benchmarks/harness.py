@@ -22,7 +22,7 @@ from typing import Any
 
 from agents.base import Agent, AgentContext
 from agents.registry import make_agent
-from azr_env.errors import ConfigError
+from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.records import StepRecord
 from azr_env.tasks.base import Outcome, Task
@@ -49,6 +49,8 @@ class EvalConfig:
         batch_size: environments stepped together, i.e. the agent's batch size.
         task_types: self-play task types (``None``: the env's defaults); registered names, plugins included.
         agent_options: extra keyword options for the agent's factory.
+        scoring: how suite answers are scored, a name in ``azr_env.config.SCORING_MODES``: ``"default"`` (answers
+            are data, compared type-strictly) or ``"cruxeval"`` (as CRUXEval's scorer: expressions, Python ``==``).
     """
 
     agent: str
@@ -61,6 +63,7 @@ class EvalConfig:
     batch_size: int = 32
     task_types: tuple[str, ...] | None = None
     agent_options: Mapping[str, Any] = field(default_factory=dict)
+    scoring: str = "default"
 
     def __post_init__(self) -> None:
         if not self.suites or not self.seeds:
@@ -69,6 +72,42 @@ class EvalConfig:
             raise ConfigError("k, batch_size, episodes and n_solve_samples must be >= 1 (each counts something)")
         if self.limit is not None and self.limit < 1:
             raise ConfigError("limit must be >= 1 or None: a suite slice with no items measures nothing")
+        check_suite_names(self.suites)
+        scoring_overrides(self.scoring)
+
+
+def scoring_overrides(scoring: str) -> dict[str, Any]:
+    """Return the ``EnvConfig`` overrides of a named scoring mode.
+
+    Raises:
+        UnknownNameError: no such mode.
+    """
+    from azr_env.config import SCORING_MODES
+
+    if scoring not in SCORING_MODES:
+        raise UnknownNameError("scoring mode", scoring, SCORING_MODES)
+    return dict(SCORING_MODES[scoring])
+
+
+def check_suite_names(names: Sequence[str]) -> None:
+    """Refuse any name that is neither a released suite (``name`` or ``name@version``) nor ``"selfplay"``.
+
+    Called when a config is built, so a typo in the last of several suites fails before the first one runs.
+
+    Raises:
+        UnknownNameError: the first unknown name, with the known suites listed.
+    """
+    from azr_env.suites import list_suites
+    from azr_env.suites.suite import resolve
+
+    for name in names:
+        if name == SELFPLAY:
+            continue
+        try:
+            resolve(name)
+        except UnknownNameError as exc:
+            known = [*list_suites(versions=True), *list_suites(), SELFPLAY]
+            raise UnknownNameError(exc.kind, name, known) from None
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -76,13 +115,15 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def make_solve_env(suite: Any, executor: ExecutorBackend, prompt_format: str = "r1") -> Any:
-    """Return ``azr_env/Solve-v1`` on ``suite`` (a name or a loaded ``Suite``) sharing ``executor``."""
+def make_solve_env(suite: Any, executor: ExecutorBackend, prompt_format: str = "r1", scoring: str = "default") -> Any:
+    """Return ``azr_env/Solve-v1`` on ``suite`` (a name or a ``Suite``) sharing ``executor``, scored by ``scoring``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
-    return gymnasium.make("azr_env/Solve-v1", suite=suite, executor=executor, prompt_format=prompt_format)
+    return gymnasium.make(
+        "azr_env/Solve-v1", suite=suite, executor=executor, prompt_format=prompt_format, **scoring_overrides(scoring)
+    )
 
 
 def make_selfplay_env(executor: ExecutorBackend, buffer: Any, config: EvalConfig, task_types: tuple[str, ...]) -> Any:
@@ -112,10 +153,16 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
     suite = load_suite(suite_name)
     by_id = {task.task_id: task for task in suite.tasks}  # all items: a training env (SB3) visits every one
     context = AgentContext(
-        seed=seed, executor=executor, lookup=by_id.get, env_factory=lambda: make_solve_env(suite, executor)
+        seed=seed,
+        executor=executor,
+        lookup=by_id.get,
+        env_factory=lambda: make_solve_env(suite, executor, scoring=config.scoring),
     )
     agent = make_agent(config.agent, context, **config.agent_options)
-    return answer_suite(agent, suite, executor, seed=seed, k=config.k, limit=config.limit, batch_size=config.batch_size)
+    return answer_suite(
+        agent, suite, executor, seed=seed, k=config.k, limit=config.limit, batch_size=config.batch_size,
+        scoring=config.scoring,
+    )  # fmt: skip
 
 
 def answer_suite(
@@ -128,14 +175,18 @@ def answer_suite(
     limit: int | None,
     batch_size: int,
     prompt_format: str = "r1",
+    scoring: str = "default",
 ) -> list[Row]:
     """Have a built agent answer the first ``limit`` items of a loaded suite ``k`` times each; one row per answer."""
     count = min(limit or len(suite.tasks), len(suite.tasks))
     jobs = [(index, sample) for index in range(count) for sample in range(k)]
-    envs = [make_solve_env(suite, executor, prompt_format) for _ in range(min(batch_size, len(jobs)))]
+    envs = [make_solve_env(suite, executor, prompt_format, scoring) for _ in range(min(batch_size, len(jobs)))]
     rows: list[Row] = []
     for chunk_index, chunk in enumerate(_chunks(jobs, batch_size)):
-        rows += _solve_chunk(agent, envs, chunk, seed, first=chunk_index == 0, suite=suite)
+        rows += [
+            {**row, "scoring": scoring}
+            for row in _solve_chunk(agent, envs, chunk, seed, first=chunk_index == 0, suite=suite)
+        ]
     for env in envs:
         env.close()
     return rows

@@ -1,4 +1,4 @@
-"""Versioned, frozen held-out suites built from real code that ships offline (HumanEval, CodeI/O).
+"""Versioned, frozen held-out suites built from real code that ships offline (HumanEval, CodeI/O) and CRUXEval.
 
 ``load_suite("humaneval-deduction")`` loads the latest version, ``load_suite("humaneval-deduction@1")`` a pinned
 one; ``list_suites()`` names them. Each suite's size, source, license and version policy: ``SUITES.md`` next to

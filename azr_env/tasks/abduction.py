@@ -6,7 +6,8 @@ computes the output. The solver sees the program and the output and answers with
 canonical output (any pre-image counts). The input must be data (``azr_env.tasks.answers``), checked before
 anything runs: an answer that computes its arguments (brute force with the program's helpers, a mutation of its
 tables) is a format error and never reaches the executor. Only benchmark scoring with ``ValueSyntax.EXPRESSION``
-evaluates such an answer, in the sandbox and apart from the program's globals.
+evaluates such an answer, in the sandbox and apart from the program's globals, and only
+``ValueEquality.PYTHON`` compares the output it makes with Python's ``==`` (``azr_env.tasks.equality``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from azr_env.executor.result import ExecutionResult
 from azr_env.tasks.answers import Reading, read_inputs
 from azr_env.tasks.base import Answer, Outcome, Prompt, ProposalContext, Task, Verdict
 from azr_env.tasks.deduction import example_proposal
+from azr_env.tasks.equality import equal_to_gold
 from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
@@ -83,13 +85,7 @@ class Abduction(ProgramInputTaskType):
 
         def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
             readings = read_inputs([(block.strip(), answer.syntax) for _, block, answer in found], executor)
-            pairs = zip(found, readings, strict=True)
-            jobs = [(task.program, reading.text) for (task, _, _), reading in pairs if reading.text is not None]
-            runs = iter(executor.run_many(jobs) if jobs else [])
-            return [
-                _judge(task, next(runs)) if reading.text is not None else _unreadable(reading)
-                for (task, _, _), reading in zip(found, readings, strict=True)
-            ]
+            return _run_and_compare(found, readings, executor)
 
         return verify_blocks(items, "input", score, allow_empty=True)
 
@@ -102,13 +98,31 @@ class Abduction(ProgramInputTaskType):
         )
 
 
+def _run_and_compare(
+    found: Sequence[tuple[Task, str, Answer]], readings: Sequence[Reading], executor: ExecutorBackend
+) -> list[Verdict]:
+    """Run every readable input in one ``run_many``, then compare each output with the gold by its equality."""
+    ran = [
+        (task, answer, str(reading.text))
+        for (task, _, answer), reading in zip(found, readings, strict=True)
+        if reading.text is not None
+    ]
+    runs = executor.run_many([(task.program, text) for task, _, text in ran]) if ran else []
+    golds = [
+        (task.outputs[0], run.output if run.ok else None, ans.equality)
+        for (task, ans, _), run in zip(ran, runs, strict=True)
+    ]
+    judged = iter(_judge(run, same) for run, same in zip(runs, equal_to_gold(golds, executor), strict=True))
+    return [next(judged) if reading.text is not None else _unreadable(reading) for reading in readings]
+
+
 def _unreadable(reading: Reading) -> Verdict:
     return Verdict(Outcome.FORMAT_ERROR if reading.format_error else Outcome.WRONG, reading.error)
 
 
-def _judge(task: Task, run: ExecutionResult) -> Verdict:
+def _judge(run: ExecutionResult, same: bool) -> Verdict:
     if not run.ok:
         return Verdict(Outcome.WRONG, f"the program failed on the answer: {run.status.value}")
-    if run.output != task.outputs[0]:
+    if not same:
         return Verdict(Outcome.WRONG, "the program returns a different output on the answer")
     return Verdict(Outcome.CORRECT)

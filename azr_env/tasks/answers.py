@@ -7,9 +7,10 @@ the rule is a format error naming the rule.
 
 Under ``ValueSyntax.EXPRESSION`` (benchmark scoring as CRUXEval's scorer does it) an answer that is not data but
 parses as one expression (or as one argument list) is evaluated in the sandbox, batched in one ``run_many``: a
-deduction answer by the program ``def f(): return (<answer>)``, an abduction answer by packing its arguments into
-a value whose canonical repr becomes the data input the task's program then runs on. Unlike CRUXEval, the
-expression does not see the task program's globals. Nothing is ever evaluated in the env's process.
+deduction answer by the program ``def f(): return (<answer>)``, an abduction answer by writing its argument values
+back as source (each value's ``repr``, so dicts keep their insertion order), which must be data and is the input
+the task's program then runs on. Unlike CRUXEval, the expression does not see the task program's globals. Nothing
+is ever evaluated in the env's process.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.canonical import canonical_repr
 from azr_env.executor.limits import MAX_INPUT_CHARS
 from azr_env.executor.literals import NotData, arguments_key, canonical_value, read_value
 from azr_env.tasks.parsing import ParseFailure, ValueSyntax
@@ -26,8 +26,14 @@ from azr_env.tasks.parsing import ParseFailure, ValueSyntax
 MAX_ANSWER_CHARS = 16384
 """Longest answer value considered; a longer one is a format error (gold outputs are capped well below this)."""
 
-PACK_PROGRAM = "def pack(*args, **kwargs):\n    return [list(args), kwargs]\n\n\ndef f():\n    return pack(\n{}\n)\n"
-"""The sandbox program that evaluates an argument-list expression (``ValueSyntax.EXPRESSION`` only)."""
+PACK_PROGRAM = (
+    "def pack(*args, **kwargs):\n"
+    "    return ', '.join([repr(a) for a in args] + [k + '=' + repr(v) for k, v in kwargs.items()])\n\n\n"
+    "def f():\n    return pack(\n{}\n)\n"
+)
+"""The sandbox program that evaluates an argument-list expression (``ValueSyntax.EXPRESSION`` only) and writes the
+arguments back as source with their own ``repr``: a dict keeps its insertion order, which the program may depend on
+(a canonical repr would sort it). The text must then be data under the rule, or the answer is unreadable."""
 
 VALUE_PROGRAM = "def f():\n    return (\n{}\n)\n"
 """The sandbox program that evaluates a value expression (``ValueSyntax.EXPRESSION`` only)."""
@@ -102,12 +108,10 @@ def _input(expr: str) -> Reading:
 
 
 def _unpacked(output: str | None) -> Reading:
-    """Turn the packed ``[args, kwargs]`` an argument expression evaluated to into a data argument list."""
+    """Read the argument source ``PACK_PROGRAM`` returned; it is the input when it is data under the rule."""
     data = read_value(output or "")
-    if isinstance(data, NotData) or not isinstance(data.value, list) or len(data.value) != 2:
+    if isinstance(data, NotData) or not isinstance(data.value, str):
         return Reading(None, "the answer's arguments are not data")
-    args, kwargs = data.value
-    if not all(isinstance(key, str) and key.isidentifier() for key in kwargs):
-        return Reading(None, "the answer's keyword names are not identifiers")
-    parts = [canonical_repr(arg) for arg in args] + [f"{key}={canonical_repr(v)}" for key, v in kwargs.items()]
-    return Reading(", ".join(parts))
+    if isinstance(arguments_key(data.value), NotData):
+        return Reading(None, f"the answer's arguments are not data: {data.value[:80]}")
+    return Reading(data.value)

@@ -5,7 +5,8 @@ solver sees the program and the input and answers with the output, written out a
 block; it is correct iff its canonical value equals the gold canonical output (type-strict: 1, 1.0, True differ).
 The answer must be data (``azr_env.tasks.answers``) and is read in the env's process, with no executor call: an
 answer that computes its value (``sum(...)``, the program's body inlined) is a format error. Only benchmark scoring
-with ``ValueSyntax.EXPRESSION`` evaluates such an answer, in the sandbox.
+with ``ValueSyntax.EXPRESSION`` evaluates such an answer, in the sandbox, and only ``ValueEquality.PYTHON``
+compares with Python's ``==`` instead (``azr_env.tasks.equality``, also in the sandbox).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import ClassVar
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks.answers import Reading, read_outputs
 from azr_env.tasks.base import Answer, Outcome, Prompt, ProposalContext, Task, Verdict
+from azr_env.tasks.equality import equal_to_gold
 from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
@@ -102,7 +104,11 @@ class Deduction(ProgramInputTaskType):
 
         def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
             values = read_outputs([(block, answer.syntax) for _, block, answer in found], executor)
-            return [_judge(task, value) for (task, _, _), value in zip(found, values, strict=True)]
+            pairs = zip(found, values, strict=True)
+            equal = equal_to_gold(
+                [(task.outputs[0], value.text, ans.equality) for (task, _, ans), value in pairs], executor
+            )
+            return [_judge(value, same) for value, same in zip(values, equal, strict=True)]
 
         return verify_blocks(items, "output", score)
 
@@ -115,9 +121,9 @@ class Deduction(ProgramInputTaskType):
         )
 
 
-def _judge(task: Task, value: Reading) -> Verdict:
+def _judge(value: Reading, same: bool) -> Verdict:
     if value.text is None:
         return Verdict(Outcome.FORMAT_ERROR if value.format_error else Outcome.WRONG, value.error)
-    if value.text != task.outputs[0]:
+    if not same:
         return Verdict(Outcome.WRONG, "the output differs")
     return Verdict(Outcome.CORRECT)

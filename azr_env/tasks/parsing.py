@@ -66,6 +66,19 @@ class ValueSyntax(StrEnum):
     EXPRESSION = "expression"
 
 
+class ValueEquality(StrEnum):
+    """When a value answer (a deduction output, the output an abduction answer makes) equals the gold output.
+
+    ``CANONICAL`` (training and the default): the executor's type-strict rule, equal canonical reprs
+    (``azr_env.executor.canonical``: ``1``, ``1.0`` and ``True`` differ; NaN equals NaN). ``PYTHON`` (benchmark
+    scoring as CRUXEval's scorer does it): Python's ``gold == answer`` on the two values, evaluated in the sandbox,
+    never in the env (``azr_env.tasks.equality``).
+    """
+
+    CANONICAL = "canonical"
+    PYTHON = "python"
+
+
 @dataclass(frozen=True, slots=True)
 class ParseFailure:
     """Text that could not be parsed; ``reason`` says what was missing or malformed."""
@@ -89,12 +102,14 @@ class Answer:
         blocks: every fenced block of the region, in order.
         found_by: the rule clause that found the region (``STRICT`` for a complete envelope, even under a chat rule).
         syntax: how value answers are read (``ValueSyntax.DATA`` unless the env scores a benchmark).
+        equality: when a value answer equals the gold (``ValueEquality.CANONICAL`` unless the env scores a benchmark).
     """
 
     text: str
     blocks: tuple[Block, ...]
     found_by: AnswerRule = AnswerRule.STRICT
     syntax: ValueSyntax = ValueSyntax.DATA
+    equality: ValueEquality = ValueEquality.CANONICAL
 
     def tagged(self, tag: str) -> list[str]:
         """Return the bodies of every block tagged ``tag`` (case-insensitive), in order."""
@@ -124,13 +139,18 @@ class RuleScore:
     reason: str = ""
 
 
-def read_answer(text: str, rule: AnswerRule, syntax: ValueSyntax = ValueSyntax.DATA) -> Answer | ParseFailure:
+def read_answer(
+    text: str,
+    rule: AnswerRule,
+    syntax: ValueSyntax = ValueSyntax.DATA,
+    equality: ValueEquality = ValueEquality.CANONICAL,
+) -> Answer | ParseFailure:
     """Find the answer region of a full response under ``rule`` and split it into fenced blocks."""
     region = answer_region(text, rule)
     if isinstance(region, ParseFailure):
         return region
     body, found_by = region
-    return Answer(body, tuple(parse_blocks(body)), found_by, syntax)
+    return Answer(body, tuple(parse_blocks(body)), found_by, syntax, equality)
 
 
 def answer_region(text: str, rule: AnswerRule) -> tuple[str, AnswerRule] | ParseFailure:

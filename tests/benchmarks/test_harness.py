@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from azr_env.errors import ConfigError
+from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.tasks.base import Task
 from benchmarks.cli import eval_command, parse_options
 from benchmarks.evaluate import buffer_diversity, markdown_table, normalized_program, output_type, summarize
@@ -122,3 +122,21 @@ def test_selfplay_runs_are_seeded(executor) -> None:
 
     config = EvalConfig(agent="replay", suites=("selfplay",), episodes=6, n_solve_samples=2, batch_size=3)
     assert run_selfplay(config, 4, executor) == run_selfplay(config, 4, executor)
+
+
+def test_eval_config_refuses_an_unknown_suite_listing_the_known_ones() -> None:
+    with pytest.raises(UnknownNameError, match=r"known: .*humaneval-deduction@1"):
+        EvalConfig(agent="random", suites=("humaneval-deduction", "no-such-suite"))
+
+
+def test_azr_eval_checks_every_suite_name_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from azr_env.cli import main
+
+    out = tmp_path / "out"
+    assert main(["eval", "--agent", "random", "--suite", _first_suite(), "no-such-suite", "--out", str(out)]) == 1
+    assert "unknown suite 'no-such-suite'" in capsys.readouterr().err and not out.exists()
+
+
+def test_eval_config_refuses_an_unknown_scoring_mode_listing_the_known_ones() -> None:
+    with pytest.raises(UnknownNameError, match="known: cruxeval, default"):
+        EvalConfig(agent="random", suites=("selfplay",), scoring="official")

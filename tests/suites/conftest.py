@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from azr_env.suites import cruxeval
+from azr_env.suites.cruxeval import CRUXEVAL_FILE
 from azr_env.suites.sources import CODEIO_FILE, HUMANEVAL_FILE
 
 HUMANEVAL_ROWS = [
@@ -64,6 +67,19 @@ CODEIO_ROWS = [
 ]
 
 
+CRUXEVAL_ROWS = [
+    {"code": "def f(s):\n    return s[::-1]", "input": "'abc'", "output": "'cba'", "id": "sample_0"},
+    {"code": "def f(d):\n    return list(d)", "input": "{'b': 1, 'a': 2}", "output": "['b', 'a']", "id": "sample_1"},
+]
+
+
+def write_cruxeval(directory: Path, rows: list[dict[str, str]]) -> str:
+    """Write ``cruxeval.jsonl`` and return its SHA-256."""
+    raw = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    (directory / CRUXEVAL_FILE).write_bytes(raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
 def write_jsonl_gz(path: Path, rows: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wt", encoding="utf-8") as handle:
@@ -71,8 +87,9 @@ def write_jsonl_gz(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 @pytest.fixture()
-def source_dir(tmp_path: Path) -> Path:
-    """A data directory holding the synthetic HumanEval and CodeI/O files."""
+def source_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data directory holding the synthetic HumanEval, CodeI/O and CRUXEval files (its digest pinned for the test)."""
     write_jsonl_gz(tmp_path / HUMANEVAL_FILE, HUMANEVAL_ROWS)
     write_jsonl_gz(tmp_path / CODEIO_FILE, CODEIO_ROWS)
+    monkeypatch.setattr(cruxeval, "CRUXEVAL_SHA256", write_cruxeval(tmp_path, CRUXEVAL_ROWS))
     return tmp_path

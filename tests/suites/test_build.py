@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from azr_env.errors import ConfigError
+from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.executor.result import ExecStatus, ValidationResult
-from azr_env.suites import build, frozen, list_suites, load_suite
+from azr_env.suites import build, cruxeval, frozen, list_suites, load_suite
 from azr_env.suites.wheels import has_pinned_data
 
 ALLOWED = frozenset({"math", "collections", "itertools", "typing"})
@@ -21,7 +21,7 @@ class EchoExecutor:
 
 
 def _build(source_dir: Path, out: Path, *, check: bool = False) -> int:
-    return build.build(source_dir, out, EchoExecutor(), ALLOWED, check=check)  # type: ignore[arg-type]
+    return build.build(source_dir, out, EchoExecutor(), ALLOWED, check=check, cruxeval_dir=source_dir)  # type: ignore[arg-type]
 
 
 def test_build_releases_every_spec_with_a_manifest(source_dir: Path, tmp_path: Path) -> None:
@@ -85,3 +85,27 @@ def test_entry_point_help_runs() -> None:
         check=False,
     )
     assert done.returncode == 0 and "--data-dir" in done.stdout
+
+
+def test_only_builds_the_named_suites_without_the_wheels(source_dir: Path, tmp_path: Path) -> None:
+    specs = build.select_specs(["cruxeval-input"])
+    build.build(None, tmp_path / "out", EchoExecutor(), ALLOWED, specs=specs, cruxeval_dir=source_dir)  # type: ignore[arg-type]
+    assert list_suites(data_dir=tmp_path / "out") == ["cruxeval-input"]
+
+
+def test_only_refuses_an_unknown_suite() -> None:
+    with pytest.raises(UnknownNameError, match="cruxeval-output"):
+        build.select_specs(["cruxeval-outputs"])
+
+
+def test_cruxeval_suites_keep_every_item_in_order_with_the_program_verbatim(source_dir: Path, tmp_path: Path) -> None:
+    _build(source_dir, tmp_path / "out")
+    suite = load_suite("cruxeval-output", data_dir=tmp_path / "out")
+    assert suite.origins == ("sample_0", "sample_1") and suite.tasks[1].program == "def f(d):\n    return list(d)"
+
+
+def test_a_modified_cruxeval_file_is_refused(source_dir: Path, tmp_path: Path) -> None:
+    path = source_dir / cruxeval.CRUXEVAL_FILE
+    path.write_bytes(path.read_bytes().replace(b"'cba'", b"'abc'"))
+    with pytest.raises(ConfigError, match="not the pinned CRUXEval release"):
+        _build(source_dir, tmp_path / "out")

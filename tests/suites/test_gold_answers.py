@@ -2,7 +2,7 @@
 
 import pytest
 
-from azr_env.config import EnvConfig
+from azr_env.config import SCORING_MODES, EnvConfig
 from azr_env.judge import Judge
 from azr_env.suites import list_suites, load_suite
 from azr_env.tasks import get_task_type
@@ -32,12 +32,14 @@ def test_every_task_renders_a_solver_prompt(name: str) -> None:
     assert all(task_type.solver_prompt(task).user for task in suite)
 
 
+@pytest.mark.parametrize("scoring", sorted(SCORING_MODES))
 @pytest.mark.parametrize("name", list_suites(versions=True))
-def test_every_gold_answer_verifies_as_correct(name: str, executor) -> None:
-    """Released labels still verify under the env's judge (answers are data, and so is every suite input)."""
+def test_every_gold_answer_verifies_as_correct(name: str, scoring: str, executor) -> None:
+    """Released labels still verify under the env's judge in every scoring mode (answers and inputs are data)."""
     tasks = load_suite(name).tasks
     tasks = tasks[::4] if tasks[0].task_type == "induction" else tasks  # ten runs per induction task: a quarter
-    judge = Judge({tasks[0].task_type: get_task_type(tasks[0].task_type)}, lambda: executor, EnvConfig())
+    config = EnvConfig(**SCORING_MODES[scoring])
+    judge = Judge({tasks[0].task_type: get_task_type(tasks[0].task_type)}, lambda: executor, config)
     verdicts = judge.verify([(t, _gold(t)) for t in tasks])
     wrong = [
         (t.task_id, v.outcome.value, v.detail)

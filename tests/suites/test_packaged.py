@@ -1,11 +1,13 @@
 """The released suites shipped in azr_env/suites/data: frozen, loadable, and still labelled correctly."""
 
 import ast
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from azr_env.errors import SuiteIntegrityError
 from azr_env.suites import frozen, list_suites, load_suite
 from azr_env.suites.suite import DATA_DIR
 
@@ -15,9 +17,10 @@ SAMPLE_PER_SUITE = 6
 
 
 def test_there_are_released_suites() -> None:
-    assert {"humaneval-deduction", "humaneval-abduction", "codeio-deduction", "codeio-abduction", "induction"} <= set(
-        list_suites()
-    )
+    assert {
+        "humaneval-deduction", "humaneval-abduction", "codeio-deduction", "codeio-abduction", "induction",
+        "cruxeval-output", "cruxeval-input",
+    } <= set(list_suites())  # fmt: skip
 
 
 @pytest.mark.parametrize("info", RELEASED, ids=IDS)
@@ -56,6 +59,16 @@ def test_packaged_data_stays_small() -> None:
 def test_package_data_glob_ships_the_suites() -> None:
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     assert "suites/data/*" in pyproject["tool"]["setuptools"]["package-data"]["azr_env"]
+
+
+@pytest.mark.parametrize("info", RELEASED, ids=IDS)
+def test_a_modified_data_file_raises_the_integrity_error(info: frozen.SuiteInfo, tmp_path: Path) -> None:
+    copy = shutil.copytree(DATA_DIR, tmp_path / "data")
+    raw = bytearray((copy / info.file).read_bytes())
+    raw[len(raw) // 2] ^= 1
+    (copy / info.file).write_bytes(bytes(raw))
+    with pytest.raises(SuiteIntegrityError, match="SHA-256"):
+        load_suite(info.id, data_dir=copy)
 
 
 @pytest.mark.parametrize("info", RELEASED, ids=IDS)
