@@ -136,6 +136,46 @@ def test_batch_size_does_not_change_greedy_output(policy):
     assert [g.completion_ids for g in one] == [g.completion_ids for g in many]
 
 
+class _PrefillRows(torch.nn.Module):
+    """Wraps a model and records the batch size of every forward that has no KV cache yet (a prefill)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.inner, self.prefill_rows = model, []
+
+    def forward(self, input_ids=None, past_key_values=None, **kwargs):
+        if past_key_values is None:
+            self.prefill_rows.append(input_ids.shape[0])
+        return self.inner(input_ids=input_ids, past_key_values=past_key_values, **kwargs)
+
+
+REPEATED = [PROMPTS[0], PROMPTS[0], PROMPTS[2], PROMPTS[0]]
+
+
+def test_repeated_prompts_are_prefilled_once(policy):
+    model, tok = policy
+    counted = _PrefillRows(model)
+    HFBackend(counted, tok, batch_size=4).generate(REPEATED, SamplingParams(max_new_tokens=4, seed=0))
+    assert counted.prefill_rows == [2]
+
+
+def test_shared_prefill_keeps_each_row_its_own_prompt(policy):
+    params = SamplingParams(max_new_tokens=10, temperature=0.0)
+    shared = HFBackend(*policy, batch_size=4).generate(REPEATED, params)
+    alone = HFBackend(*policy, batch_size=1).generate(REPEATED, params)
+    assert [g.completion_ids for g in shared] == [g.completion_ids for g in alone]
+
+
+def test_shared_prefill_logprobs_match_a_training_forward_pass(policy):
+    model, tok = policy
+    for g in HFBackend(model, tok, batch_size=4).generate(REPEATED, SamplingParams(max_new_tokens=10, seed=6)):
+        ids = torch.tensor([g.prompt_ids + g.completion_ids])
+        with torch.no_grad():
+            logits = model(input_ids=ids).logits[0, len(g.prompt_ids) - 1 : -1]
+        expected = torch.log_softmax(logits, -1).gather(-1, torch.tensor(g.completion_ids)[:, None]).squeeze(-1)
+        assert torch.allclose(torch.tensor(g.logprobs), expected, atol=1e-4)
+
+
 def test_training_mode_is_restored(policy):
     model, tok = policy
     model.train()
