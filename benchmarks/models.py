@@ -182,50 +182,60 @@ def time_update(
 
 def score(args: argparse.Namespace, executor: Any, out: Path) -> dict[str, Any]:
     """Per (model, format, rule, budget): cell rates and the simulated learning signal."""
-    from agents.llm.models import load_tokenizer
     from azr_env.config import EnvConfig
     from azr_env.judge import Judge
     from azr_env.tasks import get_task_type
-    from benchmarks.models_score import cell_stats, judge_records, learning_signal
 
     judge = Judge({t: get_task_type(t) for t in args.task_types}, lambda: executor, EnvConfig().max_action_chars)
     rows: list[dict[str, Any]] = []
     for model in args.models:
         for prompt_format in args.formats:
-            cells = [c for c in cells_of(model, args) if c.prompt_format == prompt_format]
-            paths = [cell_path(out, c) for c in cells if cell_path(out, c).exists()]
-            if not paths:
-                continue
-            records = read_records(paths)
-            tokenizers = {model: load_tokenizer(model)}
-            timing = _update_timing(out, model, prompt_format)
-            for rule in args.rules:
-                for budget in args.budgets or [max(r.tokens for r in records)]:
-                    judged = judge_records(records, rule=rule, budget=budget, judge=judge, tokenizers=tokenizers)
-                    row = {"model": model, "format": prompt_format, "rule": rule, "budget": budget, "cells": []}
-                    for cell in cells:
-                        episodes = [
-                            judged[r.id] for r in records if r.id.startswith(cell.key + "/") and r.role == cell.role
-                        ]
-                        attempts = [
-                            judged[r.id] for r in records if r.role == "attempt" and r.id.startswith(cell.key + "/")
-                        ]
-                        if episodes:
-                            row["cells"].append(
-                                {
-                                    "task_type": cell.task_type,
-                                    "role": cell.role,
-                                    **asdict(cell_stats(episodes, attempts)),
-                                }
-                            )
-                    if timing is not None:
-                        signal = learning_signal(
-                            list(judged.values()), group_size=args.group_size,
-                            update_seconds_per_token=timing["seconds"] / timing["tokens"], seed=args.seed,
-                        )  # fmt: skip
-                        row["signal"] = {**asdict(signal), "per_minute": signal.per_minute}
-                    rows.append(row)
+            rows += score_format(model, prompt_format, args, judge, out)
     return {"settings": asdict(settings_of(args)), "group_size": args.group_size, "rows": rows}
+
+
+def score_format(
+    model: str, prompt_format: str, args: argparse.Namespace, judge: Any, out: Path
+) -> list[dict[str, Any]]:
+    """The score rows of one model and format, one per (rule, budget); none when nothing is saved."""
+    from agents.llm.models import load_tokenizer
+    from benchmarks.models_score import judge_records
+
+    cells = [c for c in cells_of(model, args) if c.prompt_format == prompt_format and cell_path(out, c).exists()]
+    if not cells:
+        return []
+    records = read_records([cell_path(out, c) for c in cells])
+    tokenizers = {model: load_tokenizer(model)}
+    timing = _update_timing(out, model, prompt_format)
+    rows = []
+    for rule in args.rules:
+        for budget in args.budgets or [max(r.tokens for r in records)]:
+            judged = judge_records(records, rule=rule, budget=budget, judge=judge, tokenizers=tokenizers)
+            row = {"model": model, "format": prompt_format, "rule": rule, "budget": budget}
+            rows.append({**row, **score_row(cells, judged, timing, args)})
+    return rows
+
+
+def score_row(
+    cells: Sequence[Cell], judged: dict[str, Any], timing: dict[str, Any] | None, args: Any
+) -> dict[str, Any]:
+    """Cell statistics and (with an update timing) the learning signal of one rule and budget."""
+    from benchmarks.models_score import cell_stats, learning_signal
+
+    stats = []
+    for cell in cells:
+        mine = [j for key, j in judged.items() if key.startswith(cell.key + "/")]
+        episodes = [j for j in mine if j.record.role == cell.role]
+        attempts = [j for j in mine if j.record.role == "attempt"]
+        stats.append({"task_type": cell.task_type, "role": cell.role, **asdict(cell_stats(episodes, attempts))})
+    row: dict[str, Any] = {"cells": stats}
+    if timing is not None:
+        per_token = timing["seconds"] / timing["tokens"]
+        signal = learning_signal(
+            list(judged.values()), group_size=args.group_size, update_seconds_per_token=per_token, seed=args.seed
+        )
+        row["signal"] = {**asdict(signal), "per_minute": signal.per_minute}
+    return row
 
 
 def _update_timing(out: Path, model: str, prompt_format: str) -> dict[str, Any] | None:
