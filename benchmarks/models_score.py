@@ -38,7 +38,7 @@ class Judged:
         outcome: the env's outcome for the re-read text.
         reward: the env's reward; ``None`` for a valid proposal without attempts at its task.
         tokens: completion tokens within the budget.
-        seconds: sampling seconds of the response had generation stopped at the budget.
+        seconds: sampling seconds of the response had generation stopped at the budget (see ``robust_seconds``).
     """
 
     record: Record
@@ -66,12 +66,13 @@ def judge_records(
     def text(r: Record) -> str:
         return read_text(r, rule, budget, tokenizers.get(r.model))
 
+    seconds = robust_seconds(records, budget)
     proposals = [r for r in records if r.role == "propose"]
     answers = [r for r in records if r.role != "propose"]
     checks = judge.check_proposals([(r.task_type, text(r), context_from_line(r.context or {})) for r in proposals])
     verdicts = judge.verify([(task_from_line(r.task or {}), text(r)) for r in answers])
     out = {
-        r.id: _judged(r, v.outcome, solver_reward(v.outcome, rewards), budget)
+        r.id: Judged(r, v.outcome, solver_reward(v.outcome, rewards), min(r.tokens, budget), seconds[r.id])
         for r, v in zip(answers, verdicts, strict=True)
     }
     attempts: dict[str, list[Record]] = defaultdict(list)
@@ -85,13 +86,25 @@ def judge_records(
             if mine:
                 rate = float(np.mean([a.outcome is Outcome.CORRECT for a in mine]))
                 reward = proposer_reward(check.outcome, rate, rewards)
-        out[r.id] = _judged(r, check.outcome, reward, budget)
+        out[r.id] = Judged(r, check.outcome, reward, min(r.tokens, budget), seconds[r.id])
     return out
 
 
-def _judged(record: Record, outcome: Outcome, reward: float | None, budget: int) -> Judged:
-    seconds = record.batch.seconds_at(budget) / record.batch.size
-    return Judged(record, outcome, reward, min(record.tokens, budget), seconds)
+def robust_seconds(records: Sequence[Record], budget: int) -> dict[str, float]:
+    """Each record's sampling seconds: the median per-response time of the batches of its cell and role.
+
+    On a shared machine a batch sometimes takes several times longer than its neighbours (other processes'
+    load); the median over a cell's batches keeps such outliers from deciding the comparison.
+    """
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for r in records:
+        groups[(r.id.split("/", 1)[0], r.role)].append(r)
+    out: dict[str, float] = {}
+    for group in groups.values():
+        batches = {r.batch for r in group}  # equal timings are one batch
+        median = float(np.median([b.seconds_at(budget) / b.size for b in batches]))
+        out.update((r.id, median) for r in group)
+    return out
 
 
 @dataclass(frozen=True)

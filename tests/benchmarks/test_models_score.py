@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,7 @@ from azr_env.judge import Judge
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome
 from benchmarks.models_records import BatchTiming, Record, context_line, task_line
-from benchmarks.models_score import StepPool, cell_stats, judge_records, learning_signal
+from benchmarks.models_score import StepPool, cell_stats, judge_records, learning_signal, robust_seconds
 
 TOKENIZER = ByteTokenizer()
 TIMING = BatchTiming(size=2, seconds=4.0, prefill_seconds=1.0, steps=100)
@@ -119,3 +121,9 @@ def test_a_step_trains_on_the_attempts_of_valid_proposals_only(world):
     step = StepPool.build(list(_judge(world, records).values())).draw(np.random.default_rng(0), 2)
     assert sorted(j.record.id for j, _ in step) == sorted(r.id for r in records[:3] + records[3:4])
     assert {group for j, group in step if j.record.role == "attempt"} == {f"{KEY}.propose/0"}
+
+
+def test_a_slow_outlier_batch_does_not_set_the_cell_time():
+    batches = [BatchTiming(1, s, 0.0, 10) for s in (2.0, 3.0, 60.0)]
+    records = [dataclasses.replace(_record(f"{KEY}.solve/{i}", "solve", "x"), batch=b) for i, b in enumerate(batches)]
+    assert set(robust_seconds(records, 10).values()) == {3.0}
