@@ -176,6 +176,27 @@ def test_shared_prefill_logprobs_match_a_training_forward_pass(policy):
         assert torch.allclose(torch.tensor(g.logprobs), expected, atol=1e-4)
 
 
+def test_rollout_dtype_samples_from_a_synced_copy():
+    model, tok = tiny_policy(seed=0)
+    backend = HFBackend(model, tok, rollout_dtype="bfloat16")
+    assert backend.model is not model and next(backend.model.parameters()).dtype == torch.bfloat16
+    with torch.no_grad():
+        model.lm_head.weight.mul_(3.0)
+    backend.sync_weights(model)
+    assert torch.equal(backend.model.lm_head.weight, model.lm_head.weight.to(torch.bfloat16))
+    assert next(model.parameters()).dtype == torch.float32
+
+
+def test_rollout_dtype_logprobs_stay_close_to_the_float32_forward(policy):
+    model, tok = policy
+    for g in HFBackend(model, tok, rollout_dtype="bfloat16").generate(PROMPTS, SamplingParams(8, seed=2)):
+        ids = torch.tensor([g.prompt_ids + g.completion_ids])
+        with torch.no_grad():
+            logits = model(input_ids=ids).logits[0, len(g.prompt_ids) - 1 : -1]
+        expected = torch.log_softmax(logits, -1).gather(-1, torch.tensor(g.completion_ids)[:, None]).squeeze(-1)
+        assert torch.allclose(torch.tensor(g.logprobs), expected, atol=0.5)
+
+
 def test_training_mode_is_restored(policy):
     model, tok = policy
     model.train()
