@@ -154,6 +154,7 @@ def write_cell(out_dir: Path, cell: Cell, records: Iterable[Record]) -> Path:
     with os.fdopen(handle, "w", encoding="utf-8") as sink:
         for record in records:
             sink.write(json.dumps(asdict(record), sort_keys=True) + "\n")
+    os.chmod(scratch, 0o644)  # mkstemp creates 0600
     os.replace(scratch, target)
     return target
 

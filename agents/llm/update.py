@@ -86,8 +86,9 @@ def score_tokens(model: Any, batch: TokenBatch, temperature: float, with_entropy
 
 
 def accepts_logits_to_keep(model: Any) -> bool:
-    """Whether ``model.forward`` takes ``logits_to_keep`` (transformers causal LMs do; wrappers may not)."""
-    return "logits_to_keep" in inspect.signature(model.forward).parameters
+    """Whether ``model.forward`` takes ``logits_to_keep`` (a ``peft`` wrapper passes it on to the model it wraps)."""
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "logits_to_keep" in inspect.signature(inner.forward).parameters
 
 
 @contextlib.contextmanager

@@ -13,13 +13,13 @@ random stream as a full prefill (up to float rounding: a matmul over fewer rows 
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from agents.llm.sampling import SamplingParams
+from agents.llm.update import accepts_logits_to_keep
 
 
 @dataclass
@@ -130,4 +130,4 @@ def prefill(
 
 def _last_only(model: Any) -> dict[str, int]:
     """``{"logits_to_keep": 1}`` when the model supports it: the prefill then skips (B, P, V) logits."""
-    return {"logits_to_keep": 1} if "logits_to_keep" in inspect.signature(model.forward).parameters else {}
+    return {"logits_to_keep": 1} if accepts_logits_to_keep(model) else {}
