@@ -79,6 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shared", action="store_true", help="also time one solver prompt repeated --batch times")
     parser.add_argument("--sweep", nargs="*", type=int, default=[], help="rollout batch sizes to time (ours only)")
     parser.add_argument("--no-trl", action="store_true", help="skip the TRL comparison")
+    parser.add_argument("--device", default=None, help="torch device (default: cuda when available, else cpu)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,11 +118,14 @@ def env_prompts(tokenizer: Any) -> tuple[list[str], str]:
     return texts, texts[1]
 
 
-def load_setup(name: str, setup: Setup) -> tuple[Any, Any]:
-    """The model to train in ``setup`` (LoRA applied), and its tokenizer."""
+def load_setup(name: str, setup: Setup, device: str | None = None) -> tuple[Any, Any]:
+    """The model to train in ``setup`` (LoRA applied) on ``device`` (default: cuda if available), and its tokenizer."""
+    import torch
+
     from agents.llm.models import load_policy
 
-    model, tokenizer = load_policy(name, dtype=setup.weights)
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    model, tokenizer = load_policy(name, dtype=setup.weights, device=device)
     if setup.lora_rank:
         from peft import LoraConfig, get_peft_model
 
@@ -135,7 +139,7 @@ def measure(name: str, setup_name: str, args: argparse.Namespace) -> tuple[list[
     from agents.llm.sampling import SamplingParams
 
     setup = SETUPS[setup_name]
-    model, tokenizer = load_setup(name, setup)
+    model, tokenizer = load_setup(name, setup, args.device)
     texts, solver = env_prompts(tokenizer)
     batch = [texts[i % len(texts)] for i in range(args.batch)]
     backend = HFBackend(model, tokenizer, batch_size=args.batch, rollout_dtype=setup.rollout)
