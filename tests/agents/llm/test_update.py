@@ -79,3 +79,15 @@ def test_autocast_keeps_float32_weights_and_follows_the_float32_gradient(rollout
     assert {p.dtype for p in twin.parameters()} == {torch.float32}
     cosine = torch.nn.functional.cosine_similarity(grads[0], grads[1], dim=0)
     assert float(cosine) > 0.99 and not torch.equal(grads[0], grads[1])
+
+
+def test_lora_update_trains_only_the_adapters(rollout):
+    pytest.importorskip("peft")
+    from agents.llm.session import prepare
+
+    model, tok, gens = rollout
+    lora = prepare(model, TrainConfig(lora_rank=4))
+    before = {n: p.detach().clone() for n, p in lora.named_parameters()}
+    run_update(lora, tok, gens)
+    changed = {n for n, p in lora.named_parameters() if not torch.equal(p, before[n])}
+    assert changed and all("lora_" in n for n in changed)
