@@ -100,21 +100,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def env_prompts(tokenizer: Any) -> tuple[list[str], str]:
-    """A proposer and a solver prompt per task type (chat format, seeded zero buffer), and one solver prompt."""
+    """The env's prompt of every task type and role in chat format, and its deduction solver prompt."""
     from agents.llm.prompting import format_observation
-    from azr_env.buffer import TaskBuffer
-    from azr_env.executor import Executor
-    from azr_env.tasks import get_task_type
+    from benchmarks.models_prompts import env_prompts as prompt_records
 
-    kinds = [get_task_type(t) for t in ("deduction", "abduction", "induction")]
-    with Executor(workers=1) as executor:
-        buffer = TaskBuffer.seeded(kinds, executor)
-    rng = np.random.default_rng(0)
-    prompts = []
-    for kind in kinds:
-        prompts.append(kind.proposer_prompt(kind.make_context(buffer.views(), 6, rng)))
-        prompts.append(kind.solver_prompt(buffer.tasks(kind.name)[0]))
-    texts = [format_observation(tokenizer, p.user, system_prompt=p.system) for p in prompts]
+    texts = [format_observation(tokenizer, p.user, system_prompt=p.system) for _, _, p in prompt_records()]
     return texts, texts[1]
 
 
