@@ -80,10 +80,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sweep", nargs="*", type=int, default=[], help="rollout batch sizes to time (ours only)")
     parser.add_argument("--no-trl", action="store_true", help="skip the TRL comparison")
     parser.add_argument("--device", default=None, help="torch device (default: cuda when available, else cpu)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Measure and print the tables."""
+    from benchmarks.models import set_threads
+
+    set_threads(args.threads)
     models = [*args.models, *(["smollm2-135m"] if args.smollm and "smollm2-135m" not in args.models else [])]
     rows: list[Row] = []
     sweeps: list[tuple[str, int, float]] = []
