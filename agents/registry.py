@@ -22,10 +22,12 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "agents.baselines.random_agent",
     "agents.baselines.replay",
     "agents.baselines.oracle",
+    "agents.baselines.stochastic_oracle",
     "agents.baselines.zero_shot",
     "agents.sb3.train",
 )
-"""Modules whose import registers the built-in agents (random, replay, oracle, zero-shot, sb3-ppo, sb3-a2c)."""
+"""Modules whose import registers the built-in agents (random, replay, oracle, stochastic-oracle, zero-shot, sb3-ppo,
+sb3-a2c)."""
 
 
 def register_agent(name: str) -> Callable[[F], F]:

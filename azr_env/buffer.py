@@ -25,6 +25,8 @@ import numpy as np
 
 from azr_env.errors import AzrError, BufferFormatError, ConfigError, ExecutorError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.executor.literals import NotData, arguments_key
+from azr_env.jsonl import dumps_line
 from azr_env.tasks.base import Task, TaskType
 from azr_env.tasks.sampling import sample_uniform
 
@@ -177,7 +179,7 @@ class TaskBuffer:
         """Write the buffer to ``path`` atomically: the old file stays intact until the new one is complete."""
         target = Path(path)
         lines = [json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "cap": self.cap})]
-        lines += [json.dumps(self._record(task), ensure_ascii=False) for task in self]
+        lines += [dumps_line(self._record(task)) for task in self]
         _atomic_write(target, "\n".join(lines) + "\n")
 
     def _record(self, task: Task) -> dict[str, Any]:
@@ -242,37 +244,67 @@ class TaskBuffer:
 
 
 def dedup_key(task: Task) -> str:
-    """Return the hash that identifies duplicates: type, normalized program AST, normalized input ASTs."""
-    parts = [task.task_type, _normalized_source(task.program, "exec")]
-    parts += [_normalized_source(expr, "eval") for expr in task.inputs]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    """Return the hash that identifies duplicates: type, normalized program AST, canonical input values."""
+    parts = [task.task_type, _normalized_program(task.program), *map(_normalized_input, task.inputs)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @functools.lru_cache(maxsize=8192)
-def _normalized_source(source: str, mode: str) -> str:
-    """The AST dump of ``source`` without docstrings; cached, since the same input expressions recur across tasks."""
+def _normalized_input(text: str) -> str:
+    """The canonical values of an input (``[1,2]`` and ``[1, 2]`` agree); cached, since inputs recur across tasks."""
+    key = arguments_key(text)
+    return text.strip() if isinstance(key, NotData) else key
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalized_program(source: str) -> str:
+    """The AST dump of a program without docstrings, built without recursion (any depth the parser accepts)."""
     try:
-        tree = ast.parse(source, mode=mode)
+        tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source.strip()
-    if mode == "exec":  # an input expression has no docstrings
-        _strip_docstrings(tree)
-    return ast.dump(tree, annotate_fields=False)
+    _strip_docstrings(tree)
+    return _dump(tree)
 
 
 _SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers")
+_END = object()
+"""Marks the end of a node's or a list's children in ``_dump``'s stack (never a field value)."""
 
 
-def _strip_docstrings(node: ast.AST) -> None:
+def _strip_docstrings(tree: ast.AST) -> None:
     """Drop the docstring of every module, function and class, visiting statements only (expressions hold none)."""
-    if isinstance(node, _SCOPES) and node.body:
-        first = node.body[0]
-        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-            node.body = node.body[1:] or [ast.Pass()]
-    for field in _STATEMENT_LISTS:
-        for child in getattr(node, field, ()):
-            _strip_docstrings(child)
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and type(getattr(first.value, "value", None)) is str:
+                node.body = node.body[1:] or [ast.Pass()]
+        for field in _STATEMENT_LISTS:
+            stack.extend(getattr(node, field, ()))
+
+
+def _dump(tree: ast.AST) -> str:
+    """A text of the tree's node types and field values (what ``ast.dump`` shows), from an explicit stack."""
+    parts: list[str] = []
+    stack: list[object] = [tree]
+    while stack:
+        item = stack.pop()
+        if item is _END:
+            parts.append(")")
+        elif isinstance(item, ast.AST):
+            parts.append(type(item).__name__ + "(")
+            stack.append(_END)
+            stack.extend(reversed([getattr(item, name, None) for name in item._fields]))
+        elif isinstance(item, list):
+            parts.append("[")
+            stack.append(_END)
+            stack.extend(reversed(item))
+        else:
+            parts.append(repr(item) + ",")
+    return "".join(parts)
 
 
 def _close_ids(task_id: str, known: dict[str, Task]) -> list[str]:

@@ -7,10 +7,16 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from azr_env.errors import ConfigError, did_you_mean
+from azr_env.executor.ray_spec import RaySpec
 from azr_env.rewards import RewardConfig
+from azr_env.tasks.parsing import AnswerRule, ValueSyntax
+
+DEFAULT_ANSWER_RULES: dict[str, AnswerRule] = {"r1": AnswerRule.STRICT, "chat": AnswerRule.FENCES}
+"""The answer rule of each prompt format when ``EnvConfig.answer_rule`` is ``None``: the paper's strict envelope for
+base models, a chat rule for instruct models (a deviation from the paper: README, "Deviations")."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,16 @@ class EnvConfig:
     """``"r1"``: the observation is the full R1 text for base models; ``"chat"``: the user message, with the system
     message in ``info["system_prompt"]``, for instruct models."""
 
+    answer_rule: AnswerRule | None = None
+    """Where a response's answer is read (``azr_env.tasks.parsing``): ``"strict"``, the paper's complete
+    ``<answer>...</answer>``; ``"open"``, an ``<answer>`` never closed runs to the end; ``"fences"``, as open, and
+    with no ``<answer>`` at all the fenced blocks after ``</think>``. ``None``: by ``prompt_format`` (r1: strict,
+    chat: fences)."""
+
+    answer_syntax: ValueSyntax = ValueSyntax.DATA
+    """How value answers are read: ``"data"`` (training: answers are literals, anything computed is a format error)
+    or ``"expression"`` (benchmark scoring as CRUXEval's scorer: an expression is evaluated in the sandbox)."""
+
     reward: RewardConfig = field(default_factory=RewardConfig)
     """Penalties and the paper-equation vs paper-code choice for valid proposals solved always or never."""
 
@@ -57,6 +73,20 @@ class EnvConfig:
     executor_workers: int | None = None
     """Worker processes of an executor the env creates itself; ``None`` is one per core."""
 
+    executor_backend: Literal["local", "ray"] = "local"
+    """The executor the env starts when none is injected: ``"local"`` (the sandboxed pool on this machine) or
+    ``"ray"`` (a ``RayExecutor`` over a Ray cluster, ``[ray]`` extra, sized by the ``ray_*`` fields)."""
+
+    ray_address: str | None = None
+    """``executor_backend="ray"``: ``None`` for the Ray this process is connected to (else a private one started
+    here), ``"auto"`` for the cluster started on this machine with ``ray start``, ``"host:port"`` for a remote one."""
+
+    ray_actors: int | None = None
+    """``executor_backend="ray"``: actors in the pool; ``None``: as many as the cluster's CPUs hold."""
+
+    ray_cpus_per_actor: float = 1.0
+    """``executor_backend="ray"``: Ray CPUs each actor reserves (and jobs its local sandbox pool runs at once)."""
+
     def __post_init__(self) -> None:
         self._check_task_types()
         self._check_weights()
@@ -68,8 +98,12 @@ class EnvConfig:
         _check_min("memory_mb", self.memory_mb, 64, "a Python worker needs tens of MB just to start")
         if self.executor_workers is not None:
             _check_min("executor_workers", self.executor_workers, 1, "the sandbox needs a worker process")
+        self._check_executor_backend()
         if self.prompt_format not in ("r1", "chat"):
             raise ConfigError(f"EnvConfig.prompt_format must be 'r1' or 'chat', got {self.prompt_format!r}")
+        if self.answer_rule is not None:
+            object.__setattr__(self, "answer_rule", _enum("answer_rule", AnswerRule, self.answer_rule))
+        object.__setattr__(self, "answer_syntax", _enum("answer_syntax", ValueSyntax, self.answer_syntax))
         if not (isinstance(self.timeout_s, int | float) and math.isfinite(self.timeout_s) and self.timeout_s > 0):
             raise ConfigError(f"EnvConfig.timeout_s must be a positive number of seconds, got {self.timeout_s!r}")
         if not isinstance(self.reward, RewardConfig):
@@ -96,6 +130,15 @@ class EnvConfig:
                     f"registered: {', '.join(known)}"
                 )
 
+    def _check_executor_backend(self) -> None:
+        if self.executor_backend not in ("local", "ray"):
+            raise ConfigError(f"EnvConfig.executor_backend must be 'local' or 'ray', got {self.executor_backend!r}")
+        self.ray_spec()  # RaySpec checks the ray_* values, so a bad one fails here and not at the first reset
+
+    def ray_spec(self) -> RaySpec:
+        """The Ray pool the ``ray_*`` fields describe (used when ``executor_backend == "ray"``)."""
+        return RaySpec(address=self.ray_address, actors=self.ray_actors, cpus_per_actor=self.ray_cpus_per_actor)
+
     def _check_weights(self) -> None:
         if self.task_weights is None:
             return
@@ -111,6 +154,10 @@ class EnvConfig:
                 f"EnvConfig.task_weights must be finite, non-negative and not all zero, got {weights!r}: "
                 "they are sampling probabilities up to normalization"
             )
+
+    def effective_answer_rule(self) -> AnswerRule:
+        """Return ``answer_rule``, or the default rule of ``prompt_format`` when it is ``None``."""
+        return self.answer_rule or DEFAULT_ANSWER_RULES[self.prompt_format]
 
     def type_probabilities(self) -> tuple[float, ...]:
         """Return the normalized probability of drawing each entry of ``task_types``."""
@@ -130,6 +177,18 @@ def resolve_config(config: EnvConfig | None, overrides: Mapping[str, Any]) -> En
     if not isinstance(config, EnvConfig):
         raise ConfigError(f"config must be an EnvConfig, got {type(config).__name__}")
     return dataclasses.replace(config, **overrides) if overrides else config
+
+
+_E = TypeVar("_E", AnswerRule, ValueSyntax)
+
+
+def _enum(name: str, kind: type[_E], value: Any) -> _E:
+    """Return ``value`` as a member of ``kind`` (strings from YAML and ``gymnasium.make`` keywords are accepted)."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(repr(member.value) for member in kind)
+        raise ConfigError(f"EnvConfig.{name} must be one of {choices}, got {value!r}") from None
 
 
 def _check_min(name: str, value: object, low: int, why: str) -> None:

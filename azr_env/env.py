@@ -1,20 +1,21 @@
-"""``AbsoluteZeroEnv``: Absolute Zero self-play as a ``gymnasium.Env[str, str]`` (id ``azr_env/AbsoluteZero-v0``).
+"""``AbsoluteZeroEnv``: Absolute Zero self-play as a ``gymnasium.Env[str, str]`` (id ``azr_env/AbsoluteZero-v1``).
 
 The observation is a prompt and the action is the policy's full response text. One policy plays both roles: a
 propose episode asks for a new task (the executor validates it and it enters the shared buffer) and, unless a
 ``solver`` is injected, continues with ``n_solve_samples`` solve steps on that task whose results give the proposer
 its learnability reward at the episode's end; a solve episode asks for the answer to a buffer task. See
-``azr_env.episode`` for how the rewards of an episode add up and ``azr_env.episode.base_info`` for the info keys.
+``azr_env.episode`` for how the rewards of an episode add up and ``azr_env.info`` for the info keys. After every
+step, ``last_record`` holds the typed ``StepRecord`` that the info was derived from (``azr_env.records``).
 
 Example::
 
     import gymnasium
     import azr_env  # registers the ids
 
-    env = gymnasium.make("azr_env/AbsoluteZero-v0", n_solve_samples=8)
+    env = gymnasium.make("azr_env/AbsoluteZero-v1", n_solve_samples=8)
     prompt, info = env.reset(seed=0, options={"role": "propose", "task_type": "deduction"})
     prompt, reward, terminated, truncated, info = env.step(policy(prompt))  # info["outcome"]: "valid", ...
-    while not terminated:  # the n solve steps on the new task
+    while not terminated:  # the n solve steps on the new task (info["next_role"] == "solve")
         prompt, reward, terminated, truncated, info = env.step(policy(prompt))
     info["reward_components"]  # {"solve": <last answer's reward>, "propose": <learnability of the proposal>}
     env.close()  # stops the sandbox pool the env started
@@ -32,6 +33,8 @@ from azr_env.config import EnvConfig, resolve_config
 from azr_env.episode import Episode, EpisodeRequest
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.info import reset_info, step_info
+from azr_env.records import StepObserver, StepRecord
 from azr_env.runtime import Runtime
 from azr_env.selfplay import SelfPlayEngine, Solver
 from azr_env.spaces import PROMPT_MAX_CHARS, UnicodeText
@@ -76,9 +79,10 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         config: the env settings (``EnvConfig()`` when ``None``).
         executor: an executor to use (not closed by ``close``); ``None`` starts one at the first reset.
         buffer: a task buffer to share; ``None`` seeds one at the first reset.
-        solver: optional ``Solver``: called with each step's solver observations (each valid proposal's solver
-            prompt repeated ``n_solve_samples`` times, contiguous) and returns one response per observation; with
-            it, a propose episode is one step whose reward is the proposer reward.
+        solver: optional ``Solver``: called with each step's ``SolveRequest``s (each valid proposal's solver prompt
+            ``n_solve_samples`` times, contiguous) and returns one response per request; with it, a propose episode
+            is one step whose reward is the proposer reward.
+        observer: optional ``StepObserver``: reviews every step's records before its proposals enter the buffer.
         render_mode: ``None`` or ``"ansi"`` (``render()`` returns the last prompt, action and reward as text).
         **config_overrides: ``EnvConfig`` fields, applied on top of ``config``.
     """
@@ -92,6 +96,7 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         executor: ExecutorBackend | None = None,
         buffer: TaskBuffer | None = None,
         solver: Solver | None = None,
+        observer: StepObserver | None = None,
         render_mode: str | None = None,
         **config_overrides: Any,
     ) -> None:
@@ -101,10 +106,12 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         self.render_mode = render_mode
         self.observation_space = UnicodeText(PROMPT_MAX_CHARS)
         self.action_space = UnicodeText(self.config.max_action_chars)
-        self.engine = SelfPlayEngine(self.config, Runtime(self.config, executor, buffer), solver)
+        self.engine = SelfPlayEngine(self.config, Runtime(self.config, executor, buffer), solver, observer)
         self._episode: Episode | None = None
         self.prompt: Prompt | None = None
         """The prompt of the current observation (``ChatObservation`` renders it as messages)."""
+        self.last_record: StepRecord | None = None
+        """The typed record of the last step (``None`` after a reset)."""
         self._shown = ""
         self._last: tuple[str, object, float] = ("", "", 0.0)
 
@@ -117,25 +124,26 @@ class AbsoluteZeroEnv(gym.Env[str, str]):
         """Start an episode; see ``parse_options`` for the options. Same seed and buffer, same episode."""
         super().reset(seed=seed)
         request = parse_options(options, self.config.task_types)
-        self._episode, info = self.engine.start(request, self.np_random)
-        self.prompt = self._episode.prompt
+        episode = self._episode = self.engine.start(request, self.np_random)
+        self.prompt, self.last_record = episode.prompt, None
         observation = self.engine.observation(self.prompt)
         self._shown, self._last = observation, (observation, "", 0.0)
-        return observation, self.engine.annotate(info, self._episode.prompt)
+        return observation, reset_info(
+            episode.role, episode.task_type, episode.prompt, self.config.prompt_format, episode.task
+        )
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         """Judge the action; never raises on its content (malformed text gets the format penalty)."""
         if self._episode is None:
             raise ConfigError("call reset() before step(): no episode is running")
-        (transition,) = self.engine.advance([self._episode], [action])
-        if transition.terminated:
+        (record,) = self.engine.advance([self._episode], [action])
+        if record.terminated:
             self._episode = None
-        self.prompt = transition.prompt
-        observation = self.engine.observation(transition.prompt)
-        self._last = (self._shown, action, transition.reward)
+        self.prompt, self.last_record = record.next_prompt, record
+        observation = self.engine.observation(record.next_prompt)
+        self._last = (self._shown, action, record.reward)
         self._shown = observation
-        info = self.engine.annotate(transition.info, transition.prompt)
-        return observation, transition.reward, transition.terminated, False, info
+        return observation, record.reward, record.terminated, False, step_info(record, self.config.prompt_format)
 
     def render(self) -> str | None:
         """Return the last action, the observation it answered and its reward as text in ``"ansi"`` mode."""

@@ -43,6 +43,16 @@ class MissingDependencyError(AzrError, ImportError):
         )
 
 
+class IncompatibleDependencyError(AzrError, ImportError):
+    """An optional dependency is installed in a version azr-env does not support; the message names the range."""
+
+    def __init__(self, package: str, found: str, supported: str, extra: str) -> None:
+        super().__init__(
+            f"azr-env supports {package}{supported}, but {package} {found} is installed: "
+            f"pip install 'azr-env[{extra}]' (which pins {package}{supported})"
+        )
+
+
 class ExecutorError(AzrError, RuntimeError):
     """The executor itself failed (cannot start its workers, or was used after close()); never model code."""
 

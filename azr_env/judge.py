@@ -1,7 +1,10 @@
 """Batched judging of actions: the only place the env talks to task types' executor-backed methods.
 
-A batch of mixed task types is split by type and sent as one ``validate`` / ``verify`` call per type, so a vector
-env step costs at most two executor round trips per task type whatever the number of episodes.
+Every action is read here once, by the one answer parser (``azr_env.tasks.parsing``) under the env's answer rule:
+an action that is not text, is too long, is not valid Unicode (a lone surrogate cannot be encoded, hashed or saved)
+or has no answer region is a format error before any task type sees it; the others reach their task type as an
+``Answer``. A batch of mixed task types is split by type and sent as one ``validate`` / ``verify`` call per type,
+so a vector env step costs at most two executor round trips per task type whatever the number of episodes.
 """
 
 from __future__ import annotations
@@ -10,20 +13,33 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks.base import Outcome, ParseFailure, Proposal, ProposalCheck, ProposalContext, Task, TaskType, Verdict
+from azr_env.tasks.parsing import Answer, AnswerRule, ValueSyntax, read_answer
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
 
 
 def action_text(action: object, max_chars: int) -> str | ParseFailure:
-    """Return the action as text, or why it cannot be one (not a string, or longer than ``max_chars``)."""
+    """Return the action as text, or why it cannot be one (not a str, longer than ``max_chars``, not valid Unicode)."""
     if not isinstance(action, str):
         return ParseFailure(f"an action must be a str, got {type(action).__name__}")
     if len(action) > max_chars:
         return ParseFailure(f"the action has {len(action)} characters, more than max_action_chars={max_chars}")
+    if not action.isascii():
+        try:
+            action.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            return ParseFailure(f"the action is not valid Unicode text: {exc.reason} at position {exc.start}")
     return action
+
+
+def read_action(action: object, max_chars: int, rule: AnswerRule, syntax: ValueSyntax) -> Answer | ParseFailure:
+    """Return the answer of an action under ``rule``, or why it has none (the one place responses are read)."""
+    text = action_text(action, max_chars)
+    return text if isinstance(text, ParseFailure) else read_answer(text, rule, syntax)
 
 
 class Judge:
@@ -32,15 +48,17 @@ class Judge:
     Args:
         task_types: the task types by name.
         executor: returns the executor; called only when a batch needs it (the env creates it lazily).
-        max_action_chars: longer actions are format errors.
+        config: ``max_action_chars`` (longer actions are format errors), the answer rule and the value syntax.
     """
 
     def __init__(
-        self, task_types: Mapping[str, TaskType], executor: Callable[[], ExecutorBackend], max_action_chars: int
+        self, task_types: Mapping[str, TaskType], executor: Callable[[], ExecutorBackend], config: EnvConfig
     ) -> None:
         self.task_types = dict(task_types)
         self._executor = executor
-        self.max_action_chars = max_action_chars
+        self.max_action_chars = config.max_action_chars
+        self.answer_rule = config.effective_answer_rule()
+        self.answer_syntax = config.answer_syntax
 
     def check_proposals(self, items: Sequence[tuple[str, object, ProposalContext]]) -> list[ProposalCheck]:
         """Parse and validate ``(task_type, action, context)`` items; one check per item, in order."""
@@ -58,26 +76,27 @@ class Judge:
     def verify(self, items: Sequence[tuple[Task, object]]) -> list[Verdict]:
         """Verify ``(task, action)`` answers; one verdict per item, in order."""
         verdicts: list[Verdict | None] = []
-        pairs: list[tuple[str, tuple[Task, str]]] = []
+        pairs: list[tuple[str, tuple[Task, Answer]]] = []
         for task, action in items:
-            text = action_text(action, self.max_action_chars)
-            if isinstance(text, ParseFailure):
-                verdicts.append(Verdict(Outcome.FORMAT_ERROR, text.reason))
+            answer = read_action(action, self.max_action_chars, self.answer_rule, self.answer_syntax)
+            if isinstance(answer, ParseFailure):
+                verdicts.append(Verdict(Outcome.FORMAT_ERROR, answer.reason))
             else:
                 verdicts.append(None)
-                pairs.append((task.task_type, (task, text)))
+                pairs.append((task.task_type, (task, answer)))
         return _fill(verdicts, self._by_type(pairs, self._verify))
 
     def _parse(self, name: str, action: object, context: ProposalContext) -> Proposal | ParseFailure:
-        text = action_text(action, self.max_action_chars)
-        if isinstance(text, ParseFailure):
-            return text
-        return self.task_types[name].parse_proposal(text, context)
+        # Proposed inputs are data whatever the value syntax: only solver answers may be scored as expressions.
+        answer = read_action(action, self.max_action_chars, self.answer_rule, ValueSyntax.DATA)
+        if isinstance(answer, ParseFailure):
+            return answer
+        return self.task_types[name].parse_proposal(answer, context)
 
     def _validate(self, name: str, items: list[tuple[Proposal, ProposalContext]]) -> list[ProposalCheck]:
         return self.task_types[name].validate(items, self._executor())
 
-    def _verify(self, name: str, items: list[tuple[Task, str]]) -> list[Verdict]:
+    def _verify(self, name: str, items: list[tuple[Task, Answer]]) -> list[Verdict]:
         return self.task_types[name].verify(items, self._executor())
 
     @staticmethod

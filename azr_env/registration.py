@@ -1,6 +1,15 @@
 """Gymnasium ids of azr-env, registered on ``import azr_env`` (entry points are strings: nothing heavy loads).
 
-Ids are versioned: any change to rewards or verification semantics gets a new ``-vN``.
+Ids are versioned: any change to rewards or verification semantics gets a new ``-vN``, and the old id is no longer
+registered, so ``gymnasium.make`` of it raises Gymnasium's ``DeprecatedEnv`` naming the current id (the old
+semantics are not kept: results under different ids are not comparable).
+
+Versions:
+
+- ``v1``: answers and proposed inputs are data (``azr_env.executor.literals``; a computed answer is a format error),
+  the one answer parser with its chat rules (``EnvConfig.answer_rule``), fences that close only on a fence line,
+  zero-argument programs (an empty input), ``_`` and ``__`` as variable names.
+- ``v0``: the first release (answers evaluated in the sandbox, strict envelope only).
 """
 
 from __future__ import annotations
@@ -9,12 +18,18 @@ from typing import Any
 
 import gymnasium
 
+SELF_PLAY_ID = "azr_env/AbsoluteZero-v1"
+"""The self-play env's current id."""
+
+SOLVE_ID = "azr_env/Solve-v1"
+"""The held-out solve env's current id."""
+
 ENV_IDS: dict[str, dict[str, Any]] = {
-    "azr_env/AbsoluteZero-v0": {
+    SELF_PLAY_ID: {
         "entry_point": "azr_env.env:AbsoluteZeroEnv",
         "vector_entry_point": "azr_env.vector:AZRVectorEnv",
     },
-    "azr_env/Solve-v0": {"entry_point": "azr_env.solve_env:SolveEnv"},
+    SOLVE_ID: {"entry_point": "azr_env.solve_env:SolveEnv"},
 }
 """Every registered id and its entry points."""
 

@@ -39,10 +39,7 @@ class Runtime:
     def executor(self) -> ExecutorBackend:
         """The executor, started now if this runtime owns it and it is not running yet."""
         if self._executor is None:
-            from azr_env.executor import Executor
-
-            cfg = self.config
-            self._executor = Executor(workers=cfg.executor_workers, timeout_s=cfg.timeout_s, memory_mb=cfg.memory_mb)
+            self._executor = start_executor(self.config)
         return self._executor
 
     def get_executor(self) -> ExecutorBackend:
@@ -66,3 +63,14 @@ class Runtime:
         if self._owns_executor and self._executor is not None:
             self._executor.close()
             self._executor = None
+
+
+def start_executor(config: EnvConfig) -> ExecutorBackend:
+    """Start the executor ``config.executor_backend`` names (local pool or Ray pool) with the config's limits."""
+    if config.executor_backend == "ray":
+        from azr_env.executor.ray_backend import RayExecutor
+
+        return RayExecutor(config.ray_spec(), timeout_s=config.timeout_s, memory_mb=config.memory_mb)
+    from azr_env.executor import Executor
+
+    return Executor(workers=config.executor_workers, timeout_s=config.timeout_s, memory_mb=config.memory_mb)

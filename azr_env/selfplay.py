@@ -1,32 +1,46 @@
 """The self-play engine: the one implementation of episodes, shared by the single env and the vector env.
 
 ``start`` begins an episode (role, task type, buffer references or a buffer task, the prompt); ``advance`` judges one
-action for each of a batch of episodes: proposals are parsed and validated with one executor batch per task type,
-accepted tasks enter the buffer, then every answer of the step (in-episode solve steps and the injected solver's
-attempts) is verified with one more executor batch per task type, and rewards are computed. ``episode.py`` states
-how the rewards of an episode add up.
+action for each of a batch of episodes and returns one typed ``StepRecord`` per episode (``azr_env.records``):
+proposals are parsed and validated with one executor batch per task type; the injected solver, if any, is asked
+once for every attempt at the step's valid proposals; every answer of the step (in-episode solve steps and the
+solver's attempts) is verified with one more executor batch per task type; rewards are computed; an optional
+``StepObserver`` reviews the step's records; then the admitted tasks enter the buffer. ``episode.py`` states how
+the rewards of an episode add up.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 
 from azr_env.config import EnvConfig
-from azr_env.episode import Episode, EpisodeRequest, Transition, annotate, answer_info, base_info, observe
+from azr_env.episode import Episode, EpisodeRequest, answer_error, observe
 from azr_env.errors import ConfigError
 from azr_env.judge import Judge
+from azr_env.records import Attempt, Review, RewardComponents, SolveRequest, StepObserver, StepRecord
 from azr_env.rewards import proposer_reward, solver_reward
 from azr_env.runtime import Runtime
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome, Prompt, ProposalCheck, ProposalContext, Role, Task, Verdict
 
-Solver = Callable[[Sequence[str]], Sequence[str]]
-"""Given solver observations, returns one response per observation (see ``AbsoluteZeroEnv``)."""
+
+class Solver(Protocol):
+    """Answers the solver attempts at a step's new proposals (see ``AbsoluteZeroEnv``).
+
+    Called once per step with every request of the step (each valid proposal's ``n_solve_samples`` requests,
+    contiguous); returns one response per request, in order. ``SolveRequest.prompt`` carries the system and user
+    messages, ``SolveRequest.observation`` the text an env observation would show.
+    """
+
+    def __call__(self, requests: Sequence[SolveRequest]) -> Sequence[object]:
+        """Return one response per request."""
+        ...
 
 
 class SelfPlayEngine:
@@ -35,27 +49,32 @@ class SelfPlayEngine:
     Args:
         config: the episode settings.
         runtime: the executor and buffer (shared by every episode of this engine).
-        solver: optional callable that answers the solver prompts of new tasks, making propose episodes one step.
+        solver: optional ``Solver`` that answers the solver prompts of new tasks, making propose episodes one step.
+        observer: optional ``StepObserver`` that reviews every step's records before its proposals are admitted.
     """
 
-    def __init__(self, config: EnvConfig, runtime: Runtime, solver: Solver | None = None) -> None:
+    def __init__(
+        self,
+        config: EnvConfig,
+        runtime: Runtime,
+        solver: Solver | None = None,
+        observer: StepObserver | None = None,
+    ) -> None:
         self.config = config
         self.runtime = runtime
         self.solver = solver
+        self.observer = observer
         self.task_types = {name: get_task_type(name) for name in config.task_types}
-        self.judge = Judge(self.task_types, runtime.get_executor, config.max_action_chars)
+        self.judge = Judge(self.task_types, runtime.get_executor, config)
         self._type_cdf = list(itertools.accumulate(config.type_probabilities()))
+        self._numbers = itertools.count()
 
     def observation(self, prompt: Prompt) -> str:
         """Return what the policy sees for a prompt, in the configured format."""
         return observe(prompt, self.config.prompt_format)
 
-    def annotate(self, info: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
-        """Add the format-dependent keys (``system_prompt`` in chat format) to an info dict."""
-        return annotate(info, prompt, self.config.prompt_format)
-
-    def start(self, request: EpisodeRequest, rng: np.random.Generator) -> tuple[Episode, dict[str, Any]]:
-        """Begin one episode; every draw comes from ``rng``. Returns the episode and its reset info."""
+    def start(self, request: EpisodeRequest, rng: np.random.Generator) -> Episode:
+        """Begin one episode; every draw comes from ``rng``."""
         if request.task_id is not None:
             return self._start_replay(request)
         role = request.role or (Role.PROPOSE if rng.random() < self.config.propose_prob else Role.SOLVE)
@@ -68,42 +87,61 @@ class SelfPlayEngine:
         context_rng = rng if request.context_seed is None else np.random.default_rng(request.context_seed)
         kind = self.task_types[task_type]
         context = kind.make_context(self.runtime.buffer.views(), self.config.k_references, context_rng)
-        episode = Episode(Role.PROPOSE, task_type, kind.proposer_prompt(context), context=context)
-        return episode, base_info(Role.PROPOSE, task_type)
+        return Episode(next(self._numbers), Role.PROPOSE, task_type, kind.proposer_prompt(context), context=context)
 
-    def advance(self, episodes: Sequence[Episode], actions: Sequence[object]) -> list[Transition]:
-        """Judge one action per episode, update the buffer, and return one transition per episode, in order."""
+    def advance(self, episodes: Sequence[Episode], actions: Sequence[object]) -> list[StepRecord]:
+        """Judge one action per episode, update the buffer, and return one record per episode, in order."""
         proposing = [i for i, ep in enumerate(episodes) if ep.phase is Role.PROPOSE]
         items = [(episodes[i].task_type, actions[i], episodes[i].context or ProposalContext()) for i in proposing]
         checks = dict(zip(proposing, self.judge.check_proposals(items), strict=True))
-        accepted = {i: check.task for i, check in checks.items() if check.task is not None}
-        for task in accepted.values():
-            self.runtime.buffer.add(task)
+        requests = self._requests({i: c.task for i, c in checks.items() if c.task is not None})
+        responses = self._call_solver([r for rs in requests.values() for r in rs])
         answers = {i: (ep.task, actions[i]) for i, ep in enumerate(episodes) if i not in checks and ep.task is not None}
-        verdicts, attempts = self._verify(answers, accepted)
-        return [
-            self._after_proposal(ep, checks[i], attempts.get(i))
+        verdicts, judged = self._verify(answers, responses)
+        attempts = {
+            i: tuple(
+                Attempt(r, responses[r], judged[r], solver_reward(judged[r].outcome, self.config.reward)) for r in rs
+            )
+            for i, rs in requests.items()
+        }
+        drafts = [
+            self._proposal_record(ep, actions[i], checks[i], attempts.get(i))
             if i in checks
-            else self._after_answer(ep, answers[i][0], verdicts[i])
+            else self._answer_record(ep, actions[i], verdicts[i])
             for i, ep in enumerate(episodes)
         ]
+        reviews: Mapping[int, Review] = self.observer.review(drafts) if self.observer is not None else {}
+        return [self._settle(ep, draft, reviews.get(draft.episode)) for ep, draft in zip(episodes, drafts, strict=True)]
+
+    def _requests(self, accepted: dict[int, Task]) -> dict[int, list[SolveRequest]]:
+        """The injected solver's requests for each accepted proposal (none without a solver)."""
+        if self.solver is None:
+            return {}
+        out = {}
+        for i, task in accepted.items():
+            prompt = self.task_types[task.task_type].solver_prompt(task)
+            shown = self.observation(prompt)
+            out[i] = [SolveRequest(prompt, shown, task, a) for a in range(self.config.n_solve_samples)]
+        return out
+
+    def _call_solver(self, requests: list[SolveRequest]) -> dict[SolveRequest, object]:
+        if self.solver is None or not requests:
+            return {}
+        responses = list(self.solver(requests))
+        if len(responses) != len(requests):
+            raise ConfigError(f"the solver returned {len(responses)} responses for {len(requests)} requests")
+        return dict(zip(requests, responses, strict=True))
 
     def _verify(
-        self, answers: dict[int, tuple[Task, object]], accepted: dict[int, Task]
-    ) -> tuple[dict[int, Verdict], dict[int, list[Verdict]]]:
-        """Verify the step's answers and the solver's attempts on accepted tasks in one batch per task type."""
-        n = self.config.n_solve_samples
-        attempted = accepted if self.solver is not None else {}
-        texts = self._call_solver(list(attempted.values()))
-        items = list(answers.values())
-        items += [(task, texts[j * n + a]) for j, task in enumerate(attempted.values()) for a in range(n)]
-        verdicts = self.judge.verify(items)
-        answered = dict(zip(answers, verdicts[: len(answers)], strict=True))
-        rest = verdicts[len(answers) :]
-        attempts = {i: rest[j * n : (j + 1) * n] for j, i in enumerate(attempted)}
-        return answered, attempts
+        self, answers: dict[int, tuple[Task, object]], responses: dict[SolveRequest, object]
+    ) -> tuple[dict[int, Verdict], dict[SolveRequest, Verdict]]:
+        """Verify the step's answers and the solver's attempts in one batch per task type."""
+        keys: list[int | SolveRequest] = [*answers, *responses]
+        items = [*answers.values(), *((request.task, text) for request, text in responses.items())]
+        judged = dict(zip(keys, self.judge.verify(items), strict=True))
+        return {i: judged[i] for i in answers}, {r: judged[r] for r in responses}
 
-    def _start_replay(self, request: EpisodeRequest) -> tuple[Episode, dict[str, Any]]:
+    def _start_replay(self, request: EpisodeRequest) -> Episode:
         if request.role is Role.PROPOSE:
             raise ConfigError(
                 "task_id replays a buffer task as a solve episode; a propose episode has no task to replay "
@@ -117,79 +155,103 @@ class SelfPlayEngine:
             )
         return self._solve_episode(task)
 
-    def _solve_episode(self, task: Task) -> tuple[Episode, dict[str, Any]]:
+    def _solve_episode(self, task: Task) -> Episode:
         prompt = self.task_types[task.task_type].solver_prompt(task)
-        episode = Episode(Role.SOLVE, task.task_type, prompt, task=task)
-        return episode, base_info(Role.SOLVE, task.task_type, task_id=task.task_id)
+        return Episode(next(self._numbers), Role.SOLVE, task.task_type, prompt, task=task)
 
     def _draw_type(self, rng: np.random.Generator) -> str:
         index = bisect.bisect_right(self._type_cdf, rng.random())
         return self.config.task_types[min(index, len(self._type_cdf) - 1)]
 
-    def _call_solver(self, tasks: list[Task]) -> list[object]:
-        if self.solver is None or not tasks:
-            return []
-        observations = [
-            self.observation(self.task_types[task.task_type].solver_prompt(task))
-            for task in tasks
-            for _ in range(self.config.n_solve_samples)
-        ]
-        responses: list[object] = list(self.solver(observations))
-        if len(responses) != len(observations):
-            raise ConfigError(f"the solver returned {len(responses)} responses for {len(observations)} observations")
-        return responses
-
-    def _after_proposal(self, episode: Episode, check: ProposalCheck, attempts: list[Verdict] | None) -> Transition:
+    def _proposal_record(
+        self, episode: Episode, action: object, check: ProposalCheck, attempts: tuple[Attempt, ...] | None
+    ) -> StepRecord:
+        """The draft record of a proposal step (buffer and episode untouched until ``_settle``)."""
         cfg = self.config
-        status = check.status.value
+        record = StepRecord(
+            episode=episode.number, step=episode.steps, role=Role.PROPOSE, task_type=episode.task_type,
+            prompt=episode.prompt, response=action, outcome=check.outcome, rewards=RewardComponents(),
+            next_prompt=episode.prompt, task=check.task, error=check.error, exec_status=check.status,
+            attempts=() if self.solver is not None else None,
+        )  # fmt: skip
         if check.task is None:
-            reward = proposer_reward(check.outcome, None, cfg.reward)
-            info = base_info(
-                Role.PROPOSE,
-                episode.task_type,
-                outcome=check.outcome,
-                propose=reward,
-                error=check.error,
-                exec_status=status,
+            return dataclasses.replace(
+                record, rewards=RewardComponents(propose=proposer_reward(check.outcome, None, cfg.reward))
             )
-            if self.solver is not None:
-                info["solve_attempts"] = []
-            return Transition(episode.prompt, reward, True, info)
-        task = check.task
-        info = base_info(
-            Role.PROPOSE, episode.task_type, outcome=Outcome.VALID, task_id=task.task_id, exec_status=status
-        )
         if attempts is None:
-            episode.task = task
-            episode.prompt = self.task_types[task.task_type].solver_prompt(task)
-            return Transition(episode.prompt, 0.0, False, info)
-        rate = self._record(task, attempts)
-        reward = proposer_reward(Outcome.VALID, rate, cfg.reward)
-        info["reward_components"]["propose"] = reward
-        info["solve_rate"] = rate
-        info["solve_attempts"] = [
-            {"outcome": v.outcome.value, "reward": solver_reward(v.outcome, cfg.reward)} for v in attempts
-        ]
-        return Transition(episode.prompt, reward, True, info)
+            prompt = self.task_types[check.task.task_type].solver_prompt(check.task)
+            return dataclasses.replace(record, next_prompt=prompt, next_role=Role.SOLVE, admitted=True)
+        rate = sum(a.verdict.outcome is Outcome.CORRECT for a in attempts) / len(attempts)
+        propose = proposer_reward(Outcome.VALID, rate, cfg.reward)
+        return dataclasses.replace(
+            record, rewards=RewardComponents(propose=propose), solve_rate=rate, attempts=attempts, admitted=True
+        )
 
-    def _after_answer(self, episode: Episode, task: Task, verdict: Verdict) -> Transition:
-        reward, info = answer_info(task, verdict, self.config.reward)
+    def _answer_record(self, episode: Episode, action: object, verdict: Verdict) -> StepRecord:
+        """The draft record of an answer step; the last in-episode attempt also settles the proposer's reward."""
+        task = episode.task
+        if task is None:
+            raise ConfigError("an answer step needs the episode's task")
+        reward = solver_reward(verdict.outcome, self.config.reward)
+        record = StepRecord(
+            episode=episode.number, step=episode.steps, role=Role.SOLVE, task_type=episode.task_type,
+            prompt=episode.prompt, response=action, outcome=verdict.outcome, rewards=RewardComponents(solve=reward),
+            next_prompt=episode.prompt, task=task, error=answer_error(verdict),
+        )  # fmt: skip
         if episode.role is Role.SOLVE:
-            self._record(task, [verdict])
-            return Transition(episode.prompt, reward, True, info)
-        episode.attempts += 1
-        episode.correct += verdict.outcome is Outcome.CORRECT
-        if episode.attempts < self.config.n_solve_samples:
-            return Transition(episode.prompt, reward, False, info)
-        rate = episode.correct / episode.attempts
-        propose = proposer_reward(Outcome.VALID, rate, self.config.reward)
-        self.runtime.buffer.record_attempts(task.task_id, episode.correct, episode.attempts)
-        info["reward_components"]["propose"] = propose
-        info["solve_rate"] = rate
-        return Transition(episode.prompt, reward + propose, True, info)
+            return record
+        attempts = episode.attempts + 1
+        if attempts < self.config.n_solve_samples:
+            return dataclasses.replace(record, next_role=Role.SOLVE)
+        rate = (episode.correct + (verdict.outcome is Outcome.CORRECT)) / attempts
+        propose = (
+            self.config.reward.format_penalty
+            if episode.penalized
+            else proposer_reward(Outcome.VALID, rate, self.config.reward)
+        )
+        return dataclasses.replace(record, rewards=RewardComponents(solve=reward, propose=propose), solve_rate=rate)
 
-    def _record(self, task: Task, verdicts: Sequence[Verdict]) -> float:
-        """Add attempts to the task's solve-rate history; return the solve rate of these attempts."""
-        correct = sum(v.outcome is Outcome.CORRECT for v in verdicts)
-        self.runtime.buffer.record_attempts(task.task_id, correct, len(verdicts))
-        return correct / len(verdicts)
+    def _settle(self, episode: Episode, record: StepRecord, review: Review | None) -> StepRecord:
+        """Apply the review, update the buffer and the episode; return the final record."""
+        if review is not None:
+            record = self._apply(record, review)
+            episode.penalized = episode.penalized or (record.admits_task and review.penalize)
+        buffer = self.runtime.buffer
+        if record.admits_task and record.admitted and record.task is not None:
+            record = dataclasses.replace(record, admitted=buffer.add(record.task))
+        if record.attempts and record.task is not None:
+            buffer.record_attempts(record.task.task_id, *_counts([a.verdict for a in record.attempts]))
+        if record.role is Role.SOLVE and record.task is not None:
+            self._count_answer(episode, record)
+        episode.steps += 1
+        if record.next_role is Role.SOLVE and episode.role is Role.PROPOSE:
+            episode.task, episode.prompt = record.task, record.next_prompt
+        return record
+
+    def _apply(self, record: StepRecord, review: Review) -> StepRecord:
+        """The record with an observer's review applied (only a valid proposal's step is acted upon)."""
+        if not record.admits_task:
+            return dataclasses.replace(record, review=review)
+        rewards = record.rewards
+        if review.penalize and record.attempts is not None:
+            rewards = RewardComponents(solve=rewards.solve, propose=self.config.reward.format_penalty)
+        return dataclasses.replace(record, review=review, rewards=rewards, admitted=review.admit)
+
+    def _count_answer(self, episode: Episode, record: StepRecord) -> None:
+        """Add a solve step's verdict to the solve-rate history (in-episode attempts: at the episode's end)."""
+        task = record.task
+        if task is None:
+            return
+        correct = record.outcome is Outcome.CORRECT
+        if episode.role is Role.SOLVE:
+            self.runtime.buffer.record_attempts(task.task_id, int(correct), 1)
+            return
+        episode.attempts += 1
+        episode.correct += correct
+        if record.terminated:
+            self.runtime.buffer.record_attempts(task.task_id, episode.correct, episode.attempts)
+
+
+def _counts(verdicts: Sequence[Verdict]) -> tuple[int, int]:
+    """``(correct, total)`` of some verdicts."""
+    return sum(v.outcome is Outcome.CORRECT for v in verdicts), len(verdicts)

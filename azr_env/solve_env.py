@@ -1,9 +1,9 @@
-"""``SolveEnv``: one-step solve episodes over a fixed, versioned suite (id ``azr_env/Solve-v0``).
+"""``SolveEnv``: one-step solve episodes over a fixed, versioned suite (id ``azr_env/Solve-v1``).
 
 For held-out evaluation: nothing is proposed and no buffer changes. The tasks come in a permutation drawn from the
 seed of the last seeded reset (each later reset takes the next task, wrapping around), or exactly as asked with
 ``reset(options={"index": i})``. ``info`` carries ``suite`` (``name@version``), ``suite_version`` and ``index``
-besides the keys of ``azr_env.episode.base_info``.
+besides the keys of ``azr_env.info``; ``last_record`` holds the typed ``StepRecord`` of the last step.
 """
 
 from __future__ import annotations
@@ -14,10 +14,13 @@ import gymnasium as gym
 import numpy as np
 
 from azr_env.config import EnvConfig, resolve_config
-from azr_env.episode import annotate, answer_info, base_info, observe
+from azr_env.episode import answer_error, observe
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.info import reset_info, step_info
 from azr_env.judge import Judge
+from azr_env.records import RewardComponents, StepRecord
+from azr_env.rewards import solver_reward
 from azr_env.runtime import Runtime
 from azr_env.spaces import PROMPT_MAX_CHARS, UnicodeText
 from azr_env.suites import Suite, load_suite
@@ -60,13 +63,16 @@ class SolveEnv(gym.Env[str, str]):
         self.action_space = UnicodeText(self.config.max_action_chars)
         self.runtime = Runtime(self.config, executor)
         types = {task.task_type: get_task_type(task.task_type) for task in self.suite.tasks}
-        self.judge = Judge(types, self.runtime.get_executor, self.config.max_action_chars)
+        self.judge = Judge(types, self.runtime.get_executor, self.config)
         self._order = np.arange(len(self.suite.tasks))
         self._cursor = 0
         self._index: int | None = None
         self._last = ""
         self.prompt: Prompt | None = None
         """The prompt of the current observation (``ChatObservation`` renders it as messages)."""
+        self.last_record: StepRecord | None = None
+        """The typed record of the last step (``None`` after a reset)."""
+        self._episodes = 0
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         """Show the next task of the seeded order, or ``options["index"]``."""
@@ -74,12 +80,13 @@ class SolveEnv(gym.Env[str, str]):
         if seed is not None:
             self._order, self._cursor = self.np_random.permutation(len(self.suite.tasks)), 0
         index = self._choose(options or {})
-        self._index = index
+        self._index, self.last_record = index, None
         task = self.suite.tasks[index]
         self.prompt = self._prompt(task)
         observation = self._observe(self.prompt)
         self._last = observation
-        return observation, self._info(index, base_info(Role.SOLVE, task.task_type, task_id=task.task_id))
+        info = reset_info(Role.SOLVE, task.task_type, self.prompt, self.config.prompt_format, task)
+        return observation, self._info(index, info)
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
         """Verify the answer; never raises on its content."""
@@ -87,10 +94,16 @@ class SolveEnv(gym.Env[str, str]):
             raise ConfigError("call reset() before step(): no episode is running")
         index, task = self._index, self.suite.tasks[self._index]
         (verdict,) = self.judge.verify([(task, action)])
-        reward, info = answer_info(task, verdict, self.config.reward)
-        self._index = None
-        self._last = f"{self._last}\n--- action ---\n{action}\n--- reward: {reward:+.3f} ---\n"
-        return self._observe(self._prompt(task)), reward, True, False, self._info(index, info)
+        prompt = self._prompt(task)
+        record = StepRecord(
+            episode=self._episodes, step=0, role=Role.SOLVE, task_type=task.task_type, prompt=prompt, response=action,
+            outcome=verdict.outcome, rewards=RewardComponents(solve=solver_reward(verdict.outcome, self.config.reward)),
+            next_prompt=prompt, task=task, error=answer_error(verdict),
+        )  # fmt: skip
+        self._index, self.last_record, self._episodes = None, record, self._episodes + 1
+        self._last = f"{self._last}\n--- action ---\n{action}\n--- reward: {record.reward:+.3f} ---\n"
+        info = self._info(index, step_info(record, self.config.prompt_format))
+        return self._observe(prompt), record.reward, True, False, info
 
     def render(self) -> str | None:
         """Return the last prompt (and action and reward after a step) in ``"ansi"`` mode."""
@@ -122,4 +135,4 @@ class SolveEnv(gym.Env[str, str]):
 
     def _info(self, index: int, info: dict[str, Any]) -> dict[str, Any]:
         info.update(suite=self.suite.id, suite_version=self.suite.version, index=index)
-        return annotate(info, self._prompt(self.suite.tasks[index]), self.config.prompt_format)
+        return info

@@ -10,6 +10,9 @@ It builds a proposer context from a zero-seeded buffer, then checks that
 - hostile answers (code that would touch the file system, an endless loop, a huge value) are contained: they score
   ``WRONG`` or ``FORMAT_ERROR``, nothing raises, and no file appears.
 
+Responses go through the env's own ``Judge`` (the one answer parser, strict R1 rule), so the type is checked on the
+``Answer`` records it receives in an env.
+
 Run it from the command line with ``azr check NAME`` or ``azr check package.module:ClassName``.
 """
 
@@ -22,8 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from azr_env.buffer import TaskBuffer
+from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.tasks.base import Outcome, ParseFailure, ProposalContext, Task, TaskType
+from azr_env.judge import Judge
+from azr_env.tasks.base import Outcome, ProposalCheck, ProposalContext, Task, TaskType, Verdict
 from azr_env.tasks.examples import ConformanceExamples, ProvidesExamples
 
 __all__ = ["CheckReport", "ConformanceExamples", "ProvidesExamples", "check_task_type"]
@@ -39,7 +44,8 @@ MALFORMED_ANSWERS = (
     "<answer>42</answer>",
     "<think>unfinished</think>\n<answer>\n```output\n42\n```",
 )
-"""Responses without a complete envelope or without any fenced block: never correct."""
+"""Responses without a complete envelope or without any fenced block: never correct; the first three (no envelope,
+or an answer without any block) are format errors."""
 
 
 def hostile_answers(marker: Path) -> list[str]:
@@ -136,17 +142,16 @@ def _check_examples(
         return
     context = _context(state)
     for malformed in MALFORMED_ANSWERS[:3]:
-        if not isinstance(task_type.parse_proposal(malformed, context), ParseFailure):
-            report.fail(f"examples: the malformed proposal {malformed!r} parsed; expected a ParseFailure")
+        if _propose(task_type, executor, malformed, context).outcome is not Outcome.FORMAT_ERROR:
+            report.fail(f"examples: the malformed proposal {malformed!r} parsed; expected a format error")
     examples = provide(context)
     if not isinstance(examples, ConformanceExamples):
         report.fail(f"examples: conformance_examples returned {type(examples).__name__}, not ConformanceExamples")
         return
-    proposal = task_type.parse_proposal(examples.proposal, context)
-    if isinstance(proposal, ParseFailure):
-        report.fail(f"examples: the example proposal does not parse: {proposal.reason}")
+    check = _propose(task_type, executor, examples.proposal, context)
+    if check.outcome is Outcome.FORMAT_ERROR:
+        report.fail(f"examples: the example proposal does not parse: {check.error}")
         return
-    check = task_type.validate([(proposal, context)], executor)[0]
     if check.outcome is not Outcome.VALID or check.task is None:
         report.fail(f"examples: the example proposal is {check.outcome.value}: {check.status.value} {check.error}")
         return
@@ -160,7 +165,7 @@ def _check_answers(
     if not isinstance(task, Task) or not isinstance(examples, ConformanceExamples):
         return
     responses = [examples.correct, examples.wrong, *MALFORMED_ANSWERS]
-    verdicts = task_type.verify([(task, response) for response in responses], executor)
+    verdicts = _verify(task_type, executor, task, responses)
     if len(verdicts) != len(responses):
         report.fail(f"answers: verify returned {len(verdicts)} verdicts for {len(responses)} answers")
         return
@@ -168,9 +173,12 @@ def _check_answers(
         report.fail(f"answers: the correct answer scored {verdicts[0].outcome.value} ({verdicts[0].detail})")
     if verdicts[1].outcome is not Outcome.WRONG:
         report.fail(f"answers: the wrong answer scored {verdicts[1].outcome.value}, expected wrong")
-    if verdicts[2].outcome is not Outcome.FORMAT_ERROR:
-        report.fail(f"answers: an empty response scored {verdicts[2].outcome.value}, expected format_error")
-    for response, verdict in zip(MALFORMED_ANSWERS[1:], verdicts[3:], strict=True):
+    for response, verdict in zip(MALFORMED_ANSWERS[:3], verdicts[2:5], strict=True):
+        if verdict.outcome is not Outcome.FORMAT_ERROR:
+            report.fail(
+                f"answers: the malformed response {response!r} scored {verdict.outcome.value}, not format_error"
+            )
+    for response, verdict in zip(MALFORMED_ANSWERS[3:], verdicts[5:], strict=True):
         if verdict.outcome is Outcome.CORRECT:
             report.fail(f"answers: the malformed response {response!r} scored correct")
 
@@ -184,7 +192,7 @@ def _check_hostile(
     with tempfile.TemporaryDirectory() as tmp:
         marker = Path(tmp) / "hostile-marker"
         responses = hostile_answers(marker)
-        verdicts = task_type.verify([(task, response) for response in responses], executor)
+        verdicts = _verify(task_type, executor, task, responses)
         if len(verdicts) != len(responses):
             report.fail(f"hostile: verify returned {len(verdicts)} verdicts for {len(responses)} answers")
         if marker.exists():
@@ -192,6 +200,20 @@ def _check_hostile(
     for index, verdict in enumerate(verdicts, start=1):
         if verdict.outcome not in (Outcome.WRONG, Outcome.FORMAT_ERROR):
             report.fail(f"hostile: hostile answer {index} scored {verdict.outcome.value}")
+
+
+def _judge(task_type: TaskType, executor: ExecutorBackend) -> Judge:
+    return Judge({task_type.name: task_type}, lambda: executor, EnvConfig())
+
+
+def _propose(task_type: TaskType, executor: ExecutorBackend, text: str, context: ProposalContext) -> ProposalCheck:
+    """Parse and validate one proposal exactly as the env does."""
+    return _judge(task_type, executor).check_proposals([(task_type.name, text, context)])[0]
+
+
+def _verify(task_type: TaskType, executor: ExecutorBackend, task: Task, responses: list[str]) -> list[Verdict]:
+    """Verify full responses to ``task`` exactly as the env does (one batch)."""
+    return _judge(task_type, executor).verify([(task, response) for response in responses])
 
 
 def _context(state: dict[str, object]) -> ProposalContext:

@@ -6,7 +6,8 @@ calls the injected solver once; sub-environment ``i`` is seeded ``seed + i``, so
 the step after an episode ends resets that sub-environment (its action is ignored, its reward is 0).
 
 Trainer pattern: inject a ``solver`` so every episode is one step, then per collect iteration
-``reset(options={"role": roles, "task_type": types})`` -> generate -> ``step(texts)`` -> read rewards and infos.
+``reset(options={"role": roles, "task_type": types})`` -> read ``prompts`` -> generate -> ``step(texts)`` -> read
+``last_records`` (one typed ``StepRecord`` per sub-environment, ``azr_env.records``), or the rewards and infos.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from azr_env.env import new_rngs, parse_options
 from azr_env.episode import Episode, EpisodeRequest
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.info import reset_info, step_info
+from azr_env.records import StepObserver, StepRecord
 from azr_env.runtime import Runtime
 from azr_env.selfplay import SelfPlayEngine, Solver
 from azr_env.spaces import PROMPT_MAX_CHARS, UnicodeText
-from azr_env.tasks.base import Task
+from azr_env.tasks.base import Prompt, Task
 
 if TYPE_CHECKING:
     from azr_env.buffer import TaskBuffer
@@ -90,6 +93,7 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
         executor: ExecutorBackend | None = None,
         buffer: TaskBuffer | None = None,
         solver: Solver | None = None,
+        observer: StepObserver | None = None,
         **config_overrides: Any,
     ) -> None:
         if isinstance(num_envs, bool) or not isinstance(num_envs, int) or num_envs < 1:
@@ -100,9 +104,13 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
         self.single_action_space = UnicodeText(self.config.max_action_chars)
         self.observation_space = batch_space(self.single_observation_space, num_envs)
         self.action_space = batch_space(self.single_action_space, num_envs)
-        self.engine = SelfPlayEngine(self.config, Runtime(self.config, executor, buffer), solver)
+        self.engine = SelfPlayEngine(self.config, Runtime(self.config, executor, buffer), solver, observer)
         self._episodes: list[Episode | None] = [None] * num_envs
         self._rngs = new_rngs(None, num_envs)
+        self.prompts: tuple[Prompt, ...] = ()
+        """The prompt of each sub-environment's current observation (system and user messages)."""
+        self.last_records: tuple[StepRecord | None, ...] = ()
+        """The typed record of each sub-environment's last step (``None`` where it was reset instead)."""
 
     @property
     def buffer(self) -> TaskBuffer:
@@ -127,7 +135,10 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
             self._rngs = new_rngs(seed, self.num_envs)
         requests = [parse_options(o, self.config.task_types) for o in per_env_options(options, self.num_envs)]
         started = [self._start(i, request) for i, request in enumerate(requests)]
-        return tuple(observation for observation, _ in started), stack_infos([info for _, info in started])
+        self.prompts = tuple(prompt for prompt, _ in started)
+        self.last_records = (None,) * self.num_envs
+        observations = tuple(self.engine.observation(prompt) for prompt in self.prompts)
+        return observations, stack_infos([info for _, info in started])
 
     def step(
         self, actions: Sequence[str]
@@ -137,31 +148,34 @@ class AZRVectorEnv(VectorEnv[tuple[str, ...], Sequence[str], np.ndarray]):
         if len(actions) != self.num_envs:
             raise ConfigError(f"step() got {len(actions)} actions for {self.num_envs} sub-environments")
         running = {i: episode for i, episode in enumerate(self._episodes) if episode is not None}
-        transitions = self.engine.advance(list(running.values()), [actions[i] for i in running])
-        done = dict(zip(running, transitions, strict=True))
-        observations: list[str] = []
+        records = self.engine.advance(list(running.values()), [actions[i] for i in running])
+        done = dict(zip(running, records, strict=True))
+        prompts: list[Prompt] = []
         rewards = np.zeros(self.num_envs, dtype=np.float64)
         terminated = np.zeros(self.num_envs, dtype=np.bool_)
         infos: list[dict[str, Any]] = []
         for i in range(self.num_envs):
-            if i not in done:
-                observation, info = self._start(i, EpisodeRequest())
+            record = done.get(i)
+            if record is None:
+                prompt, info = self._start(i, EpisodeRequest())
             else:
-                t = done[i]
-                observation, info = self.engine.observation(t.prompt), self.engine.annotate(t.info, t.prompt)
-                rewards[i], terminated[i] = t.reward, t.terminated
-                if t.terminated:
+                prompt, info = record.next_prompt, step_info(record, self.config.prompt_format)
+                rewards[i], terminated[i] = record.reward, record.terminated
+                if record.terminated:
                     self._episodes[i] = None
-            observations.append(observation)
+            prompts.append(prompt)
             infos.append(info)
+        self.prompts = tuple(prompts)
+        self.last_records = tuple(done.get(i) for i in range(self.num_envs))
+        observations = tuple(self.engine.observation(prompt) for prompt in prompts)
         truncated = np.zeros(self.num_envs, dtype=np.bool_)
-        return tuple(observations), rewards, terminated, truncated, stack_infos(infos)
+        return observations, rewards, terminated, truncated, stack_infos(infos)
 
     def close_extras(self, **kwargs: Any) -> None:
         """Stop the executor if this env started it."""
         self.engine.runtime.close()
 
-    def _start(self, i: int, request: EpisodeRequest) -> tuple[str, dict[str, Any]]:
-        episode, info = self.engine.start(request, self._rngs[i])
-        self._episodes[i] = episode
-        return self.engine.observation(episode.prompt), self.engine.annotate(info, episode.prompt)
+    def _start(self, i: int, request: EpisodeRequest) -> tuple[Prompt, dict[str, Any]]:
+        episode = self._episodes[i] = self.engine.start(request, self._rngs[i])
+        info = reset_info(episode.role, episode.task_type, episode.prompt, self.config.prompt_format, episode.task)
+        return episode.prompt, info

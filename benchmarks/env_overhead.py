@@ -1,10 +1,15 @@
 """``azr bench env``: how much time the vector env adds on top of the sandboxed executor.
 
 A scripted agent (no LLM) plays ``AZRVectorEnv`` with distinct valid proposals of every task type and correct
-answers, so every step does real executor work: proposals validated twice (two hash seeds), answers verified. The
-executor object is wrapped to time its calls, so a step splits into executor time and env time (parsing, prompts,
-buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time, and one step of
-the batch (64 self-play steps by default) takes < 200 ms.
+answers, so every step does real executor work: proposals validated once per determinism zygote (three by default),
+answers verified. The executor object is wrapped to time its calls, so a step splits into executor time and env time
+(parsing, prompts, buffer, rewards, bookkeeping). Targets (issue 3): the env adds < 10% on top of the executor time,
+and one step of the batch (64 self-play steps by default) takes < 200 ms.
+
+On a shared machine the env time of a step (its wall time minus the executor's) is noisy. ``--replays N`` measures
+it alone as well: the same episodes are played again N times with an executor that answers every job from what
+the measured run returned (so they are the same episodes, at no executor cost), timed in process CPU time (so time
+the process spent waiting for a core does not count); the env-only time is the best median step over the replays.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import argparse
 import json
 import statistics
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,14 +40,18 @@ class TimedExecutor:
         self.inner = inner
         self.seconds = 0.0
         self.calls = 0
+        self.memory: dict[tuple[str, str, str], Any] = {}
+        """Every job's result by ``(method, program, input)``, for ``ReplayExecutor``."""
 
     def _timed(self, method: str, jobs: Sequence[tuple[str, str]]) -> Any:
         start = time.perf_counter()
         try:
-            return getattr(self.inner, method)(jobs)
+            results = getattr(self.inner, method)(jobs)
         finally:
             self.seconds += time.perf_counter() - start
             self.calls += 1
+        self.memory.update(((method, *job), result) for job, result in zip(jobs, results, strict=True))
+        return results
 
     def run_many(self, jobs: Sequence[tuple[str, str]]) -> list[ExecutionResult]:
         """Time the wrapped ``run_many``."""
@@ -59,6 +68,25 @@ class TimedExecutor:
     def close(self) -> None:
         """Close the wrapped executor."""
         self.inner.close()
+
+
+class ReplayExecutor(TimedExecutor):
+    """Answers every job from a ``TimedExecutor``'s memory: replays the same episodes with no executor cost."""
+
+    def __init__(self, memory: dict[tuple[str, str, str], Any]) -> None:
+        super().__init__(None)
+        self.memory = memory
+
+    def _timed(self, method: str, jobs: Sequence[tuple[str, str]]) -> Any:
+        self.calls += 1
+        return [self.memory[(method, *job)] for job in jobs]
+
+    def security_layers(self) -> Mapping[str, bool]:
+        """No layers: nothing runs."""
+        return {}
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 def envelope(*blocks: str) -> str:
@@ -87,12 +115,14 @@ def scripted_answer(task: Task) -> str:
 
 @dataclass(frozen=True)
 class Measurement:
-    """Per-step timings of the measured steps (seconds), and the executor calls they made."""
+    """Per-step timings of the measured steps (seconds), the executor calls they made, the env-only replays."""
 
     num_envs: int
     step_s: list[float]
     executor_s: list[float]
     executor_calls: int
+    replay_step_s: list[float]
+    """Median step time of each replay (empty without ``--replays``)."""
 
     def row(self) -> dict[str, Any]:
         """Return the measured values and the pass/fail verdicts.
@@ -121,36 +151,51 @@ class Measurement:
             "mean_env_ms_per_step": 1000 * mean_env,
             "mean_env_overhead_vs_executor": mean_env / mean_executor if mean_executor else float("inf"),
             "executor_calls_per_step": self.executor_calls / steps,
+            "env_only_ms_per_step": 1000 * min(self.replay_step_s) if self.replay_step_s else None,
+            "env_only_vs_executor": min(self.replay_step_s) / executor if self.replay_step_s and executor else None,
             "pass_overhead": overhead < OVERHEAD_TARGET,
             "pass_step_time": step < STEP_TARGET_S,
         }
 
 
 def measure(args: argparse.Namespace) -> Measurement:
-    """Play ``warmup + steps`` vector steps with the scripted agent; time each of the last ``steps``."""
+    """Play ``warmup + steps`` vector steps with the scripted agent; time each of the last ``steps``; replay them."""
     from azr_env.executor import Executor
-    from azr_env.vector import AZRVectorEnv
 
-    step_s: list[float] = []
-    executor_s: list[float] = []
     with Executor(workers=args.workers) as inner:
         executor = TimedExecutor(inner)
-        envs = AZRVectorEnv(args.num_envs, executor=executor, n_solve_samples=args.n_solve_samples)
-        _, infos = envs.reset(seed=args.seed)
-        serial = 0
-        for step in range(args.warmup + args.steps):
-            actions = []
-            for task, task_type in zip(envs.tasks, infos["task_type"], strict=True):
-                serial += 1
-                actions.append(scripted_answer(task) if task is not None else scripted_proposal(task_type, serial))
-            if step == args.warmup:
-                executor.calls = 0
-            before, start = executor.seconds, time.perf_counter()
-            *_, infos = envs.step(actions)
-            step_s.append(time.perf_counter() - start)
-            executor_s.append(executor.seconds - before)
-        envs.close()
-    return Measurement(args.num_envs, step_s[args.warmup :], executor_s[args.warmup :], executor.calls)
+        step_s, executor_s, calls = _play(executor, args)
+    replays = [
+        statistics.median(_play(ReplayExecutor(executor.memory), args, time.process_time)[0])
+        for _ in range(args.replays)
+    ]
+    return Measurement(args.num_envs, step_s, executor_s, calls, replays)
+
+
+def _play(
+    executor: TimedExecutor, args: argparse.Namespace, clock: Callable[[], float] = time.perf_counter
+) -> tuple[list[float], list[float], int]:
+    """Step times (by ``clock``), executor times and executor calls of the measured steps of one seeded run."""
+    from azr_env.vector import AZRVectorEnv
+
+    envs = AZRVectorEnv(args.num_envs, executor=executor, n_solve_samples=args.n_solve_samples)
+    _, infos = envs.reset(seed=args.seed)
+    step_s: list[float] = []
+    executor_s: list[float] = []
+    serial = 0
+    for step in range(args.warmup + args.steps):
+        actions = []
+        for task, task_type in zip(envs.tasks, infos["task_type"], strict=True):
+            serial += 1
+            actions.append(scripted_answer(task) if task is not None else scripted_proposal(task_type, serial))
+        if step == args.warmup:
+            executor.calls = 0
+        before, start = executor.seconds, clock()
+        *_, infos = envs.step(actions)
+        step_s.append(clock() - start)
+        executor_s.append(executor.seconds - before)
+    envs.close()
+    return step_s[args.warmup :], executor_s[args.warmup :], executor.calls
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -161,6 +206,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="executor workers (default: one per core)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the episodes")
     parser.add_argument("--n-solve-samples", type=int, default=8, help="solve steps after each valid proposal")
+    parser.add_argument("--replays", type=int, default=0, help="replays that time the env alone (see the docstring)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
 
 
@@ -185,6 +231,14 @@ def format_table(row: Mapping[str, Any], command: str) -> str:
         f"| executor ms per step | {row['executor_ms_per_step']:.1f} ({row['mean_executor_ms_per_step']:.1f}) | | |",
         f"| env ms per step | {row['env_ms_per_step']:.1f} ({row['mean_env_ms_per_step']:.1f}) | | |",
         f"| executor calls per step | {row['executor_calls_per_step']:.1f} | | |",
+        *(
+            [
+                f"| env-only CPU ms per step (best of the replays) | {row['env_only_ms_per_step']:.2f} | | |",
+                f"| env-only time / executor time | {row['env_only_vs_executor']:.1%} | | |",
+            ]
+            if row["env_only_ms_per_step"] is not None
+            else []
+        ),
         f"| env share of step time | {row['env_share_of_step']:.1%} | | |",
         _verdict(
             "env time / executor time",
@@ -206,6 +260,8 @@ def command_line(args: argparse.Namespace) -> str:
     """The ``azr bench env`` command that reproduces this measurement."""
     parts = ["azr bench env", f"--num-envs {args.num_envs}", f"--steps {args.steps}", f"--warmup {args.warmup}"]
     parts += [f"--seed {args.seed}", f"--n-solve-samples {args.n_solve_samples}"]
+    if args.replays:
+        parts.append(f"--replays {args.replays}")
     if args.workers is not None:
         parts.append(f"--workers {args.workers}")
     return " ".join(parts)

@@ -22,7 +22,7 @@ import numpy as np
 
 from azr_env.errors import MissingDependencyError
 from azr_env.tasks.base import Task
-from benchmarks.stats import mean_pass_at_k, rate_interval
+from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k, rate_interval
 
 Row = dict[str, Any]
 _NODE_TYPES = {ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set"}
@@ -66,6 +66,14 @@ def buffer_diversity(views: Mapping[str, Sequence[Task]]) -> dict[str, Any]:
     return {**_diversity(everything), "per_type": {name: _diversity(tasks) for name, tasks in views.items()}}
 
 
+def item_scores(rows: Sequence[Row]) -> list[float]:
+    """Each item's fraction of correct answers, over the solve rows of one suite and seed."""
+    items: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        items[str(row.get("item", row["task_id"]))].append(bool(row["correct"]))
+    return [float(np.mean(samples)) for samples in items.values()]
+
+
 def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
     cells: dict[tuple[str, str], dict[int, dict[str, list[bool]]]] = defaultdict(lambda: defaultdict(dict))
     for row in rows:
@@ -86,14 +94,21 @@ def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
     return out
 
 
-def _learnability(rates: Sequence[float], rewards: Sequence[float]) -> Row:
+def _learnability(valid: Sequence[Row], rng: np.random.Generator) -> Row:
+    """The solve-rate split of the valid proposals and their mean learnability reward, with a 95% interval."""
+    rates = [r["solve_rate"] for r in valid]
+    seeds: dict[int, list[float]] = defaultdict(list)
+    for row in valid:
+        seeds[row["seed"]].append(float(row["learnability"]))
     total = len(rates) or 1
+    interval = bootstrap_seeds_items(list(seeds.values()), rng) if valid else None
     return {
         "n": len(rates),
         "solved_none": sum(r == 0.0 for r in rates) / total,
         "solved_some": sum(0.0 < r < 1.0 for r in rates) / total,
         "solved_all": sum(r == 1.0 for r in rates) / total,
-        "mean_reward": float(np.mean(rewards)) if rewards else 0.0,
+        "mean_reward": interval.mean if interval is not None else 0.0,
+        "mean_reward_ci": interval.as_dict() if interval is not None else None,
     }
 
 
@@ -112,7 +127,7 @@ def _propose_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]
             {
                 "task_type": task_type,
                 "valid_rate": rate_interval(list(seeds.values()), rng).as_dict(),
-                "learnability": _learnability([r["solve_rate"] for r in valid], [r["learnability"] for r in valid]),
+                "learnability": _learnability(valid, rng),
             }
         )
     return out
@@ -174,7 +189,7 @@ def _solve_lines(summaries: Sequence[Row]) -> list[str]:
 def _propose_lines(summaries: Sequence[Row]) -> list[str]:
     lines = [
         "| agent | task type | valid proposals % [95% CI] | solved none / some / all % | learnability reward "
-        "| buffer: distinct programs / tasks |",
+        "[95% CI] | buffer: distinct programs / tasks |",
         "|---|---|---|---|---|---|",
     ]
     for summary in summaries:
@@ -184,9 +199,10 @@ def _propose_lines(summaries: Sequence[Row]) -> list[str]:
             distinct = f"{buf['distinct_programs']:.1f} of {buf['tasks']:.1f}" if buf else "-"
             learn = e["learnability"]
             split = " / ".join(f"{100 * learn[key]:.0f}" for key in ("solved_none", "solved_some", "solved_all"))
+            ci = learn.get("mean_reward_ci")
+            reward = f"{learn['mean_reward']:.3f}" + (f" [{ci['low']:.3f}, {ci['high']:.3f}]" if ci else "")
             lines.append(
-                f"| {summary['agent']} | {e['task_type']} | {_pct(e['valid_rate'])} | {split} "
-                f"| {learn['mean_reward']:.3f} | {distinct} |"
+                f"| {summary['agent']} | {e['task_type']} | {_pct(e['valid_rate'])} | {split} | {reward} | {distinct} |"
             )
     return lines
 

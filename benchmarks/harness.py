@@ -2,12 +2,13 @@
 
 Two kinds of runs, both driven through the registered Gymnasium ids:
 
-- a held-out suite on ``azr_env/Solve-v0``: every item (``limit`` first items when set) is reset by ``index`` and
+- a held-out suite on ``azr_env/Solve-v1``: every item (``limit`` first items when set) is reset by ``index`` and
   answered ``k`` times; rows have ``kind="solve"``.
-- self-play on ``azr_env/AbsoluteZero-v0`` (``suite="selfplay"``): episodes alternate propose/solve over the task
+- self-play on ``azr_env/AbsoluteZero-v1`` (``suite="selfplay"``): episodes alternate propose/solve over the task
   types; a propose episode runs the proposal and its ``n_solve_samples`` in-episode attempts by the same agent.
   Rows have ``kind="solve"`` (buffer tasks), ``kind="propose"`` (with the attempts' solve rate and the learnability
-  reward) and one ``kind="buffer"`` row per seed describing the final buffer's diversity.
+  reward) and one ``kind="buffer"`` row per seed describing the final buffer's diversity. Episodes are followed
+  through the env's typed step records (``last_record``), not by re-reading ``info`` strings.
 
 Environments are stepped in lockstep batches of ``batch_size`` so a batched agent (an LLM) sees whole batches. All
 randomness comes from the seeds: the env seeds and the agent's ``AgentContext.seed``.
@@ -23,7 +24,8 @@ from agents.base import Agent, AgentContext
 from agents.registry import make_agent
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.tasks.base import Task
+from azr_env.records import StepRecord
+from azr_env.tasks.base import Outcome, Task
 from benchmarks.evaluate import buffer_diversity
 
 SELFPLAY = "selfplay"
@@ -74,23 +76,23 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def make_solve_env(suite: Any, executor: ExecutorBackend) -> Any:
-    """Return ``azr_env/Solve-v0`` on ``suite`` (a name or a loaded ``Suite``) sharing ``executor``."""
+def make_solve_env(suite: Any, executor: ExecutorBackend, prompt_format: str = "r1") -> Any:
+    """Return ``azr_env/Solve-v1`` on ``suite`` (a name or a loaded ``Suite``) sharing ``executor``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
-    return gymnasium.make("azr_env/Solve-v0", suite=suite, executor=executor)
+    return gymnasium.make("azr_env/Solve-v1", suite=suite, executor=executor, prompt_format=prompt_format)
 
 
 def make_selfplay_env(executor: ExecutorBackend, buffer: Any, config: EvalConfig, task_types: tuple[str, ...]) -> Any:
-    """Return ``azr_env/AbsoluteZero-v0`` on ``task_types``, sharing ``executor`` and ``buffer``."""
+    """Return ``azr_env/AbsoluteZero-v1`` on ``task_types``, sharing ``executor`` and ``buffer``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
     return gymnasium.make(
-        "azr_env/AbsoluteZero-v0",
+        "azr_env/AbsoluteZero-v1",
         executor=executor,
         buffer=buffer,
         n_solve_samples=config.n_solve_samples,
@@ -117,12 +119,20 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
 
 
 def answer_suite(
-    agent: Agent, suite: Any, executor: ExecutorBackend, *, seed: int, k: int = 1, limit: int | None, batch_size: int
+    agent: Agent,
+    suite: Any,
+    executor: ExecutorBackend,
+    *,
+    seed: int,
+    k: int = 1,
+    limit: int | None,
+    batch_size: int,
+    prompt_format: str = "r1",
 ) -> list[Row]:
     """Have a built agent answer the first ``limit`` items of a loaded suite ``k`` times each; one row per answer."""
     count = min(limit or len(suite.tasks), len(suite.tasks))
     jobs = [(index, sample) for index in range(count) for sample in range(k)]
-    envs = [make_solve_env(suite, executor) for _ in range(min(batch_size, len(jobs)))]
+    envs = [make_solve_env(suite, executor, prompt_format) for _ in range(min(batch_size, len(jobs)))]
     rows: list[Row] = []
     for chunk_index, chunk in enumerate(_chunks(jobs, batch_size)):
         rows += _solve_chunk(agent, envs, chunk, seed, first=chunk_index == 0, suite=suite)
@@ -132,16 +142,38 @@ def answer_suite(
 
 
 def held_out_metrics(
-    agent: Agent, suites: Sequence[str], executor: ExecutorBackend, *, limit: int | None = 32, batch_size: int = 32
-) -> dict[str, float]:
-    """Return ``{"eval/<suite>/accuracy": rate}`` of a built agent: what a trainer logs for ``azr report``."""
-    from azr_env.suites import load_suite
+    agent: Agent,
+    suites: Sequence[str],
+    executor: ExecutorBackend,
+    *,
+    limit: int | None = 32,
+    batch_size: int = 32,
+    k: int = 1,
+    seed: int = 0,
+    prompt_format: str = "r1",
+) -> tuple[dict[str, float], list[Row]]:
+    """Score a built agent on held-out suites: what a trainer logs for ``azr plot`` and ``azr report``.
 
-    metrics = {}
+    Returns ``{"eval/<suite>/accuracy": rate, "eval/<suite>/accuracy_low": ..., "eval/<suite>/accuracy_high": ...}``
+    (the mean over items of each item's fraction correct, with its 95% interval over items) and the answer rows.
+    """
+    import numpy as np
+
+    from azr_env.suites import load_suite
+    from benchmarks.evaluate import item_scores
+    from benchmarks.stats import rate_interval
+
+    metrics, found = {}, []
     for name in suites:
-        rows = answer_suite(agent, load_suite(name), executor, seed=0, limit=limit, batch_size=batch_size)
-        metrics[f"eval/{name}/accuracy"] = sum(row["correct"] for row in rows) / max(1, len(rows))
-    return metrics
+        rows = answer_suite(
+            agent, load_suite(name), executor, seed=seed, k=k, limit=limit, batch_size=batch_size,
+            prompt_format=prompt_format,
+        )  # fmt: skip
+        estimate = rate_interval([item_scores(rows)], np.random.default_rng(seed))
+        key = f"eval/{name}/accuracy"
+        metrics.update({key: estimate.mean, f"{key}_low": estimate.low, f"{key}_high": estimate.high})
+        found += rows
+    return metrics, found
 
 
 def _solve_chunk(
@@ -246,22 +278,24 @@ def _selfplay_chunk(
     while live := [i for i, ep in enumerate(episodes) if not ep.done]:
         actions = agent.act([episodes[i].obs for i in live], [episodes[i].info for i in live])
         for i, action in zip(live, actions, strict=True):
-            _advance(episodes[i], envs[i].step(action))
+            step = envs[i].step(action)
+            _advance(episodes[i], step, envs[i].unwrapped.last_record)
     return [_episode_row(ep, seed, start + i) for i, ep in enumerate(episodes)]
 
 
-def _advance(ep: _Episode, step: tuple[Any, ...]) -> None:
+def _advance(ep: _Episode, step: tuple[Any, ...], record: StepRecord) -> None:
+    """Follow one step of an episode from the env's typed record of it."""
     obs, reward, terminated, truncated, info = step
-    outcome = str(info.get("outcome", ""))
-    if not ep.first_outcome:
-        ep.first_outcome, ep.task_id = outcome, str(info.get("task_id", ""))
+    if record.step == 0:
+        ep.first_outcome, ep.task_id = record.outcome.value, record.task.task_id if record.task is not None else ""
     elif ep.role == "propose":
-        ep.attempts.append(outcome == "correct")
+        ep.attempts.append(record.outcome is Outcome.CORRECT)
     ep.done = bool(terminated or truncated)
-    # A step's info names the role of the action just judged; an episode that goes on continues with solve steps.
-    ep.obs, ep.info, ep.reward = obs, {**info, "role": "solve"}, float(reward)
+    # An agent reads info["role"] as the role it plays next; a step's info names the role of the action just judged.
+    next_role = record.next_role.value if record.next_role is not None else info["role"]
+    ep.obs, ep.info, ep.reward = obs, {**info, "role": next_role}, float(reward)
     if ep.done:
-        ep.learnability = float(dict(info.get("reward_components", {})).get("propose", 0.0))
+        ep.learnability = record.rewards.propose
 
 
 def _episode_row(ep: _Episode, seed: int, episode: int) -> Row:

@@ -2,12 +2,14 @@
 
 For each model (one loaded at a time) and prompt format, every (task type, role) cell gets ``--per-cell`` episodes
 on the env's own prompts over the seeded buffer, sampled in batches at the trainer's temperature; each proposal
-that is valid under the most lenient reading rule gets ``--attempts`` solver attempts, as in training. Every raw
-response is saved (``OUT/<model>.<format>.<type>.<role>.jsonl``, see ``benchmarks.models_records``), and the time of
-one training update is measured on saved responses (``OUT/<model>.<format>.update.json``). Cells and update
-timings already saved are skipped, so a stopped run resumes where it was.
+that is valid under the most lenient answer rule of the env's parser gets ``--attempts`` solver attempts, as in
+training. Every raw response is saved (``OUT/<model>.<format>.<type>.<role>.jsonl``, see
+``benchmarks.models_records``), and the time of one training update is measured on saved responses
+(``OUT/<model>.<format>.update.json``). Cells and update timings already saved are skipped, so a stopped run
+resumes where it was.
 
-Scoring needs no model: ``--score-only`` re-judges the saved responses under each reading rule (``--rules``) and
+Scoring needs no model: ``--score-only`` re-judges the saved responses with the env's own judge under each answer
+rule of its parser (``--rules``: ``azr_env.tasks.parsing.AnswerRule``, what ``EnvConfig.answer_rule`` sets) and
 response budget (``--budgets``, cut from the saved token ids) and prints, per cell, the rates of well-formed
 responses, valid proposals and correct answers and the seconds per response, then the learning signal of
 simulated training steps of ``--group-size`` episodes per (type, role): responses with a non-zero TRR++ advantage
@@ -16,7 +18,7 @@ per minute of sampling plus update.
 Example::
 
     azr bench models --models smollm2-135m qwen2.5-coder-0.5b --out runs/bench-models
-    azr bench models --score-only --rules strict unclosed fenced --budgets 384 192 --out runs/bench-models
+    azr bench models --score-only --rules strict open fences --budgets 384 192 --out runs/bench-models
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from azr_env.tasks.parsing import AnswerRule
 from benchmarks.models_records import EPISODE_ROLES, Cell, Record, cell_path, read_records
-from benchmarks.models_rules import RULES
 from benchmarks.models_sample import SampleSettings
 
 MODELS = ("smollm2-135m", "qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
@@ -58,7 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--update-lora-rank", type=int, default=0, help="LoRA rank of the timed update (0: full)")
     parser.add_argument("--out", default="runs/bench-models", help="directory of the saved responses")
     parser.add_argument("--score-only", action="store_true", help="score what is saved; load no model")
-    parser.add_argument("--rules", nargs="+", default=list(RULES), choices=list(RULES), help="answer-reading rules")
+    rules = [rule.value for rule in AnswerRule]
+    parser.add_argument("--rules", nargs="+", default=rules, choices=rules, help="answer rules (EnvConfig.answer_rule)")
     parser.add_argument("--budgets", nargs="+", type=int, default=None, help="response budgets to score")
     parser.add_argument("--group-size", type=int, default=2, help="episodes per (type, role) of a simulated step")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -122,15 +125,13 @@ def sample_model(model_name: str, args: argparse.Namespace, buffer: Any, executo
         return
     from agents.llm.backends import make_backend
     from agents.llm.models import load_policy
-    from azr_env.config import EnvConfig
-    from azr_env.judge import Judge
-    from azr_env.tasks import get_task_type
     from benchmarks.models_records import write_cell
     from benchmarks.models_sample import CellSampler
+    from benchmarks.models_score import MOST_LENIENT, rule_judge
 
     model, tokenizer = load_policy(model_name, dtype=args.dtype)
     backend = make_backend("hf", model, tokenizer, batch_size=args.batch_size)
-    judge = Judge({t: get_task_type(t) for t in args.task_types}, lambda: executor, EnvConfig().max_action_chars)
+    judge = rule_judge(args.task_types, lambda: executor, MOST_LENIENT)
     sampler = CellSampler(model_name, backend, tokenizer, buffer=buffer, judge=judge, settings=settings_of(args))
     for cell in todo:
         started = time.perf_counter()
@@ -198,23 +199,21 @@ def time_update(
 
 def score(args: argparse.Namespace, executor: Any, out: Path) -> dict[str, Any]:
     """Per (model, format, rule, budget): cell rates and the simulated learning signal."""
-    from azr_env.config import EnvConfig
-    from azr_env.judge import Judge
-    from azr_env.tasks import get_task_type
+    from benchmarks.models_score import rule_judge
 
-    judge = Judge({t: get_task_type(t) for t in args.task_types}, lambda: executor, EnvConfig().max_action_chars)
+    judges = [rule_judge(args.task_types, lambda: executor, AnswerRule(rule)) for rule in args.rules]
     rows: list[dict[str, Any]] = []
     for model in args.models:
         for prompt_format in args.formats:
-            rows += score_format(model, prompt_format, args, judge, out)
+            rows += score_format(model, prompt_format, args, judges, out)
     settings = {**asdict(settings_of(args)), "threads": args.threads, "dtype": args.dtype}
     return {"settings": settings, "group_size": args.group_size, "rows": rows}
 
 
 def score_format(
-    model: str, prompt_format: str, args: argparse.Namespace, judge: Any, out: Path
+    model: str, prompt_format: str, args: argparse.Namespace, judges: Sequence[Any], out: Path
 ) -> list[dict[str, Any]]:
-    """The score rows of one model and format, one per (rule, budget); none when nothing is saved."""
+    """The score rows of one model and format, one per (judge's answer rule, budget); none when nothing is saved."""
     from agents.llm.models import load_tokenizer
     from benchmarks.models_score import judge_records
 
@@ -225,10 +224,10 @@ def score_format(
     tokenizers = {model: load_tokenizer(model)}
     timing = _update_timing(out, model, prompt_format)
     rows = []
-    for rule in args.rules:
+    for judge in judges:
         for budget in args.budgets or [max(r.tokens for r in records)]:
-            judged = judge_records(records, rule=rule, budget=budget, judge=judge, tokenizers=tokenizers)
-            row = {"model": model, "format": prompt_format, "rule": rule, "budget": budget}
+            judged = judge_records(records, budget=budget, judge=judge, tokenizers=tokenizers)
+            row = {"model": model, "format": prompt_format, "rule": judge.answer_rule.value, "budget": budget}
             rows.append({**row, **score_row(cells, judged, timing, args)})
     return rows
 

@@ -2,7 +2,7 @@
 
 A cell is one (model, prompt format, task type, role). Its file holds every response sampled for it: the
 episodes of the cell and, for a propose cell, the solver attempts at each proposal that was valid under the most
-lenient reading rule (an attempt names its proposal by id in ``parent``). Each record carries what re-judging needs
+lenient answer rule (an attempt names its proposal by id in ``parent``). Each record carries what re-judging needs
 without the model: the exact prompt text, the response, its token ids, and the proposal context or the task
 (tasks as the buffer's JSON task lines). Files are written whole into a temporary name and renamed, so a cell
 file either exists complete or not at all, and a stopped run resumes by skipping the cells already saved.

@@ -4,8 +4,9 @@ Prompts are built exactly as the env builds them: the task type's ``make_context
 references; for induction a buffer program), its ``proposer_prompt`` or ``solver_prompt`` for a buffer task, the
 env's ``observe`` for the format, and the trainer's ``format_observation`` (the tokenizer's chat template in chat
 format). Contexts and tasks are drawn from a generator seeded by (seed, task type, role) only, so every model and
-format answers the same prompts. Each valid proposal (read with the most lenient rule, so that every rule can be
-re-scored later) gets ``attempts`` solver attempts on its new task, sampled the way the trainer samples them.
+format answers the same prompts. Each valid proposal (read by a judge with the most lenient answer rule,
+``benchmarks.models_score.MOST_LENIENT``, so that every rule can be re-scored later) gets ``attempts`` solver
+attempts on its new task, sampled the way the trainer samples them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from azr_env.judge import Judge
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Prompt, ProposalContext, Task
 from benchmarks.models_records import BatchTiming, Cell, Record, context_line, task_line
-from benchmarks.models_rules import MOST_LENIENT, RULES
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ class CellSampler:
         backend: a rollout backend over the model (its batch size at least ``settings.batch_size``).
         tokenizer: the model's tokenizer (chat template, prompt lengths).
         buffer: the seeded task buffer prompts are drawn from; never modified.
-        judge: the env's judge, used to find the valid proposals that get attempts.
+        judge: the env's judge with the most lenient answer rule (``models_score.rule_judge(..., MOST_LENIENT)``),
+            used to find the valid proposals that get attempts.
         settings: sizes and seeds.
     """
 
@@ -116,10 +117,9 @@ class CellSampler:
     def sample_attempts(
         self, cell: Cell, proposals: Sequence[Record], contexts: Sequence[ProposalContext]
     ) -> list[Record]:
-        """``attempts`` solver responses at every proposal the most lenient rule accepts."""
-        read = RULES[MOST_LENIENT]
+        """``attempts`` solver responses at every proposal the judge accepts."""
         checks = self.judge.check_proposals(
-            [(cell.task_type, read(r.response), c) for r, c in zip(proposals, contexts, strict=True)]
+            [(cell.task_type, r.response, c) for r, c in zip(proposals, contexts, strict=True)]
         )
         accepted: list[tuple[Record, Task]] = [
             (r, ch.task) for r, ch in zip(proposals, checks, strict=True) if ch.task is not None

@@ -1,11 +1,13 @@
-"""Scoring saved responses of ``azr bench models`` under a reading rule and a token budget, without the model.
+"""Scoring saved responses of ``azr bench models`` under an answer rule and a token budget, without the model.
 
-``judge_records`` re-reads every response with a rule (``benchmarks.models_rules``), optionally cut to a shorter
-budget (the first ``budget`` sampled tokens, decoded again), and judges it with the env's own judge and reward
-functions: proposals against their saved contexts, answers against their saved tasks. A valid proposal's reward
-is its learnability over its own attempts, which are judged under the same rule and budget; a proposal whose
-re-read task is not the one its attempts were sampled for (possible only when a cut budget ends it early) has
-no reward and is left out of the step simulation.
+``judge_records`` re-judges every response with the env's own judge (``azr_env.judge.Judge``), built by
+``rule_judge`` for one answer rule of the env's parser (``azr_env.tasks.parsing.AnswerRule``, the
+``EnvConfig.answer_rule`` a training run would use), optionally cut to a shorter budget (the first ``budget``
+sampled tokens, decoded again), and scores it with the env's reward functions: proposals against their saved
+contexts, answers against their saved tasks. A valid proposal's reward is its learnability over its own attempts,
+which are judged under the same rule and budget; a proposal whose re-read task is not the one its attempts were
+sampled for (the attempts were sampled for the task that ``MOST_LENIENT`` reads; a stricter rule or a cut budget
+may read another one) has no reward and is left out of the step simulation.
 
 ``cell_stats`` gives the per-cell rates; ``learning_signal`` simulates training steps of ``group_size`` episodes
 per (task type, role) drawn from the cells and counts the responses whose advantage (the trainer's estimator, TRR++
@@ -15,23 +17,34 @@ by default) is not zero, per minute of sampling plus update.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from agents.llm.estimators import AdvantageInputs, get_estimator
+from azr_env.config import EnvConfig
+from azr_env.executor.backend import ExecutorBackend
 from azr_env.judge import Judge
 from azr_env.rewards import RewardConfig, proposer_reward, solver_reward
+from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome
+from azr_env.tasks.parsing import AnswerRule
 from benchmarks.models_records import Record, context_from_line, task_from_line
-from benchmarks.models_rules import RULES
+
+MOST_LENIENT = AnswerRule.FENCES
+"""The rule sampling uses to decide which proposals get solver attempts: it reads an answer wherever any rule does."""
+
+
+def rule_judge(task_types: Sequence[str], executor: Callable[[], ExecutorBackend], rule: AnswerRule) -> Judge:
+    """The env's judge of ``task_types`` reading answers with ``rule`` (every other setting the env's default)."""
+    return Judge({t: get_task_type(t) for t in task_types}, executor, EnvConfig(answer_rule=rule))
 
 
 @dataclass(frozen=True)
 class Judged:
-    """One response as judged under a rule and budget.
+    """One response as judged under an answer rule and budget.
 
     Attributes:
         record: the saved response.
@@ -48,23 +61,21 @@ class Judged:
     seconds: float
 
 
-def read_text(record: Record, rule: str, budget: int, tokenizer: Any) -> str:
-    """The response cut to ``budget`` tokens (decoded again only when it is longer), read with ``rule``."""
+def cut_text(record: Record, budget: int, tokenizer: Any) -> str:
+    """The response cut to ``budget`` tokens (decoded again only when it is longer)."""
     if budget >= record.tokens:
-        text = record.response
-    else:
-        text = tokenizer.decode(record.completion_ids[:budget], skip_special_tokens=True)
-    return RULES[rule](text)
+        return record.response
+    return str(tokenizer.decode(record.completion_ids[:budget], skip_special_tokens=True))
 
 
 def judge_records(
-    records: Sequence[Record], *, rule: str, budget: int, judge: Judge, tokenizers: Mapping[str, Any]
+    records: Sequence[Record], *, budget: int, judge: Judge, tokenizers: Mapping[str, Any]
 ) -> dict[str, Judged]:
-    """Judge every record under ``rule`` and ``budget``; keyed by record id."""
+    """Judge every record, cut to ``budget``, with ``judge`` (and so its answer rule); keyed by record id."""
     rewards = RewardConfig()
 
     def text(r: Record) -> str:
-        return read_text(r, rule, budget, tokenizers.get(r.model))
+        return cut_text(r, budget, tokenizers.get(r.model))
 
     seconds = robust_seconds(records, budget)
     proposals = [r for r in records if r.role == "propose"]

@@ -3,7 +3,7 @@
 A run directory (written by ``azr train``) holds ``metrics.jsonl`` (one JSON line per step) and ``config.json`` (the
 run's ``TrainConfig``). For each run the report shows the algorithm, steps, the last and best value of the compared
 metric, and the ``azr train`` command that reproduces it (every config field that differs from its default). The
-plot shows the compared metric against steps, one line per run.
+plot shows the compared metric against steps, one line per run (a held-out accuracy with its 95% interval shaded).
 
 The compared metric is ``--metric KEY`` when given; otherwise the mean of the held-out keys (``eval/.../accuracy``,
 ``eval/.../solve_rate``) when the runs logged any, else the mean of the self-play ``solve/<type>/accuracy`` keys.
@@ -79,11 +79,11 @@ def series(run: Run, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def train_command(config: Mapping[str, Any]) -> str:
     """Return the ``azr train`` command that reproduces ``config`` (fields that differ from the defaults)."""
-    from agents.llm.config import TrainConfig
+    from agents.llm.config import TrainConfig, flat_dict, flatten
 
-    defaults = TrainConfig().to_dict()
+    defaults = flat_dict(TrainConfig())
     parts = ["azr train"]
-    for name, value in sorted(config.items(), key=lambda item: item[0] != "algo"):
+    for name, value in sorted(flatten(config).items(), key=lambda item: item[0] != "algo"):
         if name in defaults and (value != defaults[name] or name == "algo"):
             parts.append(f"--{name.replace('_', '-')} {_flag_value(value)}")
     return " ".join(parts)
@@ -125,6 +125,11 @@ def plot_runs(runs: Sequence[Run], keys: Sequence[str], path: Path) -> Path:
     for run in runs:
         xs, ys = series(run, keys)
         ax.plot(xs, ys, marker="o", markersize=3, label=f"{run.path.name} ({run.config.get('algo', '?')})")
+        if len(keys) == 1:  # a held-out accuracy logged with its interval: shade it
+            _, low = series(run, [f"{keys[0]}_low"])
+            _, high = series(run, [f"{keys[0]}_high"])
+            if len(low) == len(high) == len(xs):
+                ax.fill_between(xs, low, high, alpha=0.2)
     ax.set_xlabel("training step")
     ax.set_ylabel(metric_label(keys))
     ax.legend(fontsize=8)

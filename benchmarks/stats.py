@@ -83,6 +83,26 @@ def rate_interval(groups: Sequence[Sequence[float]], rng: np.random.Generator, n
     return bootstrap_seeds_items(groups, rng, n_boot)
 
 
+def stratified_interval(groups: Sequence[Sequence[float]], rng: np.random.Generator, n_boot: int = 2000) -> Estimate:
+    """95% interval of a mean over strata (seeds) of per-item scores, resampling items within each stratum only.
+
+    The strata are fixed (every replicate keeps every seed and averages the seed means), so the interval covers the
+    finite number of episodes each seed played, not a population of seeds: with two or three seeds, resampling
+    seeds would only say which seed came out. Where no score varies and all are 0 or 1, the Wilson interval over
+    all the scores is used instead (a bootstrap would collapse to a point).
+    """
+    arrays = [np.asarray(g, dtype=np.float64) for g in groups if len(g)]
+    if not arrays:
+        return Estimate(float("nan"), float("nan"), float("nan"), 0)
+    flat = np.concatenate(arrays)
+    if np.all(flat == flat[0]) and flat[0] in (0.0, 1.0):
+        return wilson_interval(int(flat.sum()), int(flat.size))
+    means = np.mean([a[rng.integers(0, a.size, size=(n_boot, a.size))].mean(axis=1) for a in arrays], axis=0)  # (B,)
+    low, high = np.quantile(means, [0.025, 0.975])
+    point = float(np.mean([a.mean() for a in arrays]))
+    return Estimate(point, min(float(low), point), max(float(high), point), int(flat.size))
+
+
 def pass_at_k(n: int, c: int, k: int) -> float:
     """Unbiased pass@k from ``n`` samples of which ``c`` are correct: ``1 - C(n-c, k) / C(n, k)``.
 

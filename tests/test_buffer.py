@@ -1,5 +1,7 @@
+import inspect
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -215,3 +217,26 @@ def test_invalid_seed_task_names_the_line(tmp_path: Path, executor: ExecutorBack
     (tmp_path / "seed.jsonl").write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
     with pytest.raises(BufferFormatError, match=r"seed\.jsonl:2"):
         TaskBuffer.seeded(["deduction"], executor, seed_file=tmp_path / "seed.jsonl")
+
+
+def nested_ifs(depth: int) -> str:
+    lines = ["def f(x):"] + [" " * (i + 1) + f"if x > {-i - 1}:" for i in range(depth)]
+    return "\n".join([*lines, " " * (depth + 1) + "return x", " return 0"])
+
+
+def test_the_dedup_key_of_a_deep_program_needs_no_deep_stack() -> None:
+    """A deep but valid program (50 nested ifs) is keyed even when the caller's stack is already deep."""
+    deep = Task("deduction", nested_ifs(50), ("3",), ("3",))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
+    try:
+        key = dedup_key(deep)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert key != dedup_key(Task("deduction", nested_ifs(49), ("3",), ("3",)))
+
+
+def test_inputs_with_equal_values_are_duplicates() -> None:
+    assert dedup_key(Task("deduction", "def f(x):\n    return x\n", ("[1,2]",), ("[1, 2]",))) == dedup_key(
+        Task("deduction", "def f(x):\n    return x\n", ("[1, 2]  # same",), ("[1, 2]",))
+    )

@@ -8,10 +8,15 @@ from typing import Any
 
 def register(subparsers: Any) -> None:
     """Add the three subcommands."""
-    from agents.llm import demo, train
+    from agents.llm import demo
 
-    p = subparsers.add_parser("train", help="self-play training (TRR++ by default)", description=train.__doc__)
-    train.add_arguments(p)
+    # `azr train` hands every token to its own tyro parser (agents.llm.train): "+" as the prefix character keeps
+    # argparse from reading `--flags` (and `--help`) itself.
+    p = subparsers.add_parser(
+        "train", help="self-play training (TRR++ by default); azr train --help lists every setting",
+        add_help=False, prefix_chars="+",
+    )  # fmt: skip
+    p.add_argument("options", nargs=argparse.REMAINDER)
     p.set_defaults(handler=handle_train)
 
     p = subparsers.add_parser("plot", help="PNG charts of a training run")
@@ -26,9 +31,9 @@ def register(subparsers: Any) -> None:
 
 def handle_train(args: argparse.Namespace) -> int:
     """``azr train``."""
-    from agents.llm.train import run
+    from agents.llm.train import parse_command, run
 
-    return run(args)
+    return run(parse_command(args.options))
 
 
 def handle_plot(args: argparse.Namespace) -> int:

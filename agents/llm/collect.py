@@ -1,10 +1,12 @@
 """Rollout collection: one batch of self-play from the vector env, kept as token ids for training.
 
 One collect is one vector step. Every sub-environment gets its role and task type at reset, so each
-(task type, role) pair gets ``batch_size`` episodes. A ``RecordingSolver`` is injected into the env: it samples the
-n solver attempts at every valid proposal with the same backend and keeps their ``Generation`` objects, so the
-solver can train on them too (``TrainConfig.solver_trains_on_attempts``). Prompt ids, completion ids and logprobs
-all come from generation; nothing is re-tokenized.
+(task type, role) pair gets ``batch_size`` episodes; with ``group_size > 1`` consecutive sub-environments of a pair
+share one reset seed, so a group sees one proposer prompt (the same references) or one buffer task. A
+``RecordingSolver`` is injected into the env: it samples the n solver attempts at every valid proposal with the same
+backend and keeps each ``Generation`` under the ``SolveRequest`` it answered, so the solver trains on them too
+(``TrainConfig.solver_trains_on_attempts``) with each attempt's own reward, found through the env's typed records.
+Prompt ids, completion ids and logprobs all come from generation; nothing is re-tokenized.
 """
 
 from __future__ import annotations
@@ -12,16 +14,27 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from agents.llm.sampling import Generation, SamplingParams
+from azr_env.errors import ConfigError
+from azr_env.records import Attempt, SolveRequest, StepRecord
+from azr_env.tasks.base import Outcome, Prompt, Role
 
 if TYPE_CHECKING:
     from agents.llm.backends import RolloutBackend
     from agents.llm.config import TrainConfig
     from azr_env.vector import AZRVectorEnv
+
+
+class Source(StrEnum):
+    """Where a sample came from."""
+
+    EPISODE = "episode"  # an env action (a proposal, or an answer to a buffer task)
+    ATTEMPT = "attempt"  # one of the n solver attempts at a new proposal
 
 
 @dataclass(frozen=True)
@@ -32,19 +45,20 @@ class Sample:
         generation: the sampled completion with its prompt ids and logprobs.
         reward: the env's scalar reward for it.
         task_type: task type of its episode.
-        role: ``"propose"`` or ``"solve"``.
-        group_id: the task it is about (its own task id for a valid proposal), for per-task estimators.
-        outcome: the env's ``Outcome`` value.
-        source: ``"episode"`` (an env action) or ``"attempt"`` (one of the n solver attempts at a proposal).
+        role: the role it played.
+        group_id: what it shares a prompt with, for per-prompt estimators: the task of an answer (the n attempts at
+            one proposal share it), the prompt group of a proposal.
+        outcome: how the env judged it.
+        source: an env action or a solver attempt.
     """
 
     generation: Generation
     reward: float
     task_type: str
-    role: str
+    role: Role
     group_id: str
-    outcome: str
-    source: str = "episode"
+    outcome: Outcome
+    source: Source = Source.EPISODE
 
 
 @dataclass
@@ -52,55 +66,59 @@ class Rollout:
     """Everything one collect produced."""
 
     samples: list[Sample]
-    solve_rates: dict[str, list[float]] = field(default_factory=dict)
-    """Per task type: the solve rate of each valid proposal (for learnability statistics)."""
+    records: list[StepRecord] = field(default_factory=list)
+    """The env's record of every episode of the step (attempts inside their proposal's record)."""
     seconds: float = 0.0
+
+    def solve_rates(self, task_type: str) -> list[float]:
+        """The solve rate of each valid proposal of a task type (for learnability statistics)."""
+        return [r.solve_rate for r in self.records if r.task_type == task_type and r.solve_rate is not None]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What one sub-environment plays in a collect: a role and task type, and its prompt group."""
+
+    role: Role
+    task_type: str
+    group: int
+
+
+def prompt_text(tokenizer: Any, prompt: Prompt, prompt_format: str) -> str:
+    """The text a policy continues for a prompt: R1 text, or the system and user messages in the chat template."""
+    from agents.llm.prompting import format_messages
+    from azr_env.tasks.prompts import render_messages, render_r1
+
+    return render_r1(prompt) if prompt_format == "r1" else format_messages(tokenizer, render_messages(prompt))
 
 
 class RecordingSolver:
-    """The env's injected ``Solver``: samples with the policy's backend and records every ``Generation``.
+    """The env's injected ``Solver``: samples with the policy's backend and keeps each request's ``Generation``."""
 
-    ``system_prompt`` is the env's system message in chat format (solver observations are then user messages), or
-    ``None`` for R1 text.
-    """
-
-    def __init__(self, backend: RolloutBackend, tokenizer: Any, system_prompt: str | None = None) -> None:
-        self.backend, self.tokenizer, self.system_prompt = backend, tokenizer, system_prompt
+    def __init__(self, backend: RolloutBackend, tokenizer: Any, prompt_format: str) -> None:
+        self.backend, self.tokenizer, self.prompt_format = backend, tokenizer, prompt_format
         self.params = SamplingParams()
-        self.generations: list[Generation] = []
+        self.generations: dict[SolveRequest, Generation] = {}
 
     def start(self, params: SamplingParams) -> None:
         """Forget recorded generations and sample the next call with ``params``."""
-        self.params, self.generations = params, []
+        self.params, self.generations = params, {}
 
-    def __call__(self, observations: Sequence[str]) -> list[str]:
-        """Return one sampled response per solver observation."""
-        from agents.llm.prompting import format_observation
-
-        prompts = [format_observation(self.tokenizer, obs, system_prompt=self.system_prompt) for obs in observations]
+    def __call__(self, requests: Sequence[SolveRequest]) -> list[str]:
+        """Return one sampled response per request, its prompt rendered in the env's format."""
+        prompts = [prompt_text(self.tokenizer, r.prompt, self.prompt_format) for r in requests]
         generations = self.backend.generate(prompts, self.params)
-        self.generations.extend(generations)
+        self.generations.update(zip(requests, generations, strict=True))
         return [g.text for g in generations]
 
 
-def episode_layout(task_types: Sequence[str], batch_size: int) -> tuple[list[str], list[str]]:
-    """Per-env roles and task types: for each type, ``batch_size`` proposers then ``batch_size`` solvers."""
-    roles, types = [], []
+def episode_layout(task_types: Sequence[str], batch_size: int, group_size: int = 1) -> list[Slot]:
+    """Per-env slots: for each type, ``batch_size`` proposers then as many solvers, in groups of ``group_size``."""
+    slots: list[Slot] = []
     for task_type in task_types:
-        for role in ("propose", "solve"):
-            roles += [role] * batch_size
-            types += [task_type] * batch_size
-    return roles, types
-
-
-def info_at(infos: Mapping[str, Any], key: str, i: int, default: Any = None) -> Any:
-    """Value of ``key`` for sub-env ``i`` in Gymnasium's vector info dict (respecting the ``_key`` mask)."""
-    if key not in infos:
-        return default
-    mask = infos.get("_" + key)
-    if mask is not None and not bool(mask[i]):
-        return default
-    return infos[key][i]
+        for role in (Role.PROPOSE, Role.SOLVE):
+            slots += [Slot(role, task_type, (len(slots) + k) // group_size) for k in range(batch_size)]
+    return slots
 
 
 def collect(
@@ -122,20 +140,19 @@ def collect(
         config: the run's config.
         seeds: three integers drawn from the trainer's RNG: env reset, episode sampling, attempt sampling.
     """
-    from agents.llm.prompting import format_observation
-
     start = time.perf_counter()
-    roles, types = episode_layout(config.task_types, config.batch_size)
-    observations, infos = env.reset(seed=int(seeds[0]), options={"role": roles, "task_type": types})
-    prompts = [
-        format_observation(tokenizer, obs, system_prompt=info_at(infos, "system_prompt", i) or None)
-        for i, obs in enumerate(observations)
-    ]
+    slots = episode_layout(config.env.task_types, config.batch_size, config.group_size)
+    options = {"role": [s.role.value for s in slots], "task_type": [s.task_type for s in slots]}
+    env.reset(seed=[int(seeds[0]) + s.group for s in slots], options=options)
+    prompts = [prompt_text(tokenizer, prompt, config.env.prompt_format) for prompt in env.prompts]
     params = SamplingParams(max_new_tokens=config.max_new_tokens, temperature=config.temperature)
     generations = backend.generate(prompts, _seeded(params, seeds[1]))
     solver.start(_seeded(params, seeds[2]))
-    _, rewards, _, _, infos = env.step([g.text for g in generations])
-    rollout = score(generations, rewards, infos, solver.generations, config)
+    env.step([g.text for g in generations])
+    records = [r for r in env.last_records if r is not None]
+    if len(records) != len(slots):
+        raise ConfigError("every sub-environment must start an episode at the collect's reset")
+    rollout = score(slots, generations, records, solver.generations, config)
     rollout.seconds = time.perf_counter() - start
     return rollout
 
@@ -145,29 +162,32 @@ def _seeded(params: SamplingParams, seed: Any) -> SamplingParams:
 
 
 def score(
+    slots: Sequence[Slot],
     generations: Sequence[Generation],
-    rewards: np.ndarray,
-    infos: Mapping[str, Any],
-    attempts: Sequence[Generation],
+    records: Sequence[StepRecord],
+    attempts: Mapping[SolveRequest, Generation],
     config: TrainConfig,
 ) -> Rollout:
-    """Pair each generation with its reward and labels; attach the solver attempts to their proposals."""
+    """One sample per episode (sub-environment ``i``: slot, generation and record ``i``), then its attempts.
+
+    Each attempt's generation is the one the solver kept under the attempt's own request, so it is scored with that
+    attempt's reward; with ``solver_trains_on_attempts`` off the attempts are left out.
+    """
     samples: list[Sample] = []
-    solve_rates: dict[str, list[float]] = {t: [] for t in config.task_types}
-    used = 0
-    for i, gen in enumerate(generations):
-        role, task_type = str(info_at(infos, "role", i)), str(info_at(infos, "task_type", i))
-        task_id = str(info_at(infos, "task_id", i, "") or f"untracked-{i}")
-        outcome = str(info_at(infos, "outcome", i, ""))
-        samples.append(Sample(gen, float(rewards[i]), task_type, role, task_id, outcome))
-        results = info_at(infos, "solve_attempts", i) or []
-        if not results:
+    for slot, gen, record in zip(slots, generations, records, strict=True):
+        group = f"{slot.task_type}/{slot.role.value}/{slot.group}"
+        if record.role is Role.SOLVE and record.task is not None:
+            group = record.task.task_id
+        samples.append(Sample(gen, record.reward, record.task_type, record.role, group, record.outcome))
+        if not config.solver_trains_on_attempts:
             continue
-        solve_rates[task_type].append(float(info_at(infos, "solve_rate", i, 0.0)))
-        if config.solver_trains_on_attempts:
-            for gen_a, result in zip(attempts[used : used + len(results)], results, strict=True):
-                samples.append(
-                    Sample(gen_a, float(result["reward"]), task_type, "solve", task_id, result["outcome"], "attempt")
-                )
-        used += len(results)
-    return Rollout(samples=samples, solve_rates=solve_rates)
+        samples += [attempt_sample(a, attempts[a.request]) for a in record.attempts or ()]
+    return Rollout(samples=samples, records=list(records))
+
+
+def attempt_sample(attempt: Attempt, generation: Generation) -> Sample:
+    """The sample of one solver attempt: its generation, its own reward, grouped with the attempts at its task."""
+    task = attempt.request.task
+    return Sample(
+        generation, attempt.reward, task.task_type, Role.SOLVE, task.task_id, attempt.verdict.outcome, Source.ATTEMPT
+    )

@@ -1,22 +1,27 @@
-"""``TrainConfig``: every knob of a training run, with the paper's defaults, plus CLI and YAML parsing.
+"""``TrainConfig``: every knob of a training run, with the paper's defaults, plus YAML and mapping parsing.
 
-Precedence: dataclass defaults < ``--config file.yaml`` < ``--key value`` flags. Unknown keys (in YAML or on the
-command line) raise ``ConfigError`` with a "did you mean". The config is parsed only at the entry points.
+The run's env settings are an ``EnvConfig`` (``TrainConfig.env``), not copies of its fields. Keys stay flat
+everywhere a user writes them: a YAML file or a command line names ``task_types`` or ``n_solve_samples`` (an env
+field) or ``format_penalty`` (a reward field) next to ``steps``; ``KEY_PATHS`` maps each flat key to its place.
+Nested YAML (``env: {task_types: [...]}``, as ``to_dict`` writes it) reads too, and so do the keys of older runs
+(``exec_timeout_s`` is ``env.timeout_s``). Precedence: dataclass defaults < ``--config file.yaml`` < flags. Unknown
+keys raise ``ConfigError`` with a "did you mean". The command line is parsed with ``tyro`` in ``agents.llm.train``.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import types
 import typing
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from azr_env.config import EnvConfig
 from azr_env.errors import ConfigError, MissingDependencyError, did_you_mean
+from azr_env.rewards import RewardConfig
 
 
 @dataclass(frozen=True)
@@ -35,21 +40,14 @@ class TrainConfig:
     """Seeds every random number generator of the run (env, sampling, torch)."""
     steps: int = 500
     """Training steps (one collect + one update each); the paper trains 500."""
-    task_types: tuple[str, ...] = ("deduction", "abduction", "induction")
-    """Task types to self-play on."""
     batch_size: int = 64
     """Episodes per (task type, role) per step: 64 x 3 types x 2 roles = 384 responses in the paper."""
-    n_solve_samples: int = 8
-    """Monte-Carlo solver attempts per valid proposal, for its learnability reward (paper n = 8)."""
-    k_references: int = 6
-    """Reference tasks shown to the proposer (paper K = 6)."""
-    prompt_format: Literal["r1", "chat"] = "r1"
-    """``"r1"``: the paper's raw ``User: ... Assistant: <think>`` text (base models); ``"chat"``: system + user
-    messages through the tokenizer's chat template (instruct models, e.g. the embedded SmolLM2-Instruct)."""
+    group_size: int = 1
+    """Episodes per (task type, role) that share one prompt: proposals over the same references, solves of the same
+    buffer task. 1 (the paper) draws every episode independently; estimators that group by prompt (``grpo``,
+    ``rloo``) need > 1, or each proposal is a group of one. Must divide ``batch_size``."""
     solver_trains_on_attempts: bool = True
     """Deviation from the paper's code, which discards the n attempts: train the solver on them too."""
-    extreme_rate_reward: Literal["equation", "code"] = "equation"
-    """Reward of a valid proposal solved always or never: 0 (paper equations) or -0.5 (paper code)."""
     learning_rate: float = 1e-6
     """AdamW learning rate, constant, no warm-up."""
     weight_decay: float = 0.01
@@ -84,10 +82,6 @@ class TrainConfig:
     """Policy weights dtype."""
     device: str = "cpu"
     """Torch device of the policy (``cpu``, ``cuda``)."""
-    executor_workers: int | None = None
-    """Sandbox worker processes (None: one per core)."""
-    exec_timeout_s: float = 2.0
-    """Per-program execution timeout."""
     run_dir: str = "runs/azr"
     """Where metrics, checkpoints and plots go."""
     checkpoint_every: int = 10
@@ -98,14 +92,32 @@ class TrainConfig:
     """Also write TensorBoard event files (skipped with a warning if tensorboard is missing)."""
     progress: bool = True
     """Show tqdm progress bars."""
+    eval_every: int = 0
+    """Evaluate the policy on ``eval_suites`` before the first step and every this many steps (and after the last);
+    0 never evaluates."""
+    eval_suites: tuple[str, ...] = ("humaneval-deduction",)
+    """Held-out suites of the in-training evaluation (``azr eval`` names; see ``azr_env.suites``)."""
+    eval_limit: int | None = 32
+    """Evaluate the first this many items of each suite (``None``: all of them)."""
+    eval_samples: int = 1
+    """Answers sampled per suite item; accuracy is the mean over items of each item's fraction correct."""
+    eval_temperature: float = 0.0
+    """Sampling temperature of the evaluation; 0 is greedy, as the paper evaluates (set > 0 with ``eval_samples``
+    > 1, or every sample is the same)."""
+    env: EnvConfig = field(default_factory=EnvConfig)
+    """The self-play env: task types, n solver attempts, K references, prompt format, rewards, executor limits."""
 
     def __post_init__(self) -> None:
-        positive = ("steps", "batch_size", "n_solve_samples", "micro_batch_size", "updates_per_step")
+        positive = ("steps", "batch_size", "group_size", "micro_batch_size", "updates_per_step", "eval_samples")
         for name in (*positive, "checkpoint_every", "keep_checkpoints", "max_new_tokens", "max_prompt_tokens"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if not self.task_types:
-            raise ConfigError("task_types is empty: self-play needs at least one task type")
+        if not isinstance(self.env, EnvConfig):
+            raise ConfigError(f"TrainConfig.env must be an EnvConfig, got {type(self.env).__name__}")
+        if self.batch_size % self.group_size:
+            raise ConfigError("group_size must divide batch_size: each (task type, role) is a whole number of groups")
+        if self.eval_every < 0 or self.eval_temperature < 0 or (self.eval_limit is not None and self.eval_limit < 1):
+            raise ConfigError("eval_every and eval_temperature must be >= 0 and eval_limit >= 1 or None")
         if self.temperature <= 0:
             raise ConfigError("temperature must be > 0: greedy solver attempts are identical and kill learnability")
         if self.clip_low < 0 or self.clip_high < self.clip_low:
@@ -120,14 +132,30 @@ class TrainConfig:
         return json.loads(json.dumps(dataclasses.asdict(self)))
 
 
-def field_types() -> dict[str, Any]:
-    """Resolved type of every TrainConfig field."""
-    return typing.get_type_hints(TrainConfig)
+KEY_PATHS: dict[str, tuple[str, ...]] = {
+    **{f.name: (f.name,) for f in dataclasses.fields(TrainConfig) if f.name != "env"},
+    **{f.name: ("env", f.name) for f in dataclasses.fields(EnvConfig) if f.name != "reward"},
+    **{f.name: ("env", "reward", f.name) for f in dataclasses.fields(RewardConfig)},
+    "exec_timeout_s": ("env", "timeout_s"),
+    "executor": ("env", "executor_backend"),
+}
+"""Every flat config key (YAML, flags, old runs' ``config.json``) and the field it sets; field names never collide."""
+
+LEGACY_KEYS = {"exec_timeout_s": "timeout_s", "executor": "executor_backend"}
+"""Keys of older versions and the key that replaced them."""
+
+_OWNERS: dict[tuple[str, ...], type] = {(): TrainConfig, ("env",): EnvConfig, ("env", "reward"): RewardConfig}
+
+
+def field_type(key: str) -> Any:
+    """Resolved type of the field a flat key sets."""
+    path = KEY_PATHS[key]
+    return typing.get_type_hints(_OWNERS[path[:-1]])[path[-1]]
 
 
 def coerce(name: str, value: Any) -> Any:
-    """Convert a YAML or command-line value to the type of field ``name``."""
-    hint = field_types()[name]
+    """Convert a YAML or command-line value to the type of the field flat key ``name`` sets."""
+    hint = field_type(name)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
         if value is None or str(value).lower() in ("none", "null"):
@@ -136,11 +164,15 @@ def coerce(name: str, value: Any) -> Any:
         origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple:
         items = value.split(",") if isinstance(value, str) else list(value)
-        return tuple(str(v).strip() for v in items if str(v).strip())
+        return tuple(_scalar(name, args[0], str(v).strip()) for v in items if str(v).strip())
     if origin is Literal:
         if value not in args:
             raise ConfigError(f"{name} must be one of {list(args)}, got {value!r}")
         return value
+    return _scalar(name, hint, value)
+
+
+def _scalar(name: str, hint: Any, value: Any) -> Any:
     if hint is bool:
         return parse_bool(name, value)
     try:
@@ -161,19 +193,41 @@ def parse_bool(name: str, value: Any) -> bool:
     raise ConfigError(f"{name} expects true or false, got {value!r}")
 
 
-def check_keys(keys: Sequence[str], source: str) -> None:
+def check_keys(keys: typing.Iterable[str], source: str) -> None:
     """Raise ``ConfigError`` naming the first unknown key, with close matches."""
-    known = list(field_types())
     for key in keys:
-        if key not in known:
-            raise ConfigError(f"unknown config key {key!r} in {source}{did_you_mean(key, known)}")
+        if key not in KEY_PATHS:
+            raise ConfigError(f"unknown config key {key!r} in {source}{did_you_mean(key, list(KEY_PATHS))}")
+
+
+def flatten(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Flat keys of a mapping that may nest ``env`` and ``env.reward`` (as ``TrainConfig.to_dict`` writes)."""
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in ("env", "reward") and isinstance(value, Mapping):
+            flat.update(flatten(value))
+        else:
+            flat[key] = value
+    return flat
 
 
 def from_mapping(values: Mapping[str, Any], base: TrainConfig | None = None, source: str = "overrides") -> TrainConfig:
-    """Return ``base`` (or the defaults) with ``values`` applied, each coerced to its field type."""
-    check_keys(list(values), source)
-    coerced = {k: coerce(k, v) for k, v in values.items()}
-    return dataclasses.replace(base or TrainConfig(), **coerced)
+    """Return ``base`` (or the defaults) with ``values`` (flat or nested keys) applied, each coerced to its type."""
+    flat = flatten(values)
+    check_keys(flat, source)
+    parts: dict[tuple[str, ...], dict[str, Any]] = {owner: {} for owner in _OWNERS}
+    for key, value in flat.items():
+        path = KEY_PATHS[key]
+        parts[path[:-1]][path[-1]] = coerce(key, value)
+    config = base or TrainConfig()
+    reward = dataclasses.replace(config.env.reward, **parts[("env", "reward")])
+    env = dataclasses.replace(config.env, **parts[("env",)], reward=reward)
+    return dataclasses.replace(config, **parts[()], env=env)
+
+
+def flat_dict(config: TrainConfig) -> dict[str, Any]:
+    """Every flat key of ``config`` with its JSON value (tuples become lists)."""
+    return flatten(config.to_dict())
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:
@@ -188,42 +242,4 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--config FILE`` and one ``--key value`` flag per TrainConfig field (dashes or underscores)."""
-    parser.add_argument("--config", default=None, metavar="FILE", help="YAML file of config keys")
-    group = parser.add_argument_group("training config (TrainConfig fields)")
-    defaults = TrainConfig()
-    for f in dataclasses.fields(TrainConfig):
-        flags = {f"--{f.name.replace('_', '-')}", f"--{f.name}"}
-        group.add_argument(
-            *sorted(flags), dest=f"cfg_{f.name}", default=argparse.SUPPRESS, metavar="V",
-            help=f"(default: {getattr(defaults, f.name)!r})",
-        )  # fmt: skip
-
-
-def config_from_args(args: argparse.Namespace, base: TrainConfig | None = None) -> TrainConfig:
-    """Build the config from ``--config`` then the explicit ``--key`` flags, on top of ``base``."""
-    config = base or TrainConfig()
-    if getattr(args, "config", None):
-        config = from_mapping(load_yaml(args.config), config, source=str(args.config))
-    flags = {k.removeprefix("cfg_"): v for k, v in vars(args).items() if k.startswith("cfg_")}
-    return from_mapping(flags, config, source="the command line")
-
-
-def reject_unknown_flags(extra: Sequence[str]) -> None:
-    """Raise ``ConfigError`` for flags argparse did not recognise, suggesting the closest field."""
-    for token in extra:
-        if token.startswith("--"):
-            check_keys([token[2:].split("=")[0].replace("-", "_")], "the command line")
-    if extra:
-        raise ConfigError(f"unexpected arguments: {' '.join(extra)}")
-
-
-__all__ = [
-    "TrainConfig",
-    "add_config_arguments",
-    "config_from_args",
-    "from_mapping",
-    "load_yaml",
-    "reject_unknown_flags",
-]
+__all__ = ["KEY_PATHS", "TrainConfig", "flat_dict", "from_mapping", "load_yaml"]

@@ -8,13 +8,12 @@ and plots; then prints what happened per task type and role. ``--model tiny-rand
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from agents.llm.config import TrainConfig
+from agents.llm.config import TrainConfig, from_mapping
 
 SIZES: dict[str, dict[str, Any]] = {
     "smollm2-135m": {"steps": 3, "batch_size": 1, "n_solve_samples": 4, "k_references": 1, "max_new_tokens": 128},
@@ -30,10 +29,10 @@ def demo_config(args: argparse.Namespace) -> TrainConfig:
         size["steps"] = args.steps
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     run_dir = args.run_dir or f"runs/demo-{args.model}-{stamp}"
-    return dataclasses.replace(
-        TrainConfig(), model=args.model, seed=args.seed, run_dir=run_dir, micro_batch_size=4, checkpoint_every=2,
-        tensorboard=True, **size,
-    )  # fmt: skip
+    return from_mapping({
+        "model": args.model, "seed": args.seed, "run_dir": run_dir, "micro_batch_size": 4, "checkpoint_every": 2,
+        "tensorboard": True, **size,
+    })  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         trainer.close()
     plots = plot_run(config.run_dir)
     print()
-    print_summary([{"step": i + 1, **h} for i, h in enumerate(history)], config.task_types)
+    print_summary([{"step": i + 1, **h} for i, h in enumerate(history)], config.env.task_types)
     run_dir = Path(config.run_dir)
     print(f"\nrun directory: {run_dir}  (metrics.jsonl, checkpoints/, tb/, plots/: {len(plots)} PNGs)")
     print(f"demo wall time: {time.perf_counter() - start:.1f} s")

@@ -1,9 +1,11 @@
 """Metric sinks: one JSON line per step (the source of truth) and, optionally, TensorBoard.
 
 Keys are namespaced ``area/<task type>/name`` (``propose/deduction/valid_rate``, ``solve/induction/accuracy``,
-``loss/pg``, ``time/rollout_s``, ``buffer/abduction/size``). Every JSONL line is flushed and fsync'ed when
-written, so a killed run loses no logged step; on resume, lines after the checkpoint's step are dropped
-(``truncate_after``) so the file reads as if the run had never stopped.
+``loss/pg``, ``time/rollout_s``, ``buffer/abduction/size``, ``eval/<suite>/accuracy``). Every JSONL line is
+flushed and fsync'ed when written, so a killed run loses no logged step; on resume, lines after the checkpoint's
+step are dropped (``truncate_after``) so the file reads as if the run had never stopped. Besides ``metrics.jsonl``
+a run keeps one line per episode in ``episodes.jsonl`` and one per held-out answer in ``eval.jsonl`` (both with
+``step``), from which ``azr bench learn`` bootstraps its intervals.
 """
 
 from __future__ import annotations
@@ -11,9 +13,14 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+
+EPISODES_FILE = "episodes.jsonl"
+"""One line per episode of every step (``agents.llm.trainer.episode_rows``)."""
+EVAL_FILE = "eval.jsonl"
+"""One line per held-out answer of every evaluation (``agents.llm.evaluation``)."""
 
 
 class MetricsSink(Protocol):
@@ -94,6 +101,14 @@ def open_sinks(run_dir: str | os.PathLike[str], *, tensorboard: bool, resume_ste
         except ImportError:
             warnings.warn("tensorboard is not installed: metrics go to metrics.jsonl only", stacklevel=2)
     return MultiSink(*sinks)
+
+
+def append_rows(path: str | os.PathLike[str], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append JSON lines (each with a ``step``) to ``path`` and fsync them: the per-response logs of a run."""
+    with Path(path).open("a", encoding="utf-8") as handle:
+        handle.write("".join(json.dumps(dict(row), sort_keys=True) + "\n" for row in rows))
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def read_metrics(path: str | os.PathLike[str]) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """``azr plot RUN_DIR``: PNG charts of a run from its ``metrics.jsonl`` and its latest buffer.
 
 Charts: solve rate per task type (buffer-task episodes and the attempts at new proposals), valid-proposal rate per
-type, the learnability distribution of the buffer's tasks per type, buffer size, and the loss terms.
+type, the learnability distribution of the buffer's tasks per type, buffer size, the loss terms, and, when the run
+evaluated on held-out suites (``eval_every``), held-out accuracy per suite with its 95% interval as a band.
 matplotlib is imported lazily with the Agg backend, so plotting works on a headless machine.
 """
 
@@ -40,6 +41,11 @@ def line_chart(plt: Any, records: Sequence[Mapping[str, Any]], keys: Sequence[st
         steps, values = series(records, key)
         if steps:
             ax.plot(steps, values, marker="o", markersize=3, label=key)
+    return finish(plt, fig, ax, title, path)
+
+
+def finish(plt: Any, fig: Any, ax: Any, title: str, path: Path) -> Path:
+    """Label a step chart, save it and close it."""
     ax.set_xlabel("step")
     ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -48,6 +54,26 @@ def line_chart(plt: Any, records: Sequence[Mapping[str, Any]], keys: Sequence[st
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def held_out_keys(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The ``eval/<suite>/accuracy`` keys a run logged, in first-seen order."""
+    keys = {k: None for r in records for k in r if k.startswith("eval/") and k.endswith("/accuracy")}
+    return list(keys)
+
+
+def held_out_chart(plt: Any, records: Sequence[Mapping[str, Any]], keys: Sequence[str], path: Path) -> Path:
+    """Held-out accuracy against the step, one line per suite, its 95% interval shaded."""
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for key in keys:
+        steps, values = series(records, key)
+        _, low = series(records, f"{key}_low")
+        _, high = series(records, f"{key}_high")
+        ax.plot(steps, values, marker="o", markersize=3, label=key.removeprefix("eval/").removesuffix("/accuracy"))
+        if len(low) == len(high) == len(steps):
+            ax.fill_between(steps, low, high, alpha=0.2)
+    ax.set_ylim(-0.02, 1.02)
+    return finish(plt, fig, ax, "held-out accuracy (95% CI)", path)
 
 
 def learnability_chart(plt: Any, run_dir: Path, types: Sequence[str], path: Path) -> Path:
@@ -89,7 +115,10 @@ def plot_run(run_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
     out.mkdir(parents=True, exist_ok=True)
     types = task_types_in(records)
     solve_keys = [f"solve/{t}/{m}" for t in types for m in ("accuracy", "attempt_accuracy")]
+    held_out = held_out_keys(records)
+    extra = [held_out_chart(plt, records, held_out, out / "held_out.png")] if held_out else []
     return [
+        *extra,
         line_chart(plt, records, solve_keys, "solve rate", out / "solve_rate.png"),
         line_chart(plt, records, [f"propose/{t}/valid_rate" for t in types], "valid proposals", out / "valid_rate.png"),
         learnability_chart(plt, run_dir, types, out / "learnability.png"),

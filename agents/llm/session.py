@@ -17,10 +17,9 @@ from agents.llm.checkpoint import latest_checkpoint, load_checkpoint
 from agents.llm.collect import RecordingSolver
 from agents.llm.config import TrainConfig, from_mapping
 from agents.llm.estimators import get_estimator
-from agents.llm.metrics import open_sinks, truncate_after
+from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, open_sinks, truncate_after
 from agents.llm.trainer import Trainer
 from azr_env.errors import CheckpointError, MissingDependencyError
-from azr_env.tasks.prompts import SYSTEM_PROMPT
 
 
 def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
@@ -38,7 +37,12 @@ def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
 
 
 def build_trainer(
-    config: TrainConfig, *, resume: bool = False, policy: tuple[Any, Any] | None = None, executor: Any = None
+    config: TrainConfig,
+    *,
+    resume: bool = False,
+    policy: tuple[Any, Any] | None = None,
+    executor: Any = None,
+    observer: Any = None,
 ) -> Trainer:
     """Assemble model, optimizer, env, backend, estimator and sinks; restore the latest checkpoint if ``resume``.
 
@@ -47,6 +51,8 @@ def build_trainer(
         resume: continue ``config.run_dir`` from its latest complete checkpoint (a run without one starts over).
         policy: an already loaded ``(model, tokenizer)`` (tests); default ``load_policy(config.model)``.
         executor: an executor to share (never closed by the trainer); default: the env starts its own.
+        observer: an ``azr_env.records.StepObserver`` (an oversight monitor) for the env's engine: it reviews every
+            step's records, attempts included, before the step's proposals enter the buffer.
     """
     import torch
 
@@ -63,14 +69,14 @@ def build_trainer(
         rng, buffer, step = state.rng, state.buffer, state.step
     run_dir = Path(config.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    truncate_after(run_dir / "metrics.jsonl", step)
+    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE):  # a run without a checkpoint starts over
+        truncate_after(run_dir / name, step if ckpt is not None else -1)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
 
     backend = make_backend(config.backend, model, tokenizer)
-    system_prompt = SYSTEM_PROMPT if config.prompt_format == "chat" else None
-    solver = RecordingSolver(backend, tokenizer, system_prompt=system_prompt)
-    env = make_env(config, buffer, solver, executor)
+    solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
+    env = make_env(config, buffer, solver, executor, observer)
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)
     return Trainer(
         config=config, model=model, tokenizer=tokenizer, backend=backend, env=env, solver=solver,
@@ -114,20 +120,11 @@ def frozen_copy(model: Any) -> Any:
     return ref.eval()
 
 
-def make_env(config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None) -> Any:
+def make_env(
+    config: TrainConfig, buffer: Any, solver: RecordingSolver, executor: Any = None, observer: Any = None
+) -> Any:
     """The vector env: ``2 * len(task_types) * batch_size`` one-step episodes with the recording solver."""
-    from azr_env.config import EnvConfig
-    from azr_env.rewards import RewardConfig
     from azr_env.vector import AZRVectorEnv
 
-    env_config = EnvConfig(
-        task_types=config.task_types,
-        n_solve_samples=config.n_solve_samples,
-        k_references=config.k_references,
-        prompt_format=config.prompt_format,
-        reward=RewardConfig(extreme_rate_reward=config.extreme_rate_reward),
-        timeout_s=config.exec_timeout_s,
-        executor_workers=config.executor_workers,
-    )
-    num_envs = 2 * len(config.task_types) * config.batch_size
-    return AZRVectorEnv(num_envs, env_config, executor=executor, buffer=buffer, solver=solver)
+    num_envs = 2 * len(config.env.task_types) * config.batch_size
+    return AZRVectorEnv(num_envs, config.env, executor=executor, buffer=buffer, solver=solver, observer=observer)

@@ -11,9 +11,11 @@ COLUMNS = ("task type", "role", "metric", "first step", "last step", "mean")
 def summary_rows(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]) -> list[tuple[str, ...]]:
     """Rows ``(type, role, metric, first, last, mean)`` from metric records."""
     wanted = (
+        ("propose", "well_formed_rate"),
         ("propose", "valid_rate"),
         ("propose", "learnability_mean"),
         ("propose", "reward_mean"),
+        ("solve", "well_formed_rate"),
         ("solve", "accuracy"),
         ("solve", "attempt_accuracy"),
         ("solve", "reward_mean"),
@@ -24,9 +26,16 @@ def summary_rows(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]
         for area, name in wanted:
             values = [float(r[key]) for r in records if (key := f"{area}/{task_type}/{name}") in r]
             if values:
-                cells = (f"{values[0]:.3f}", f"{values[-1]:.3f}", f"{sum(values) / len(values):.3f}")
-                rows.append((task_type, area, name, *cells))
+                rows.append((task_type, area, name, *_cells(values)))
+    for role in ("propose", "solve"):
+        values = [float(r[key]) for r in records if (key := f"advantage/{role}/nonzero_frac") in r]
+        if values:
+            rows.append(("all", role, "nonzero_advantage_frac", *_cells(values)))
     return rows
+
+
+def _cells(values: Sequence[float]) -> tuple[str, str, str]:
+    return f"{values[0]:.3f}", f"{values[-1]:.3f}", f"{sum(values) / len(values):.3f}"
 
 
 def format_table(rows: Sequence[Sequence[str]], columns: Sequence[str] = COLUMNS) -> str:

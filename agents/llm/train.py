@@ -5,6 +5,11 @@ Examples::
     azr train --model tiny-random --steps 2 --batch-size 2 --max-new-tokens 32 --run-dir runs/tiny
     azr train --config my.yaml --seed 3
     azr train --resume runs/tiny --steps 4      # continue exactly where the run's last checkpoint left off
+
+The flags are generated from ``TrainConfig`` and its ``EnvConfig`` with ``tyro`` (``azr train --help`` shows every
+field's docstring). Flag names are flat (``--task-types``, ``--n-solve-samples``, ``--format-penalty``), underscores
+work as well as dashes, and the forms of earlier versions keep working: comma-separated lists
+(``--task-types deduction,induction``), lower-case booleans (``--tensorboard false``), ``--exec-timeout-s``.
 """
 
 from __future__ import annotations
@@ -12,28 +17,92 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import typing
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from agents.llm.config import TrainConfig, add_config_arguments, config_from_args, reject_unknown_flags
+from agents.llm.config import LEGACY_KEYS, TrainConfig, check_keys, field_type, from_mapping, load_yaml
 from agents.llm.metrics import read_metrics
-from azr_env.errors import AzrError, ConfigError
+from azr_env.errors import AzrError, ConfigError, MissingDependencyError
+
+COMMAND_KEYS = ("resume", "config")
+"""Flags of the command itself (not ``TrainConfig`` keys)."""
+BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--resume RUN_DIR``, ``--config FILE`` and one flag per ``TrainConfig`` field."""
-    parser.add_argument("--resume", metavar="RUN_DIR", default=None, help="continue a run from its latest checkpoint")
-    add_config_arguments(parser)
+@dataclass(frozen=True)
+class TrainCommand:
+    """Run or resume self-play training."""
+
+    train: TrainConfig
+    """The run's settings."""
+    resume: str | None = None
+    """Continue this run directory from its latest checkpoint (its saved config; flags still override)."""
+    config: str | None = None
+    """YAML file of config keys (flat, as the flags name them), applied before the flags."""
 
 
-def config_for(args: argparse.Namespace) -> TrainConfig:
-    """The run's config: the saved one when resuming (flags still override, e.g. ``--steps``), else a new one."""
-    if args.resume is None:
-        return config_from_args(args)
-    from agents.llm.session import saved_config
+def parse_command(argv: Sequence[str], prog: str = "azr train") -> TrainCommand:
+    """Parse ``azr train`` arguments: ``--resume`` and ``--config`` first, then every flag on top of them."""
+    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    pre.add_argument("--resume", default=None)
+    pre.add_argument("--config", default=None)
+    known, _ = pre.parse_known_args(list(argv))
+    base = base_config(known.resume, known.config)
+    try:
+        import tyro
+    except ImportError:
+        raise MissingDependencyError("tyro", "agents", "the azr train command line") from None
+    return tyro.cli(
+        TrainCommand, args=normalize_args(argv), default=TrainCommand(base, known.resume, known.config), prog=prog,
+        description=__doc__, config=(tyro.conf.OmitArgPrefixes, tyro.conf.FlagConversionOff),
+    )  # fmt: skip
 
-    base = saved_config(args.resume)
-    return config_from_args(args, dataclasses.replace(base, run_dir=str(args.resume)))
+
+def base_config(resume: str | None, config_file: str | None) -> TrainConfig:
+    """The saved config when resuming (with its run directory), else the defaults; then the YAML file's keys."""
+    config = TrainConfig()
+    if resume is not None:
+        from agents.llm.session import saved_config
+
+        config = dataclasses.replace(saved_config(resume), run_dir=str(resume))
+    if config_file is not None:
+        config = from_mapping(load_yaml(config_file), config, source=str(config_file))
+    return config
+
+
+def normalize_args(argv: Sequence[str]) -> list[str]:
+    """Rewrite flags of earlier versions into tyro's forms; refuse unknown flags with a "did you mean"."""
+    out: list[str] = []
+    key: str | None = None
+    for token in argv:
+        if token.startswith("--") and token != "--help":
+            name, eq, value = token[2:].partition("=")
+            key = LEGACY_KEYS.get(name.replace("-", "_"), name.replace("-", "_"))
+            if key not in COMMAND_KEYS:
+                check_keys([key], "the command line")
+            out.append("--" + key.replace("_", "-"))
+            if eq:
+                out += flag_values(key, value)
+        elif key is not None and key not in COMMAND_KEYS:
+            out += flag_values(key, token)
+        else:
+            out.append(token)
+    return out
+
+
+def flag_values(key: str, text: str) -> list[str]:
+    """The tokens tyro reads for one value of flag ``key``: lists split on commas, booleans capitalized."""
+    hint = field_type(key)
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) is tuple or any(typing.get_origin(a) is tuple for a in args):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if text.lower() in ("none", "null"):
+        return ["None"]
+    if hint is bool:
+        return [str(text.lower() in ("true", "1", "yes", "on"))] if text.lower() in BOOL_WORDS else [text]
+    return [text]
 
 
 def check_fresh(config: TrainConfig) -> None:
@@ -42,32 +111,28 @@ def check_fresh(config: TrainConfig) -> None:
         raise ConfigError(f"{config.run_dir} already holds a run: pass --resume {config.run_dir} or another --run-dir")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train as the parsed arguments say; print the per-type summary."""
+def run(command: TrainCommand) -> int:
+    """Train as the parsed command says; print the per-type summary."""
     from agents.llm.session import build_trainer
     from agents.llm.summary import print_summary
 
-    config = config_for(args)
-    if args.resume is None:
+    config = command.train
+    if command.resume is None:
         check_fresh(config)
-    trainer = build_trainer(config, resume=args.resume is not None)
+    trainer = build_trainer(config, resume=command.resume is not None)
     try:
         trainer.run()
     finally:
         trainer.close()
-    print_summary(read_metrics(Path(config.run_dir) / "metrics.jsonl"), config.task_types)
+    print_summary(read_metrics(Path(config.run_dir) / "metrics.jsonl"), config.env.task_types)
     print(f"run directory: {config.run_dir}")
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m agents.llm.train``."""
-    parser = argparse.ArgumentParser(prog="python -m agents.llm.train", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    args, extra = parser.parse_known_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = "python -m agents.llm.train") -> int:
+    """Entry point of ``python -m agents.llm.train`` (and of ``azr train``)."""
     try:
-        reject_unknown_flags(extra)
-        return run(args)
+        return run(parse_command(sys.argv[1:] if argv is None else argv, prog=prog))
     except AzrError as exc:
         print(f"train: error: {exc}", file=sys.stderr)
         return 1

@@ -1,9 +1,10 @@
-"""The self-play training loop, read top to bottom: collect -> advantages -> update -> sync -> log -> checkpoint.
+"""The self-play training loop, read top to bottom: collect, advantages, update, sync, eval, log, checkpoint.
 
 One step: every (task type, role) pair gets ``batch_size`` episodes from the vector env; each valid proposal's
 n solver attempts are sampled by the same policy; the estimator (``trr++`` by default) turns rewards into
-advantages; one PPO-clip update; the rollout backend gets the new weights; metrics go to JSONL/TensorBoard; a
-checkpoint is written every ``checkpoint_every`` steps.
+advantages; one PPO-clip update; the rollout backend gets the new weights; every ``eval_every`` steps (and before
+the first) the policy answers held-out suites (``agents.llm.evaluation``); metrics go to JSONL/TensorBoard, one line
+per episode to ``episodes.jsonl``; a checkpoint is written every ``checkpoint_every`` steps.
 
 Where this code deviates from the paper and its released code:
 
@@ -24,17 +25,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from agents.llm.checkpoint import save_checkpoint
-from agents.llm.collect import RecordingSolver, Rollout, collect
+from agents.llm.collect import RecordingSolver, Rollout, Sample, collect
 from agents.llm.config import TrainConfig
 from agents.llm.estimators import AdvantageInputs, Estimator
-from agents.llm.metrics import MetricsSink
+from agents.llm.evaluation import due, evaluate
+from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, MetricsSink, append_rows
+from agents.llm.trr import Level
 from agents.llm.update import update_policy
 from azr_env.rewards import learnability
+from azr_env.tasks.base import Outcome, Role
 
 
 @dataclass
@@ -58,6 +63,8 @@ class Trainer:
     def run(self, on_step: Callable[[int, dict[str, float]], None] | None = None) -> list[dict[str, float]]:
         """Train from ``self.step`` to ``config.steps``; return the metrics of the steps run here."""
         bar = progress(self.config, initial=self.step)
+        if self.step == 0 and due(self.config, 0):
+            self.sink.log(0, self.held_out(0))
         try:
             while self.step < self.config.steps:
                 metrics = self.train_step()
@@ -79,16 +86,7 @@ class Trainer:
         rollout = collect(self.env, self.backend, self.solver, self.tokenizer, config=self.config, seeds=seeds)
         samples = [s for s in rollout.samples if len(s.generation.prompt_ids) <= self.config.max_prompt_tokens]
         # 2. advantages: one scalar per response from the chosen estimator.
-        advantages = self.estimator(
-            AdvantageInputs(
-                rewards=np.array([s.reward for s in samples]),
-                task_types=[s.task_type for s in samples],
-                roles=[s.role for s in samples],
-                group_ids=[s.group_id for s in samples],
-                lengths=np.array([len(s.generation.completion_ids) for s in samples]),
-                level=self.config.advantage_level,
-            )
-        )
+        advantages = self.estimator(advantage_inputs(samples, self.config.advantage_level))
         # 3. update: recompute logprobs on the generated ids, PPO-clip loss, one optimizer step.
         t_update = time.perf_counter()
         stats = update_policy(
@@ -99,16 +97,27 @@ class Trainer:
         # 4. sync: the rollout backend samples from the updated weights next step.
         self.backend.sync_weights(self.model)
         self.step += 1
-        # 5. log.
-        metrics = {**rollout_metrics(rollout, self.config), **buffer_metrics(self.env.buffer, self.config), **stats}
+        # 5. eval: held-out suites, when due.
+        metrics = self.held_out(self.step) if due(self.config, self.step) else {}
+        # 6. log.
+        metrics.update({**rollout_metrics(rollout, self.config), **buffer_metrics(self.env.buffer, self.config)})
+        metrics.update({**stats, **advantage_metrics(samples, advantages)})
         metrics.update({"time/rollout_s": rollout.seconds, "time/update_s": update_s})
         metrics["time/step_s"] = time.perf_counter() - start
         metrics["train/samples"] = float(len(samples))
         self.sink.log(self.step, metrics)
+        append_rows(Path(self.config.run_dir) / EPISODES_FILE, episode_rows(rollout, self.step))
         self.history.append(metrics)
-        # 6. checkpoint.
+        # 7. checkpoint.
         if self.step % self.config.checkpoint_every == 0 or self.step == self.config.steps:
             self.save()
+        return metrics
+
+    def held_out(self, step: int) -> dict[str, float]:
+        """Evaluate the current policy on the held-out suites; write its answers to ``eval.jsonl``."""
+        executor = self.env.engine.runtime.executor
+        metrics, rows = evaluate(self.config, self.backend, self.tokenizer, executor, step)
+        append_rows(Path(self.config.run_dir) / EVAL_FILE, rows)
         return metrics
 
     def save(self) -> None:
@@ -132,30 +141,67 @@ def pad_id(tokenizer: Any) -> int:
 
 
 def rollout_metrics(rollout: Rollout, config: TrainConfig) -> dict[str, float]:
-    """Per task type and role: valid-proposal rate, learnability, solve accuracy, mean reward."""
+    """Per task type and role: well-formed and valid-proposal rates, learnability, solve accuracy, mean reward."""
     out: dict[str, float] = {}
-    for task_type in config.task_types:
-        mine = [s for s in rollout.samples if s.task_type == task_type]
-        proposals = [s for s in mine if s.role == "propose"]
-        episodes = [s for s in mine if s.role == "solve" and s.source == "episode"]
-        attempts = [s for s in mine if s.source == "attempt"]
-        rates = rollout.solve_rates.get(task_type, [])
-        out[f"propose/{task_type}/valid_rate"] = mean([s.outcome == "valid" for s in proposals])
-        out[f"propose/{task_type}/reward_mean"] = mean([s.reward for s in proposals])
+    for task_type in config.env.task_types:
+        mine = [r for r in rollout.records if r.task_type == task_type]
+        proposals = [r for r in mine if r.role is Role.PROPOSE]
+        episodes = [r for r in mine if r.role is Role.SOLVE]
+        attempts = [a for r in proposals for a in r.attempts or ()]
+        rates = rollout.solve_rates(task_type)
+        out[f"propose/{task_type}/well_formed_rate"] = mean([r.outcome is not Outcome.FORMAT_ERROR for r in proposals])
+        out[f"propose/{task_type}/valid_rate"] = mean([r.outcome is Outcome.VALID for r in proposals])
+        out[f"propose/{task_type}/reward_mean"] = mean([r.reward for r in proposals])
         out[f"propose/{task_type}/learnability_mean"] = mean([learnability(r) for r in rates])
         out[f"propose/{task_type}/solve_rate_mean"] = mean(rates)
-        out[f"solve/{task_type}/accuracy"] = mean([s.outcome == "correct" for s in episodes])
-        out[f"solve/{task_type}/reward_mean"] = mean([s.reward for s in episodes])
-        out[f"solve/{task_type}/attempt_accuracy"] = mean([s.outcome == "correct" for s in attempts])
+        out[f"solve/{task_type}/well_formed_rate"] = mean([r.outcome is not Outcome.FORMAT_ERROR for r in episodes])
+        out[f"solve/{task_type}/accuracy"] = mean([r.outcome is Outcome.CORRECT for r in episodes])
+        out[f"solve/{task_type}/reward_mean"] = mean([r.reward for r in episodes])
+        out[f"solve/{task_type}/attempt_accuracy"] = mean([a.verdict.outcome is Outcome.CORRECT for a in attempts])
     lengths = [len(s.generation.completion_ids) for s in rollout.samples]
     out["rollout/response_tokens_mean"] = mean(lengths)
     out["rollout/tokens"] = float(sum(lengths))
     return out
 
 
+def advantage_inputs(samples: list[Sample], level: Level = "sequence") -> AdvantageInputs:
+    """The estimator's view of a batch of samples."""
+    return AdvantageInputs(
+        rewards=np.array([s.reward for s in samples]),
+        task_types=[s.task_type for s in samples],
+        roles=[s.role for s in samples],
+        group_ids=[s.group_id for s in samples],
+        lengths=np.array([len(s.generation.completion_ids) for s in samples]),
+        level=level,
+    )
+
+
+def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
+    """One row per episode of the step: role, type, outcome, reward and, for a valid proposal, its attempts."""
+    rows = []
+    for record in rollout.records:
+        row: dict[str, Any] = {"step": step, "role": record.role.value, "task_type": record.task_type}
+        row.update(outcome=record.outcome.value, reward=record.reward, solve_rate=record.solve_rate)
+        attempts = record.attempts or ()
+        row["attempts_correct"] = sum(a.verdict.outcome is Outcome.CORRECT for a in attempts)
+        row["attempts"] = len(attempts)
+        rows.append(row)
+    return rows
+
+
+def advantage_metrics(samples: list[Sample], advantages: np.ndarray) -> dict[str, float]:
+    """Per role: the fraction of responses whose advantage is not zero (a response the update learns from)."""
+    return {
+        f"advantage/{role.value}/nonzero_frac": mean(
+            [bool(a != 0.0) for s, a in zip(samples, advantages, strict=True) if s.role is role]
+        )
+        for role in Role
+    }
+
+
 def buffer_metrics(buffer: Any, config: TrainConfig) -> dict[str, float]:
     """``buffer/<type>/size`` for every task type."""
-    return {f"buffer/{t}/size": float(buffer.size(t)) for t in config.task_types}
+    return {f"buffer/{t}/size": float(buffer.size(t)) for t in config.env.task_types}
 
 
 def mean(values: list[Any]) -> float:

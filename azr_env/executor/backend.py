@@ -28,7 +28,7 @@ class ExecutorBackend(Protocol):
         ...
 
     def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
-        """Validate every job as a task: static checks, then one run under each of two hash seeds, compared."""
+        """Validate every job as a task: static checks, then runs under several hash seeds (at least two), compared."""
         ...
 
     def security_layers(self) -> Mapping[str, bool]:

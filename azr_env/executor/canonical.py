@@ -22,6 +22,8 @@ The module is pure and imports nothing heavy, so the env process and the sandbox
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from azr_env.executor.result import ExecStatus
@@ -207,19 +209,23 @@ def _float(value: float) -> str:
     return repr(value)
 
 
-_SCALARS: dict[int, Any] = {
-    id(type(None)): repr,
-    id(bool): repr,
-    id(int): _int,
-    id(float): _float,
-    id(str): str.__repr__,
-    id(bytes): bytes.__repr__,
-}
+_SCALARS: Mapping[int, Any] = MappingProxyType(
+    {
+        id(type(None)): repr,
+        id(bool): repr,
+        id(int): _int,
+        id(float): _float,
+        id(str): str.__repr__,
+        id(bytes): bytes.__repr__,
+    }
+)
 _FLAT = frozenset({id(list), id(tuple)})
-_CONTAINERS: dict[int, Any] = {
-    id(list): _Walker.seq,
-    id(tuple): _Walker.seq,
-    id(dict): _Walker.mapping,
-    id(set): _Walker.unordered,
-    id(frozenset): _Walker.unordered,
-}
+_CONTAINERS: Mapping[int, Any] = MappingProxyType(
+    {
+        id(list): _Walker.seq,
+        id(tuple): _Walker.seq,
+        id(dict): _Walker.mapping,
+        id(set): _Walker.unordered,
+        id(frozenset): _Walker.unordered,
+    }
+)

@@ -1,35 +1,30 @@
-"""Static checks and restricted compilation of programs and input expressions, with caches.
+"""Static checks and restricted compilation of programs, checks of inputs, with caches.
 
 Runs inside the sandbox worker (parsing hostile text is itself a risk: parser bombs, huge literals). A program
 passes, in order: the size cap, ``ast.parse`` (``SYNTAX_ERROR``), exactly one top-level ``def f`` (``NO_F``), the
-import allow-list (``FORBIDDEN_IMPORT``), then RestrictedPython's policy (``FORBIDDEN_NAME``). An input expression
-must make ``f(<input>)`` exactly one call of ``f`` (``BAD_INPUT`` otherwise, so ``1) or evil() or (1`` cannot
-break out); its arguments are compiled under the same policy and evaluated in the sandbox.
+import allow-list (``FORBIDDEN_IMPORT``), then RestrictedPython's policy (``FORBIDDEN_NAME``). An input is never code:
+it must be data under the rule of :mod:`azr_env.executor.literals` (``BAD_INPUT`` otherwise), exactly the arguments
+of one call ``f(<input>)`` (so ``1) or evil() or (1`` cannot break out), and its values are built without running
+anything.
 """
 
 from __future__ import annotations
 
 import ast
-import json
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from types import CodeType
 from typing import Generic, TypeVar
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython import compile_restricted_exec
 
+from azr_env.executor import literals
 from azr_env.executor.limits import MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
 from azr_env.executor.modules import MODULE_ATTRS
 from azr_env.executor.result import ExecStatus
 from azr_env.executor.transformer import SandboxTransformer
 
-PACK_NAME = "f"
-"""The name the input's call expression is compiled against (bound to an argument packer when evaluated)."""
-
 _T = TypeVar("_T")
-_MAX_JSON_BRACKETS = 100
-_JSON_WORDS = re.compile("true|false|null")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,66 +33,6 @@ class Refusal:
 
     status: ExecStatus
     error: str
-
-
-@dataclass(frozen=True, slots=True)
-class LiteralCall:
-    """An input whose arguments are all literals: evaluated with ``ast.literal_eval``, no code runs at all.
-
-    The common case (``[3, 1, 2]``, ``'abc', k=2``) skips the restricted compiler, which costs ~0.2 ms per text.
-    """
-
-    args: tuple[ast.expr, ...]
-    kwargs: tuple[tuple[str, ast.expr], ...]
-
-    @classmethod
-    def of(cls, call: ast.Call) -> LiteralCall | None:
-        """The literal form of ``call``, or ``None`` if any argument is more than a literal."""
-        if any(isinstance(arg, ast.Starred) for arg in call.args) or any(kw.arg is None for kw in call.keywords):
-            return None
-        literal = cls(tuple(call.args), tuple((str(kw.arg), kw.value) for kw in call.keywords))
-        try:
-            literal.evaluate()
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return None
-        return literal
-
-    def evaluate(self) -> tuple[list[object], dict[str, object]]:
-        """Fresh argument values (a new object per call: nothing is shared between runs)."""
-        return [ast.literal_eval(node) for node in self.args], {k: ast.literal_eval(v) for k, v in self.kwargs}
-
-
-@dataclass(frozen=True, slots=True)
-class JsonCall:
-    r"""An input that is a comma-separated list of JSON values which mean the same in Python (``[3, 1, 2], 5``).
-
-    ``json.loads`` is ~15x faster than parsing the call, and a JSON array cannot contain anything but data, so
-    there is nothing to break out of. Inputs where JSON and Python could disagree take the parser path: any
-    backslash (JSON's ``\/``), ``true``/``false``/``null``/``NaN``/``Infinity`` (names in Python), deep nesting
-    (Python's parser caps it).
-    """
-
-    text: str
-
-    @classmethod
-    def of(cls, text: str) -> JsonCall | None:
-        """The JSON form of ``text``, or ``None`` when only the Python parser may read it."""
-        if "\\" in text or text.count("[") + text.count("{") > _MAX_JSON_BRACKETS or _JSON_WORDS.search(text):
-            return None
-        call = cls(text)
-        try:
-            call.evaluate()
-        except (ValueError, RecursionError):
-            return None
-        return call
-
-    def evaluate(self) -> tuple[list[object], dict[str, object]]:
-        """Fresh argument values (new objects on every call)."""
-        return json.loads(f"[{self.text}]", parse_constant=_refuse_constant), {}
-
-
-def _refuse_constant(name: str) -> object:
-    raise ValueError(f"{name} is not a Python literal")
 
 
 class LruCache(Generic[_T]):
@@ -123,8 +58,8 @@ class LruCache(Generic[_T]):
 
 
 _programs: LruCache[CodeType | Refusal] = LruCache(256)
-Arguments = CodeType | LiteralCall | JsonCall
-"""A checked input: restricted code evaluating to ``(args, kwargs)``, or data needing no code at all."""
+Arguments = literals.Arguments | literals.JsonArguments
+"""A checked input: data under the rule of ``azr_env.executor.literals``, giving fresh ``(args, kwargs)`` per run."""
 
 _inputs: LruCache[Arguments | Refusal] = LruCache(1024)
 
@@ -138,7 +73,7 @@ def compile_program(source: str) -> CodeType | Refusal:
 
 
 def compile_input(text: str) -> Arguments | Refusal:
-    """Check and compile an input expression into code that evaluates ``f(<input>)`` (cached by its text)."""
+    """Check an input: the data-literal rule, read without running code (cached by its text)."""
     cached = _inputs.get(text)
     if cached is None:
         cached = _inputs.put(text, _compile_input(text))
@@ -195,21 +130,11 @@ def _forbidden_import(tree: ast.AST) -> str | None:
 def _compile_input(text: str) -> Arguments | Refusal:
     if len(text) > MAX_INPUT_CHARS:
         return Refusal(ExecStatus.INPUT_TOO_LARGE, f"input has {len(text)} chars, over {MAX_INPUT_CHARS}")
-    fast = JsonCall.of(text)
-    if fast is not None:
-        return fast
-    source = f"{PACK_NAME}({text})"
-    tree = _parse(source, "eval", "input")
-    if isinstance(tree, Refusal):
-        return tree
-    assert isinstance(tree, ast.Expression)
-    call = tree.body
-    # The source starts with "f(" and the whole text is one expression, so a Call of the Name f is exactly
-    # f(<input>); anything that closed the parenthesis early ("1) or g(") parses as another node type.
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == PACK_NAME):
-        return Refusal(ExecStatus.BAD_INPUT, "the input must be the arguments of one call f(<input>)")
-    literal = LiteralCall.of(call)
-    return literal if literal is not None else _restricted(compile_restricted_eval, tree, "input")
+    arguments = literals.read_arguments(text)
+    if isinstance(arguments, literals.NotData):
+        status = ExecStatus.SYNTAX_ERROR if arguments.syntax_error else ExecStatus.BAD_INPUT
+        return Refusal(status, f"input: {arguments.reason}"[:300])
+    return arguments
 
 
 def _restricted(compiler: object, tree: ast.AST, what: str) -> CodeType | Refusal:
@@ -220,8 +145,13 @@ def _restricted(compiler: object, tree: ast.AST, what: str) -> CodeType | Refusa
     except RecursionError:
         return Refusal(ExecStatus.SYNTAX_ERROR, f"{what}: nested too deeply to compile")
     if result.errors:
-        status = ExecStatus.FORBIDDEN_NAME if what == "program" else ExecStatus.BAD_INPUT
-        return Refusal(status, f"{what}: {result.errors[0]}"[:300])
+        return Refusal(ExecStatus.FORBIDDEN_NAME, f"{what}: {result.errors[0]}"[:300])
     if result.code is None:
         return Refusal(ExecStatus.SYNTAX_ERROR, f"{what}: does not compile")
     return result.code
+
+
+def forget() -> None:
+    """Drop every cached program and input: a new task starts, and no earlier task's text may stay visible."""
+    _programs.items.clear()
+    _inputs.items.clear()

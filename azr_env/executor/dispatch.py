@@ -4,15 +4,20 @@ Every task belongs to a group (the zygote, hence hash seed, whose workers may ru
 worker a chunk of its group's queue, then polls the busy workers' sockets. A worker streams one result per task,
 so the env always knows which task a worker is on and when it started; past ``timeout_s`` the worker is SIGKILLed
 (``TIMEOUT``), a worker that dies unasked loses only its current task (``CRASHED``), and in both cases, as when a
-worker retires itself (``bye``), the unanswered rest of its chunk goes back to the front of the queue and a fresh
-worker is forked from the zygote. Everything a worker sends is checked; a malformed reply counts as a crash.
+worker retires itself (``bye``, with its reason, counted in ``retired``), the unanswered rest of its chunk goes back
+to the front of the queue and a fresh worker is forked from the zygote. Everything a worker sends is checked; a
+malformed reply counts as a crash.
+
+The env never blocks on a worker: sockets are non-blocking, a chunk that does not fit in the socket buffer waits
+in the worker's outbox and is written as the worker reads, and the deadline of the chunk's first task runs from
+the moment the chunk was queued; so a worker that stops reading is killed like one that stops answering.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 
 from azr_env.errors import ExecutorError
@@ -28,7 +33,11 @@ PIPELINE_BYTES = 32 << 10
 """A frame is sent to a worker that is still busy only if it is this small (it then sits in the socket buffer)."""
 
 _STATUS = {status.value: status for status in ExecStatus if status is not ExecStatus.NONDETERMINISTIC}
+MAX_RETRIES = 3
+"""How often a task may be handed back unrun (``RETRY``) before it counts as crashed."""
+
 _ERROR_CHARS = 1000
+_REASON_CHARS = 100
 
 
 class Batch:
@@ -51,6 +60,9 @@ class Batch:
         for task_id, group in enumerate(groups):
             self.queues[group].append(task_id)
         self.left = len(tasks)
+        self.retries: Counter[int] = Counter()
+        self.retired: Counter[str] = Counter()
+        """Why workers retired themselves during this batch, and how often."""
 
     def run(self) -> list[ExecutionResult]:
         """Drive the batch to completion and return one result per task, in task order."""
@@ -76,7 +88,7 @@ class Batch:
         """Top every worker up to about two chunks: the next chunk waits in its socket, so it never idles."""
         for worker in self.workers:
             queue = self.queues[worker.group]
-            if len(worker.inflight) >= MAX_CHUNK or not queue:
+            if len(worker.inflight) >= MAX_CHUNK or not queue or worker.outbox:
                 continue
             size = max(1, min(MAX_CHUNK, -(-len(queue) // (2 * self._count(worker.group)))))
             chunk = [queue.popleft() for _ in range(min(size, len(queue)))]
@@ -88,13 +100,26 @@ class Batch:
             if not busy:
                 worker.started = time.monotonic()
             worker.inflight.extend(chunk)
-            try:
-                worker.sock.sendall(frame)
-            except OSError:
-                # Dead. If it was busy, its last answers (maybe a "bye") and then end of file are still to be read,
-                # and _receive settles its tasks; if it was idle, no task is to blame and all go back to the queue.
-                if not busy:
-                    self._replace(worker, None, "")
+            worker.outbox += frame
+            worker.unsent = len(chunk)
+            self._flush(worker)
+
+    def _flush(self, worker: WorkerHandle) -> None:
+        """Write as much of the worker's outbox as its socket takes now, without blocking."""
+        try:
+            sent = worker.sock.send(worker.outbox)
+        except BlockingIOError:
+            return
+        except OSError:
+            # Dead. If it was busy with an earlier chunk, its answers (maybe a "bye") and then end of file are still
+            # to be read, and _receive settles its tasks; if not, no task is to blame and all go back to the queue.
+            worker.outbox.clear()
+            if worker.unsent == len(worker.inflight):
+                self._replace(worker, None, "")
+            return
+        del worker.outbox[:sent]
+        if not worker.outbox:
+            worker.unsent = 0
 
     def _count(self, group: int) -> int:
         return sum(1 for w in self.workers if w.group == group)
@@ -105,11 +130,14 @@ class Batch:
             return
         now = time.monotonic()
         wait_s = max(0.0, min(w.started for w in busy) + self.timeout_s - now)
-        ready = transport.wait_readable([w.sock.fileno() for w in busy], wait_s)
-        for worker in [w for w in busy if w.sock.fileno() in ready]:
+        sending = [w.sock.fileno() for w in busy if w.outbox]
+        ready, writable = transport.wait([w.sock.fileno() for w in busy], sending, wait_s)
+        for worker in [w for w in busy if w.outbox and w.sock.fileno() in writable]:
+            self._flush(worker)
+        for worker in [w for w in busy if w.sock.fileno() in ready and w.pidfd >= 0]:
             self._receive(worker)
         now = time.monotonic()
-        for worker in [w for w in busy if w.inflight and now >= w.started + self.timeout_s]:
+        for worker in [w for w in busy if w.inflight and w.pidfd >= 0 and now >= w.started + self.timeout_s]:
             if not transport.wait_readable([worker.sock.fileno()], 0) or not self._receive(worker):
                 self._replace(worker, ExecStatus.TIMEOUT, f"over the {self.timeout_s:g} s wall-clock deadline")
 
@@ -118,6 +146,8 @@ class Batch:
         try:
             data = worker.sock.recv(1 << 16)
             messages = worker.reader.feed(data) if data else None
+        except BlockingIOError:  # a spurious wake-up: nothing to read yet
+            return True
         except (OSError, transport.FrameError):
             messages = None
         if messages is None:
@@ -126,6 +156,8 @@ class Batch:
         return all(self._accept(worker, message) for message in messages)
 
     def _accept(self, worker: WorkerHandle, message: object) -> bool:
+        if _is_retry(message, worker.inflight[0] if worker.inflight else None):
+            return self._retry(worker, str(message[4]))  # type: ignore[index]
         result, bye = _parse(message, worker.inflight[0] if worker.inflight else None)
         if result is None:
             self._replace(worker, ExecStatus.CRASHED, "the worker sent a malformed answer")
@@ -133,9 +165,21 @@ class Batch:
         self._store(worker.inflight.pop(0), result)
         worker.started = time.monotonic()
         if bye:
+            self.retired[bye[:_REASON_CHARS]] += 1
             self._replace(worker, None, "")
             return False
         return True
+
+    def _retry(self, worker: WorkerHandle, reason: str) -> bool:
+        """The worker refused its current task (it must retire first): requeue it, blameless, a few times at most."""
+        self.retired[_printable(reason[:_REASON_CHARS])] += 1
+        task_id = worker.inflight[0]
+        self.retries[task_id] += 1
+        if self.retries[task_id] > MAX_RETRIES:  # only a broken zygote refuses every time
+            self._replace(worker, ExecStatus.CRASHED, f"refused by {MAX_RETRIES + 1} fresh workers: {reason}")
+        else:
+            self._replace(worker, None, "")
+        return False
 
     def _store(self, task_id: int, result: ExecutionResult) -> None:
         self.results[task_id] = result
@@ -152,16 +196,32 @@ class Batch:
         self.workers[self.workers.index(worker)] = self.respawn(worker)
 
 
-def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, bool]:
+def _is_retry(message: object, expected: int | None) -> bool:
+    """Whether ``message`` is ``[expected, "retry", None, "", reason]``: a task the worker refused to run."""
+    if not (isinstance(message, list) and len(message) == 5 and message[1] == transport.RETRY):
+        return False
+    task_id, _, output, error, reason = message
+    well_formed = output is None and error == "" and isinstance(reason, str) and reason != ""
+    return type(task_id) is int and task_id == expected and well_formed
+
+
+def _parse(message: object, expected: int | None) -> tuple[ExecutionResult | None, str]:
     """Validate one worker answer ``[task_id, status, output, error, bye]`` against the task it must be about."""
     if not (isinstance(message, list) and len(message) == 5):
-        return None, False
+        return None, ""
     task_id, status_name, output, error, bye = message
     status = _STATUS.get(status_name) if isinstance(status_name, str) else None
     if type(task_id) is not int or task_id != expected or status is None:
-        return None, False
-    if not isinstance(error, str) or not isinstance(bye, bool):
-        return None, False
+        return None, ""
+    if not isinstance(error, str) or not isinstance(bye, str):
+        return None, ""
     if (status is ExecStatus.OK) != (isinstance(output, str) and len(output) <= MAX_OUTPUT_CHARS):
-        return None, False
-    return ExecutionResult(status, output, error[:_ERROR_CHARS]), bye
+        return None, ""
+    if output is not None and (status is not ExecStatus.OK or not output.isprintable()):
+        return None, ""  # a canonical repr is always printable: no raw control characters or lone surrogates
+    return ExecutionResult(status, output, _printable(error[:_ERROR_CHARS])), _printable(bye[:_REASON_CHARS])
+
+
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates escaped, so it can be encoded, logged and written to JSON anywhere."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -3,9 +3,11 @@
 Only pure standard-library modules are offered, and from each only the names listed here: never ``string``
 (its ``Formatter`` walks attributes: CVE-2023-41039, CVE-2026-76825), never anything that evaluates strings
 (``typing.get_type_hints``, ``functools.singledispatch``), reaches attributes by computed name
-(``operator.attrgetter``/``methodcaller``) or changes process-wide state (``decimal.getcontext``). Functions that
-mutate the class or function they are given (``dataclasses.dataclass``, ``functools.total_ordering``,
-``functools.wraps``) accept only what the program defined itself.
+(``operator.attrgetter``/``methodcaller``, ``functools.update_wrapper``) or changes process-wide state. Functions
+that mutate the class or function they are given (``dataclasses.dataclass``, ``functools.total_ordering``,
+``functools.wraps``) accept only what the program defined itself, and none takes attribute names from the program
+(``wraps`` is our own, copying only ``__name__``, ``__qualname__`` and ``__doc__``); ``copy.deepcopy`` takes no
+``memo``.
 
 The modules are imported when this module is, so a zygote that imports it has them all warm before it forks.
 """
@@ -28,7 +30,7 @@ import re
 import statistics
 import typing
 from collections.abc import Callable, Mapping
-from types import FunctionType, ModuleType
+from types import FunctionType, MappingProxyType, ModuleType
 from typing import Any
 
 from azr_env.executor.limits import ALLOWED_MODULES
@@ -67,9 +69,45 @@ def own_only(func: Callable[..., Any], accept: Callable[[Any], bool] = is_own) -
     return guarded
 
 
-def _wraps(wrapped: Any, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
-    update = own_only(functools.update_wrapper, _own_function)
-    return lambda wrapper: update(wrapper, wrapped, *args, **kwargs)
+def _wraps(wrapped: Any, /) -> Callable[[Any], Any]:
+    """``functools.wraps(wrapped)`` for the program's own functions: copies the name and docstring, nothing else.
+
+    The library version takes the attribute names to copy (``assigned``/``updated``) from its caller, so
+    ``wraps(lib_function, (), ('__globals__',))`` merged a library module's globals, real builtins included, into
+    the program's function. Here no names can be chosen, and only ``str`` values are copied.
+    """
+
+    def decorate(wrapper: Any, /) -> Any:
+        if not _own_function(wrapper):
+            raise TypeError("wraps() only decorates functions the program itself defined")
+        for attr in ("__name__", "__qualname__", "__doc__"):
+            value = getattr(wrapped, attr, None)
+            if type(value) is str:
+                setattr(wrapper, attr, value)
+        return wrapper
+
+    return decorate
+
+
+def _one_argument(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``func(x)`` with no further arguments (``copy.deepcopy``'s ``memo`` would receive object ids)."""
+
+    def call(x: Any, /) -> Any:
+        return func(x)
+
+    call.__name__ = func.__name__
+    return call
+
+
+def _namedtuple(
+    typename: Any, field_names: Any, *, rename: bool = False, defaults: Any = None, module: Any = None
+) -> Any:
+    """``collections.namedtuple`` whose class always belongs to the program (``module=`` is accepted and ignored).
+
+    The library takes the class's ``__module__`` from ``module``; a class made to look foreign would lose its
+    capabilities, and one made to look like another module's would mislead, so it is always ``__sandbox__``.
+    """
+    return collections.namedtuple(typename, field_names, rename=rename, defaults=defaults, module=SANDBOX_MODULE)
 
 
 def _names(module: ModuleType, names: str) -> dict[str, Any]:
@@ -87,7 +125,7 @@ _OPERATOR = (
     "matmul mod mul ne neg not_ or_ pos pow rshift sub truediv truth xor"
 )
 
-MODULE_ATTRS: dict[str, dict[str, Any]] = {
+_ATTRS: dict[str, dict[str, Any]] = {
     "math": _public(math),
     "itertools": _public(itertools),
     "heapq": _public(heapq),
@@ -97,7 +135,7 @@ MODULE_ATTRS: dict[str, dict[str, Any]] = {
         "total_ordering": own_only(functools.total_ordering),
         "wraps": _wraps,
     },
-    "collections": _names(collections, "Counter defaultdict deque OrderedDict namedtuple ChainMap"),
+    "collections": {**_names(collections, "Counter defaultdict deque OrderedDict ChainMap"), "namedtuple": _namedtuple},
     "collections.abc": _names(
         collections.abc,
         "Callable Collection Container Generator Hashable ItemsView Iterable Iterator KeysView Mapping "
@@ -121,7 +159,7 @@ MODULE_ATTRS: dict[str, dict[str, Any]] = {
         "mean fmean geometric_mean harmonic_mean median median_low median_high median_grouped mode multimode "
         "quantiles pstdev pvariance stdev variance StatisticsError",
     ),
-    "copy": _names(copy, "copy deepcopy"),
+    "copy": {"copy": _one_argument(copy.copy), "deepcopy": _one_argument(copy.deepcopy)},
     "dataclasses": {
         **_names(dataclasses, "field fields asdict astuple replace is_dataclass FrozenInstanceError InitVar"),
         "dataclass": own_only(dataclasses.dataclass),
@@ -134,7 +172,6 @@ MODULE_ATTRS: dict[str, dict[str, Any]] = {
     ),
     "__future__": {"annotations": __import__("__future__").annotations},
 }
-"""Module name -> the names a program may take from it."""
 
 
 def _proxy(name: str, attrs: Mapping[str, Any]) -> Any:
@@ -149,7 +186,9 @@ def _proxy(name: str, attrs: Mapping[str, Any]) -> Any:
     return type(name, (), namespace)()
 
 
-MODULE_ATTRS["collections"]["abc"] = _proxy("collections.abc", MODULE_ATTRS["collections.abc"])
+_ATTRS["collections"]["abc"] = _proxy("collections.abc", _ATTRS["collections.abc"])
+MODULE_ATTRS: dict[str, Mapping[str, Any]] = {name: MappingProxyType(attrs) for name, attrs in _ATTRS.items()}
+"""Module name -> the names a program may take from it (read-only mappings)."""
 MODULE_PROXIES: dict[str, Any] = {name: _proxy(name, attrs) for name, attrs in MODULE_ATTRS.items()}
 MODULE_PROXIES["collections.abc"] = MODULE_ATTRS["collections"]["abc"]
 """Module name -> its read-only proxy; the sandbox's ``__import__`` returns these and nothing else."""

@@ -11,8 +11,9 @@ What programs get:
   ``type`` takes one argument only (and ``type(cls)`` is ``type`` itself) and ``hasattr`` goes through the
   attribute guard;
 - imports of the modules in :mod:`azr_env.executor.modules` only, as read-only proxies;
-- attribute reads through ``safer_getattr`` (no ``_names``, no frame/traceback attributes), with ``str.format``
-  refusing attribute lookups in templates and ABC ``register`` refused;
+- attribute reads through capabilities (:mod:`azr_env.executor.capabilities`): a foreign object's attribute is
+  readable only if its class grants it, so nothing hands out frames, globals, raw callables or the real ``type``;
+  ``str.format`` refuses attribute lookups in templates;
 - writes (attribute, item, augmented) only into containers and into classes and instances the program itself
   defined;
 - a print that keeps at most :data:`MAX_PRINT_CHARS` characters.
@@ -24,63 +25,105 @@ import _string
 import builtins
 import collections
 import decimal
-import functools
 import operator
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
-from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence, safer_getattr_raise
+from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
+from azr_env.executor.capabilities import decide_super, readable
 from azr_env.executor.modules import MODULE_PROXIES, SANDBOX_MODULE, is_own
 
 MAX_PRINT_CHARS = 4096
 """What ``print`` keeps per run; the rest is dropped (nothing printed ever leaves the sandbox)."""
 
-_WRITABLE_TYPES = (
-    list, dict, set, bytearray, collections.Counter, collections.defaultdict, collections.deque,
-    collections.OrderedDict, collections.ChainMap, decimal.Context,
+_WRITABLE_TYPES = frozenset(
+    {
+        list, dict, set, bytearray, collections.Counter, collections.defaultdict, collections.deque,
+        collections.OrderedDict, collections.ChainMap, decimal.Context,
+    }
 )  # fmt: skip
-_WRITABLE_IDS = frozenset(id(kind) for kind in _WRITABLE_TYPES)  # compared by identity, never by a class's __eq__
-_FORMAT_METHODS = ("format", "format_map")
-_INPLACE = {
+_SPECIAL = frozenset({"__init__", "format", "format_map"})
+_SUPER_SELF = vars(super)["__self__"].__get__
+_INPLACE = MappingProxyType({
     "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
     "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "@=": operator.imatmul,
     "<<=": operator.ilshift, ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
     "^=": operator.ixor,
-}  # fmt: skip
+})  # fmt: skip
 
 
 def write_guard(obj: Any) -> Any:
     """Return ``obj`` if the program may write into it, else raise ``TypeError`` (the ``_write_`` hook)."""
-    if id(type(obj)) in _WRITABLE_IDS or is_own(obj):
+    kind = type(obj)
+    if (type(kind) is type and kind in _WRITABLE_TYPES) or is_own(obj):  # plain metaclass: hashed by identity
         return obj
-    raise TypeError(f"the sandbox does not allow writing to a {type(obj).__name__} object")
+    raise TypeError(f"the sandbox does not allow writing to a {kind.__name__} object")
 
 
 def guarded_getattr(obj: Any, name: str) -> Any:
-    """``safer_getattr`` (raising on a missing attribute) with three exceptions.
+    """The ``_getattr_`` hook: ``obj.name`` if the capability table grants it, else ``AttributeError``.
 
-    ``__init__`` is readable on ``super()`` objects and classes, and then re-initializes only objects the program
-    may write to; ``str.format``/``format_map`` are offered in a form
-    that refuses attribute lookups inside the template; ``register`` (which mutates an ABC's process-wide
-    registry) is refused on anything the program did not define.
+    Three names are special. ``__init__`` is readable on ``super()`` objects and on classes, and then
+    re-initializes only objects the program may write to. ``format``/``format_map`` of ``str`` are offered in a
+    form that refuses attribute lookups inside the template. Every other name goes to
+    :func:`azr_env.executor.capabilities.readable`. What this returns for the special names is an opaque closure,
+    never a ``functools.partial`` (whose ``func`` and ``args`` would hand out the unguarded callable).
     """
-    if name == "__init__" and type(obj) is super:
-        # super(Base, x).__init__ re-initializes x: allowed only on the program's own objects
-        write_guard(obj.__self__)  # type: ignore[attr-defined]
-        return obj.__init__  # type: ignore[misc]
-    if name == "__init__" and isinstance(obj, type):
-        return functools.partial(_guarded_init, obj.__init__)  # type: ignore[misc]
-    if type(obj) is str and name in _FORMAT_METHODS:
-        return functools.partial(safe_format, obj, name)
-    if name == "register" and not is_own(obj):
-        raise AttributeError("register() would change state shared with other runs; not allowed in the sandbox")
-    return safer_getattr_raise(obj, name)
+    if type(name) is not str:  # a str subclass could make a cached check and the real lookup disagree
+        raise TypeError("attribute name must be a str")
+    if name in _SPECIAL:
+        return _special(obj, name)
+    if type(obj) is super:
+        if decide_super(obj, name):
+            return getattr(obj, name)
+    elif readable(obj, name):
+        return getattr(obj, name)
+    raise AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r} in the sandbox")
 
 
-def _guarded_init(init: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
-    """``Base.__init__(target, ...)``, allowed only on an object the program may write to."""
-    return init(write_guard(target), *args, **kwargs)
+def _special(obj: Any, name: str) -> Any:
+    if name == "__init__":
+        if type(obj) is super:
+            write_guard(_SUPER_SELF(obj))  # super(Base, x).__init__ re-initializes x: only the program's own x
+            return obj.__init__  # type: ignore[misc]
+        if isinstance(obj, type):
+            return _guarded_init(obj.__init__)  # type: ignore[misc]
+        raise AttributeError("__init__ may only be read on a class or on super()")
+    if isinstance(obj, str):
+        return _bound_format(str.__str__(obj), name)
+    if isinstance(obj, type) and issubclass(obj, str):
+        return _unbound_format(name)
+    if readable(obj, name):
+        return getattr(obj, name)
+    raise AttributeError(f"{type(obj).__name__!r} object has no attribute {name!r} in the sandbox")
+
+
+def _guarded_init(init: Any) -> Callable[..., Any]:
+    def __init__(target: Any, *args: Any, **kwargs: Any) -> Any:
+        """``Base.__init__(target, ...)``, allowed only on an object the program may write to."""
+        return init(write_guard(target), *args, **kwargs)
+
+    return __init__
+
+
+def _bound_format(template: str, method: str) -> Callable[..., str]:
+    def format(*args: Any, **kwargs: Any) -> str:
+        """``template.format(...)`` without attribute lookups in the template."""
+        return safe_format(template, method, *args, **kwargs)
+
+    return format
+
+
+def _unbound_format(method: str) -> Callable[..., str]:
+    def format(template: Any, *args: Any, **kwargs: Any) -> str:
+        """``str.format(template, ...)`` without attribute lookups in the template."""
+        if not isinstance(template, str):
+            raise TypeError(f"descriptor '{method}' requires a 'str' object")
+        return safe_format(str.__str__(template), method, *args, **kwargs)
+
+    return format
 
 
 def safe_format(template: str, method: str, *args: Any, **kwargs: Any) -> str:
@@ -151,6 +194,22 @@ def one_arg_type(obj: Any) -> Any:
     return one_arg_type if issubclass(kind, type) else kind
 
 
+def new_class(name: str, bases: tuple[Any, ...], namespace: dict[str, Any], **kwargs: Any) -> Any:
+    """The metaclass every ``class`` statement gets (RestrictedPython passes ``metaclass=__metaclass__``).
+
+    It picks the most derived metaclass of the bases, as ``type`` does, and calls it; so the real ``type`` is never
+    in a program's globals, where a leak of ``__globals__`` would hand it out.
+    """
+    meta: Any = type
+    for base in bases:
+        kind = type(base)
+        if issubclass(kind, meta):
+            meta = kind
+        elif not issubclass(meta, kind):
+            raise TypeError("metaclass conflict: the metaclasses of the bases are unrelated")
+    return meta(name, bases, namespace, **kwargs)
+
+
 def guarded_hasattr(obj: Any, name: str) -> bool:
     """``hasattr`` through the attribute guard."""
     try:
@@ -201,7 +260,7 @@ SAFE_BUILTINS.update(
 _BASE_GLOBALS: dict[str, Any] = {
     "__builtins__": SAFE_BUILTINS,
     "__name__": SANDBOX_MODULE,
-    "__metaclass__": type,
+    "__metaclass__": new_class,
     "_getattr_": guarded_getattr,
     "_getitem_": operator.getitem,
     "_getiter_": iter,

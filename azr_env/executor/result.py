@@ -27,7 +27,7 @@ class ExecStatus(StrEnum):
     RECURSION = "recursion"  # hit the recursion limit
     OUTPUT_NOT_DATA = "output_not_data"  # returned something that is not plain data (function, object, cycle...)
     OUTPUT_TOO_LARGE = "output_too_large"  # canonical output over the cap, or too deep
-    NONDETERMINISTIC = "nondeterministic"  # validate() only: the two hash-seed runs disagreed
+    NONDETERMINISTIC = "nondeterministic"  # validate() only: the hash-seed runs disagreed
     CRASHED = "crashed"  # the worker died (signal, exit) without answering; it was respawned
 
 

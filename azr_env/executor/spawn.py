@@ -59,8 +59,10 @@ class WorkerHandle:
     pidfd: int
     layers: dict[str, bool]
     reader: transport.FrameReader = field(default_factory=lambda: transport.FrameReader(transport.MAX_REPLY_BYTES))
-    inflight: list[int] = field(default_factory=list)  # task ids sent and not yet answered, in order
-    started: float = 0.0  # when the task at inflight[0] started
+    inflight: list[int] = field(default_factory=list)  # task ids sent (or queued to send), not yet answered, in order
+    started: float = 0.0  # when the task at inflight[0] started (or its chunk was queued)
+    outbox: bytearray = field(default_factory=bytearray)  # bytes of the last chunk the socket has not taken yet
+    unsent: int = 0  # how many of the last tasks of inflight are in the outbox
 
     def kill(self) -> None:
         """SIGKILL the worker and close its descriptors (its zygote reaps it)."""
@@ -85,7 +87,7 @@ class ZygoteHandle:
         self.config = config
         self.control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         argv = [sys.executable, "-s", "-c", _BOOT, json.dumps(_search_paths()), str(child_end.fileno())]
-        argv.append(json.dumps(config))
+        argv.append(json.dumps({**config, "group": group}))
         self.process = subprocess.Popen(
             argv,
             env={"PYTHONHASHSEED": str(hash_seed)},
@@ -129,6 +131,7 @@ class ZygoteHandle:
             handle.kill()
             raise ExecutorError(f"sandbox worker {pid} died while locking itself down")
         handle.layers = {str(k): v is True for k, v in dict(ready.get("layers", {})).items()}
+        sock.setblocking(False)  # the dispatcher never blocks on a worker (dispatch.Batch)
         return handle
 
     def close(self) -> None:

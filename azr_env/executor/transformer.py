@@ -10,6 +10,7 @@ access, iteration, unpacking, augmented assignment, print and write into a call 
 - ``super().__init__`` and ``Base.__init__`` (the run-time guard decides what they may re-initialize);
 - reading ``__name__`` (``if __name__ == "__main__":``);
 - class methods named in :data:`ALLOWED_DUNDER_METHODS`;
+- names made only of underscores (``for _ in ...``, ``a, __ = pair``);
 
 and, for speed, a cheaper node walk and location fill (compiling is most of the cost of a fresh program).
 """
@@ -17,6 +18,8 @@ and, for speed, a cheaper node walk and location fill (compiling is most of the 
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from RestrictedPython import transformer as rp_transformer
@@ -46,23 +49,35 @@ class SandboxTransformer(RestrictingNodeTransformer):
     """RestrictedPython's policy plus augmented item/attribute assignment, ``__init__`` calls, more dunders."""
 
     depth = 0
+    routes: Mapping[type, Any] = MappingProxyType({})
+    """Node class -> how this class visits it (see :func:`_routes`); built for each class when it is defined."""
+    leaves: frozenset[type] = frozenset()
+    """The node classes whose route is ``_LEAF``: a field holding one is not even visited."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.routes, cls.leaves = _routes(cls)
 
     def visit(self, node: ast.AST) -> Any:
-        """Dispatch to ``visit_<NodeType>`` (as ``ast.NodeVisitor`` does) through a per-class cache.
+        """Dispatch to ``visit_<NodeType>`` (as ``ast.NodeVisitor`` does) through the class's route table.
 
         Raises:
             RecursionError: the tree is nested deeper than ``MAX_AST_DEPTH`` (a parser bomb, refused as a syntax
                 error by the compiler).
         """
         kind = type(node)
-        name = _VISIT_NAMES.get(kind)
-        if name is None:
-            name = _VISIT_NAMES.setdefault(kind, "visit_" + kind.__name__)
+        route = self.routes.get(kind)
+        if route is _LEAF:
+            return node
         self.depth += 1
         try:
             if self.depth > MAX_AST_DEPTH:
                 raise RecursionError(f"nested deeper than {MAX_AST_DEPTH}")
-            return getattr(self, name, self.generic_visit)(node)
+            if route is None:
+                return getattr(self, "visit_" + kind.__name__, self.generic_visit)(node)
+            if route is _CONTENTS:
+                return self.node_contents_visit(node)
+            return route(self, node)
         finally:
             self.depth -= 1
 
@@ -71,12 +86,14 @@ class SandboxTransformer(RestrictingNodeTransformer):
 
         Compiling is most of the cost of a fresh program, and this walk is most of the cost of compiling.
         """
+        leaves = self.leaves
         for field in node._fields:
             old = getattr(node, field, None)
-            if type(old) is list:
+            kind = type(old)
+            if kind is list:
                 if old:
                     _visit_list(self, old)
-            elif isinstance(old, ast.AST):
+            elif kind not in leaves and isinstance(old, ast.AST):
                 new = self.visit(old)
                 if new is None:
                     delattr(node, field)
@@ -85,8 +102,15 @@ class SandboxTransformer(RestrictingNodeTransformer):
         return node
 
     def check_name(self, node: Any, name: str | None, allow_magic_methods: bool = False) -> None:
-        """Accept the data-model methods in ``ALLOWED_DUNDER_METHODS`` as method names (RP knows only a few)."""
+        """Accept data-model methods in ``ALLOWED_DUNDER_METHODS`` as method names, and all-underscore names.
+
+        RestrictedPython knows only a few special methods. Names made only of underscores (``_``, ``__``: throwaway
+        variables) can never be one of the policy's ``_hook_`` names. Attribute names starting with ``_`` stay
+        refused (``visit_Attribute``).
+        """
         if allow_magic_methods and name in ALLOWED_DUNDER_METHODS and getattr(node, "col_offset", 0) != 0:
+            return
+        if name and not name.strip("_"):
             return
         super().check_name(node, name, allow_magic_methods)
 
@@ -125,7 +149,48 @@ class SandboxTransformer(RestrictingNodeTransformer):
         return self.node_contents_visit(node)
 
 
-_VISIT_NAMES: dict[type, str] = {}
+_LEAF = object()
+"""Route of a node class with no fields whose visitor only visits its contents: nothing to do."""
+
+_CONTENTS = object()
+"""Route of a node class whose visitor only visits its contents (``return self.node_contents_visit(node)``)."""
+
+_NODE_CLASSES = tuple(kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.AST))
+
+
+def _contents_only(self: Any, node: Any) -> Any:
+    return self.node_contents_visit(node)
+
+
+def _is_contents_only(method: Any) -> bool:
+    """Whether ``method`` is exactly ``return self.node_contents_visit(node)`` (compared by bytecode)."""
+    code, reference = getattr(method, "__code__", None), _contents_only.__code__
+    if code is None:
+        return False
+    same = (code.co_code, code.co_names, code.co_varnames)
+    return same == (reference.co_code, reference.co_names, reference.co_varnames)
+
+
+def _routes(cls: type) -> tuple[Mapping[type, Any], frozenset[type]]:
+    """How ``cls`` visits each node class: its visitor function, or a shortcut where the visitor does nothing else.
+
+    RestrictedPython defines most visitors as ``return self.node_contents_visit(node)``; only those, recognised
+    by their bytecode, are shortcut, so a visitor that checks anything (in RestrictedPython or here) always runs.
+    Read-only: a changed entry would skip a policy check.
+    """
+    routes: dict[type, Any] = {}
+    for kind in _NODE_CLASSES:
+        method = getattr(cls, "visit_" + kind.__name__, None)
+        if method is None:
+            routes[kind] = cls.generic_visit  # type: ignore[attr-defined]
+        elif _is_contents_only(method):
+            routes[kind] = _LEAF if not kind._fields else _CONTENTS
+        else:
+            routes[kind] = method
+    return MappingProxyType(routes), frozenset(kind for kind, route in routes.items() if route is _LEAF)
+
+
+SandboxTransformer.routes, SandboxTransformer.leaves = _routes(SandboxTransformer)
 _LOCATION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
@@ -144,13 +209,24 @@ def copy_locations(new_node: ast.AST, old_node: ast.AST) -> None:
 
 
 def _fill(node: ast.AST, position: list[Any]) -> None:
-    for child in ast.iter_child_nodes(node):
+    for child in _children(node):
         if "lineno" not in child._attributes:
             _fill(child, position)
         elif getattr(child, "lineno", None) is None:
             for name, value in zip(_LOCATION, position, strict=True):
                 setattr(child, name, value)
             _fill(child, position)
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    children = []
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif type(value) is list:
+            children.extend(item for item in value if isinstance(item, ast.AST))
+    return children
 
 
 rp_transformer.copy_locations = copy_locations

@@ -2,6 +2,8 @@
 
 A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. Both sides cap the length they
 accept, so a compromised worker cannot make the env process allocate without bound, and nothing is ever pickled.
+Decoding never raises anything but :class:`FrameError`: a frame nested deeper than the decoder can recurse, or
+one whose numbers or strings CPython refuses, is a malformed frame like any other.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 HEADER = struct.Struct(">I")
 PID = struct.Struct(">q")
 """The zygote's answer to a spawn request: the worker's pid (0 when the fork failed), sent with two descriptors."""
+
+RETRY = "retry"
+"""The status of an answer for a task the worker did not run (it must retire first): run it on a fresh worker."""
 
 MAX_REQUEST_BYTES = 8 << 20
 """Largest frame the env sends a worker (a batch of programs and inputs)."""
@@ -37,11 +42,11 @@ def pack(message: Any) -> bytes:
 
 
 def unpack(body: bytes) -> Any:
-    """Decode the body of one frame."""
+    """Decode the body of one frame (``FrameError`` on anything malformed, however deep or large)."""
     try:
         return _DECODER.decode(body.decode("utf-8", "surrogatepass"))
-    except ValueError as exc:
-        raise FrameError(f"malformed frame: {exc}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise FrameError(f"malformed frame: {type(exc).__name__}") from None
 
 
 def write_frame(fd: int, message: Any) -> None:
@@ -73,10 +78,23 @@ def read_frame(fd: int, max_bytes: int) -> Any:
 
 def wait_readable(fds: list[int], timeout_s: float) -> set[int]:
     """The descriptors among ``fds`` with data or end of file within ``timeout_s`` (poll: no FD_SETSIZE limit)."""
+    return wait(fds, [], timeout_s)[0]
+
+
+def wait(read: list[int], write: list[int], timeout_s: float) -> tuple[set[int], set[int]]:
+    """Which of ``read`` can be read (data, end of file, error) and which of ``write`` can take more bytes."""
     poller = select.poll()
-    for fd in fds:
+    for fd in read:
         poller.register(fd, select.POLLIN)
-    return {fd for fd, _ in poller.poll(max(0.0, timeout_s) * 1000)}
+    for fd in write:
+        poller.register(fd, select.POLLOUT | (select.POLLIN if fd in read else 0))
+    readable, writable = set(), set()
+    for fd, events in poller.poll(max(0.0, timeout_s) * 1000):
+        if events & (select.POLLIN | select.POLLHUP | select.POLLERR) and fd in read:
+            readable.add(fd)
+        if events & (select.POLLOUT | select.POLLHUP | select.POLLERR) and fd in write:
+            writable.add(fd)
+    return readable, writable
 
 
 class FrameReader:

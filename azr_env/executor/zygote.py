@@ -1,9 +1,10 @@
 """The zygote: a lean, warm Python process that forks sandbox workers on request (runs in its own interpreter).
 
-The env starts two zygotes (``azr_env.executor.spawn``) as fresh interpreters whose environment holds nothing but a
-fixed ``PYTHONHASHSEED``, one seed each, so the two runs of ``validate`` see different string-hash orders. A
-zygote imports RestrictedPython and the allowed modules, warms the compiler, builds the seccomp filter and freezes
-its heap, then serves its control socket:
+The env starts its zygotes (``azr_env.executor.spawn``; three by default) as fresh interpreters whose environment
+holds nothing but a fixed ``PYTHONHASHSEED``, one seed each, so the runs of ``validate`` see different string-hash
+orders. A
+zygote imports RestrictedPython, the allowed modules and every codec, warms the compiler, installs the audit-hook
+tripwire, builds the seccomp filter and freezes its heap, then serves its control socket:
 
 - it reads a frame ``{"op": "spawn"}``; it forks a worker with a fresh socket pair; it answers the 8-byte worker
   pid with two descriptors attached (``SCM_RIGHTS``): the env's end of the worker socket and a pidfd of the worker;
@@ -15,7 +16,10 @@ Fork costs ~1-3 ms here because the zygote is small, against 20-70 ms from a GB-
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import encodings
+import encodings.aliases
 import gc
 import importlib
 import json
@@ -28,21 +32,76 @@ import types
 import warnings
 from typing import Any
 
-from azr_env.executor import lockdown, modules, transport, worker
+from azr_env.executor import isolation, lockdown, modules, transport, tripwire, worker
 
-_LAZY_IMPORTS = (
-    "unicodedata",  # the parser normalizes non-ASCII identifiers with it
-    "encodings.ascii", "encodings.latin_1", "encodings.utf_16", "encodings.utf_32", "encodings.cp1252",
-    "encodings.unicode_escape", "encodings.raw_unicode_escape", "encodings.idna",
-)  # fmt: skip
+_LAZY_IMPORTS = ("unicodedata",)  # the parser normalizes non-ASCII identifiers with it
 """Modules the interpreter imports on first use: imported here, because a worker cannot open files."""
+
+_NOT_CODECS = frozenset({"aliases", "mbcs", "oem", "cp65001"})  # the alias table; Windows-only codecs
+
+
+def _preload_codecs() -> None:
+    """Import every codec CPython ships and look each up under its names, as a worker cannot import one later.
+
+    Without this, ``b.decode('shift_jis')`` raises ``LookupError`` in the sandbox where CPython decodes, and a
+    program that catches it returns a different value than CPython (a silently wrong label). The lookups fill the
+    codec caches under the usual spellings (``shift_jis``, ``shift-jis``, ``SHIFT_JIS``...).
+    """
+    folder = os.path.dirname(encodings.__file__)
+    modules = {name[:-3] for name in os.listdir(folder) if name.endswith(".py") and not name.startswith("_")}
+    names = set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values())
+    for module in sorted(modules - _NOT_CODECS):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f"encodings.{module}")
+            names.add(module)
+    for name in sorted(names):
+        for spelling in {name, name.replace("_", "-"), name.replace("_", " ")}:
+            for variant in (spelling, spelling.upper()):
+                with contextlib.suppress(LookupError):
+                    codecs.lookup(variant)
+
+
+_WARM_UP = """
+import collections, dataclasses, decimal, fractions, functools, heapq, itertools, math, re, statistics, typing
+
+@dataclasses.dataclass(order=True)
+class Ä:
+    v: typing.Any
+    w: list = dataclasses.field(default_factory=list)
+
+P = collections.namedtuple('P', 'a b')
+
+def g(n):
+    try:
+        yield from range(n)
+    finally:
+        pass
+
+def f(x):
+    print(repr([x, {1: (2,)}, {3}]), f'{x!r:>3}', '{0}'.format(x))
+    try:
+        {}[0]
+    except KeyError as e:
+        str(e)
+    r = re.compile(r'(a+)b').sub(lambda m: m.group(1), 'aab')
+    c = collections.Counter('abca').most_common(1)
+    q = [decimal.Decimal(1) / 7, fractions.Fraction(1, 3), statistics.mean([1, 2])]
+    s = sorted([Ä(2), Ä(1)]) + [P(1, 2)] + list(g(2)) + heapq.nsmallest(1, [2, 1])
+    return [Ä(x).v, r, c, str(q), len(s), isinstance(x, typing.Sequence), functools.reduce(max, [1, 2])]
+"""
+"""Exercises what programs commonly use, so that the interpreter state built lazily on first use (the repr guard
+list, thread-state dictionaries, type caches) exists before the heap is frozen: built during a run in a worker,
+it would count as something the run left behind."""
 
 
 def _warm_up() -> None:
     for name in _LAZY_IMPORTS:
         importlib.import_module(name)
-    program = "import math\nclass Ä:\n    def __init__(self, v):\n        self.v = v\ndef f(x):\n    return Ä(x).v"
-    worker.run_task(program, "[1, 'a', (2.0, None), {3}]")
+    _preload_codecs()
+    outcome = worker.run_task(_WARM_UP, "[1, 'a', (2.0, None), {3}]")
+    if outcome[0].value != "ok":
+        raise RuntimeError(f"the sandbox warm-up program failed: {outcome}")
+    isolation.settle_library_state()
 
 
 class Zygote:
@@ -100,7 +159,8 @@ class Zygote:
             fd = os.dup(worker_end.fileno())
             worker_end.close()
             layers = lockdown.lock_down(fd, zygote_pid, self.config["memory_mb"], self.config["cpu_s"], self.bpf)
-            worker.serve(lockdown.SOCKET_FD, layers, self.config["recycle_after"])
+            variant = worker.Variant(int(self.config["group"]))
+            worker.serve(lockdown.SOCKET_FD, layers, self.config["recycle_after"], variant)
         finally:
             os._exit(1)
 
@@ -125,8 +185,9 @@ def main(argv: list[str]) -> None:
     sys.setrecursionlimit(3000)
     control = socket.socket(fileno=int(argv[0]))
     config = json.loads(argv[1])
+    _warm_up()  # with every module offered: the warm-up program imports several
     modules.restrict(config["allowed_modules"])
-    _warm_up()
+    tripwire.install()  # inherited by every worker; armed only while a program runs
     gc.collect()
     gc.freeze()  # the warm heap stays shared copy-on-write with every worker
     Zygote(control, config).serve()

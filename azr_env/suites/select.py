@@ -1,9 +1,9 @@
 """Labelling and deterministic selection of suite items (build time).
 
-``label`` sends every ``(program, input)`` pair to the executor's ``validate_many`` (static checks, then one run
-under each of two hash seeds, outputs compared) and keeps the valid pairs that pass the readability filters
-(``PairFilter``). The ``pick_*`` functions then choose items with an injected ``numpy.random.Generator``: the same
-seed and the same labels always give the same suite.
+``label`` sends every ``(program, input)`` pair to the executor's ``validate_many`` (static checks, then one run per
+determinism zygote, three hash seeds by default, outputs compared) and keeps the valid pairs that pass the
+readability filters (``PairFilter``). The ``pick_*`` functions then choose items with an injected
+``numpy.random.Generator``: the same seed and the same labels always give the same suite.
 """
 
 from __future__ import annotations

@@ -111,7 +111,8 @@ def read_tasks(info: SuiteInfo, data_dir: Path | None = None) -> tuple[tuple[Tas
             f"suite {info.id}: {path} has SHA-256 {sha256_hex(raw)}, the manifest says {info.sha256}; a released "
             "suite never changes, so this file was modified or corrupted (reinstall azr-env, or build a new version)"
         )
-    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    # Lines end at line feeds only: a U+2028 inside a program (JSON written without ASCII escapes) is no line end.
+    lines = [line for line in gzip.decompress(raw).decode("utf-8").split("\n") if line]
     pairs = [_task(json.loads(line), f"{path.name} line {n}") for n, line in enumerate(lines, 1)]
     if len(pairs) != info.size:
         raise SuiteIntegrityError(f"suite {info.id}: {len(pairs)} tasks, the manifest says {info.size}")

@@ -6,6 +6,7 @@ Importing this package registers the built-ins; third-party types load from the 
 
 from azr_env.tasks import abduction, deduction, induction
 from azr_env.tasks.base import (
+    Answer,
     Outcome,
     ParseFailure,
     Prompt,
@@ -20,6 +21,7 @@ from azr_env.tasks.base import (
 from azr_env.tasks.registry import get_task_type, list_task_types, register_task_type, resolve_task_type
 
 __all__ = [
+    "Answer",
     "Outcome",
     "ParseFailure",
     "Prompt",

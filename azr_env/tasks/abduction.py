@@ -3,7 +3,10 @@
 The proposer writes a program and one input such that inferring *an* input from the output is hard; the sandbox
 computes the output. The solver sees the program and the output and answers with an input in an
 ```` ```input ```` block; it is correct iff running the program on that input in the sandbox gives exactly the gold
-canonical output (any pre-image counts).
+canonical output (any pre-image counts). The input must be data (``azr_env.tasks.answers``), checked before
+anything runs: an answer that computes its arguments (brute force with the program's helpers, a mutation of its
+tables) is a format error and never reaches the executor. Only benchmark scoring with ``ValueSyntax.EXPRESSION``
+evaluates such an answer, in the sandbox and apart from the program's globals.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import ClassVar
 
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.result import ExecutionResult
-from azr_env.tasks.base import Outcome, Prompt, ProposalContext, Task, Verdict
+from azr_env.tasks.answers import Reading, read_inputs
+from azr_env.tasks.base import Answer, Outcome, Prompt, ProposalContext, Task, Verdict
 from azr_env.tasks.deduction import example_proposal
 from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
@@ -51,12 +55,14 @@ The call `f(<input>)` must return exactly:
 ```
 
 Inside <answer></answer>, give the input in an ```input block: what goes between the parentheses of `f(...)`, \
-comma-separated for several arguments, strings quoted. For example:
+comma-separated for several arguments (keyword arguments as name=value), strings quoted, empty when `f` takes no \
+arguments. For example:
 <answer>
 ```input
 [3, 1, 2], 'abc'
 ```
 </answer>
+{data_rule}
 Any input that makes `f` return exactly this output is accepted."""
 
 
@@ -72,15 +78,20 @@ class Abduction(ProgramInputTaskType):
         """Show the program and the output."""
         return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, program=task.program.rstrip(), output=task.outputs[0]))
 
-    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
-        """Run each task's program on the answered input, all in one ``run_many``, and compare outputs."""
+    def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
+        """Run each task's program on the answered input (data), all in one ``run_many``, and compare outputs."""
 
-        def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
-            # The trailing newline lets an answer end in a comment without commenting out the call's ")".
-            runs = executor.run_many([(task.program, expr.strip() + "\n") for task, expr in parsed])
-            return [_judge(task, run) for (task, _), run in zip(parsed, runs, strict=True)]
+        def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
+            readings = read_inputs([(block.strip(), answer.syntax) for _, block, answer in found], executor)
+            pairs = zip(found, readings, strict=True)
+            jobs = [(task.program, reading.text) for (task, _, _), reading in pairs if reading.text is not None]
+            runs = iter(executor.run_many(jobs) if jobs else [])
+            return [
+                _judge(task, next(runs)) if reading.text is not None else _unreadable(reading)
+                for (task, _, _), reading in zip(found, readings, strict=True)
+            ]
 
-        return verify_blocks(items, "input", score)
+        return verify_blocks(items, "input", score, allow_empty=True)
 
     def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
         """Return a proposal with a class and a helper, and answers for it."""
@@ -89,6 +100,10 @@ class Abduction(ProgramInputTaskType):
             correct=example_response(fence("input", "[1, 2, 3]"), think="halve the steps"),
             wrong=example_response(fence("input", "[1, 2, 4]")),
         )
+
+
+def _unreadable(reading: Reading) -> Verdict:
+    return Verdict(Outcome.FORMAT_ERROR if reading.format_error else Outcome.WRONG, reading.error)
 
 
 def _judge(task: Task, run: ExecutionResult) -> Verdict:

@@ -1,9 +1,15 @@
 """The task-type contract: what every task type (built in or third party) implements.
 
 A task is a triplet ``(program, input, output)`` with ``output = program(input)``. A task type says how the
-proposer is prompted, how its text is parsed into a candidate task, how that candidate is validated in the sandbox,
-how the solver is prompted, and how a solver's answer is verified. One file per task type, registered with
+proposer is prompted, how its answer is parsed into a candidate task, how that candidate is validated in the
+sandbox, how the solver is prompted, and how a solver's answer is verified. One file per task type, registered with
 ``@register_task_type``.
+
+Task types never see raw response text: the judge finds each response's answer region once, under the env's
+``AnswerRule`` (``azr_env.tasks.parsing``, the one answer parser), and passes an ``Answer``: the region's fenced
+blocks by tag. A response without an answer region is a format error before any task type is asked. Answers and
+proposed inputs are data (``azr_env.executor.literals``): a task type refuses, as a format error, a value that is
+not data before anything runs (``Answer.syntax`` says when a benchmark scores expressions instead).
 
 All executor work is batched: ``validate`` and ``verify`` take a whole batch and should send it to the executor in
 as few ``run_many`` / ``validate_many`` calls as possible, because the vector env calls them once per step.
@@ -24,6 +30,7 @@ import numpy as np
 
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.result import ExecStatus
+from azr_env.tasks.parsing import Answer, ParseFailure
 
 
 class Role(StrEnum):
@@ -72,7 +79,8 @@ class Task:
 
 def task_id_of(task_type: str, program: str, inputs: Sequence[str]) -> str:
     """Return the stable content id of a task: the first 16 hex digits of a SHA-256."""
-    digest = hashlib.sha256("\x1f".join([task_type, program, *inputs]).encode()).hexdigest()
+    # surrogatepass: any str hashes, even one holding a lone surrogate (never raised out of env.step)
+    digest = hashlib.sha256("\x1f".join([task_type, program, *inputs]).encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:16]
 
 
@@ -95,13 +103,6 @@ class ProposalContext:
 
     references: tuple[Task, ...] = ()
     program: Task | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ParseFailure:
-    """Text that could not be parsed; ``reason`` says what was missing or malformed."""
-
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +166,11 @@ class TaskType(ABC):
         """Build the proposer prompt."""
 
     @abstractmethod
-    def parse_proposal(self, text: str, context: ProposalContext) -> Proposal | ParseFailure:
-        """Parse the proposer's full response (envelope included) into a proposal, or say why it cannot."""
+    def parse_proposal(self, answer: Answer, context: ProposalContext) -> Proposal | ParseFailure:
+        """Read a proposal from the proposer's answer blocks, or say why it cannot (a format error).
+
+        Refuse here what needs no sandbox: a missing block, an input that is not data.
+        """
 
     @abstractmethod
     def validate(
@@ -179,5 +183,9 @@ class TaskType(ABC):
         """Build the solver prompt for a task (induction shows only the visible pairs)."""
 
     @abstractmethod
-    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
-        """Verify a batch of full solver responses (envelope included) against their tasks; one verdict each."""
+    def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
+        """Verify a batch of solver answers against their tasks; one verdict each, in order.
+
+        A missing block or a value that is not data is ``FORMAT_ERROR``; a well-formed answer is ``CORRECT`` or
+        ``WRONG``.
+        """

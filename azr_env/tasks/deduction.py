@@ -1,9 +1,11 @@
 """Deduction: given a program and an input, predict the output.
 
 The proposer writes a program and one input whose output is hard to predict; the sandbox computes the output. The
-solver sees the program and the input and answers with the output as a Python literal in an ```` ```output ````
+solver sees the program and the input and answers with the output, written out as data, in an ```` ```output ````
 block; it is correct iff its canonical value equals the gold canonical output (type-strict: 1, 1.0, True differ).
-The answer is canonicalized with ``ast.literal_eval`` or inside the sandbox, never evaluated in our process.
+The answer must be data (``azr_env.tasks.answers``) and is read in the env's process, with no executor call: an
+answer that computes its value (``sum(...)``, the program's body inlined) is a format error. Only benchmark scoring
+with ``ValueSyntax.EXPRESSION`` evaluates such an answer, in the sandbox.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.tasks.answers import Canonical, canonicalize_many
-from azr_env.tasks.base import Outcome, Prompt, ProposalContext, Task, Verdict
+from azr_env.tasks.answers import Reading, read_outputs
+from azr_env.tasks.base import Answer, Outcome, Prompt, ProposalContext, Task, Verdict
 from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
@@ -48,12 +50,13 @@ It is called as `f(<input>)` with this input:
 {input}
 ```
 
-Inside <answer></answer>, give the returned value as a Python literal in an ```output block, for example:
+Inside <answer></answer>, give the returned value in an ```output block, for example:
 <answer>
 ```output
 [1, 'two', (3.0, None)]
 ```
 </answer>
+{data_rule}
 The comparison is exact and type-strict (1, 1.0 and True all differ): quote strings and write tuples with \
 parentheses."""
 
@@ -94,12 +97,12 @@ class Deduction(ProgramInputTaskType):
         """Show the program and the input."""
         return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, program=task.program.rstrip(), input=task.inputs[0]))
 
-    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
-        """Compare each answer's canonical value with the gold output; non-literals are evaluated in the sandbox."""
+    def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
+        """Compare each answer's canonical value with the gold output (read in-process: answers are data)."""
 
-        def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
-            values = canonicalize_many([expr for _, expr in parsed], executor)
-            return [_judge(task, value) for (task, _), value in zip(parsed, values, strict=True)]
+        def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
+            values = read_outputs([(block, answer.syntax) for _, block, answer in found], executor)
+            return [_judge(task, value) for (task, _, _), value in zip(found, values, strict=True)]
 
         return verify_blocks(items, "output", score)
 
@@ -112,9 +115,9 @@ class Deduction(ProgramInputTaskType):
         )
 
 
-def _judge(task: Task, value: Canonical) -> Verdict:
-    if value.output is None:
-        return Verdict(Outcome.WRONG, f"the answer is not a plain value: {value.error}")
-    if value.output != task.outputs[0]:
+def _judge(task: Task, value: Reading) -> Verdict:
+    if value.text is None:
+        return Verdict(Outcome.FORMAT_ERROR if value.format_error else Outcome.WRONG, value.error)
+    if value.text != task.outputs[0]:
         return Verdict(Outcome.WRONG, "the output differs")
     return Verdict(Outcome.CORRECT)

@@ -1,14 +1,14 @@
 """Induction: from a message and some input/output pairs, write the program.
 
 The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
-distinct inputs plus a message for the solver; the message must not contain the program. Every input is validated
-in the sandbox and labelled. The solver sees the message and the first half of the pairs, writes a program ``f``,
-and is correct only if it reproduces every pair, visible and hidden.
+distinct inputs plus a message for the solver; the message must not contain the program. Every input must be data
+(checked before anything runs; two inputs are the same when their values are, ``[1,2]`` and ``[1, 2]`` alike) and
+is validated in the sandbox and labelled. The solver sees the message and the first half of the pairs, writes a
+program ``f``, and is correct only if it reproduces every pair, visible and hidden.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Sequence
 from typing import ClassVar
@@ -17,9 +17,11 @@ import numpy as np
 
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.limits import MAX_INPUT_CHARS
+from azr_env.executor.literals import NotData, arguments_key
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
+from azr_env.tasks.answers import checked_input
 from azr_env.tasks.base import (
+    Answer,
     Outcome,
     ParseFailure,
     Prompt,
@@ -31,7 +33,6 @@ from azr_env.tasks.base import (
     Verdict,
 )
 from azr_env.tasks.examples import ConformanceExamples, example_response
-from azr_env.tasks.parsing import extract_answer, fenced_blocks
 from azr_env.tasks.program_io import answer_block, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 from azr_env.tasks.registry import register_task_type
@@ -111,18 +112,14 @@ def _normalized_whitespace(text: str) -> str:
 def message_leaks(message: str, program: str) -> bool:
     """Whether the message contains the program or its ``def f`` line (whitespace-insensitive)."""
     said = _normalized_whitespace(message)
-    def_lines = [line for line in program.splitlines() if _DEF_F.match(line)]
+    def_lines = [line for line in program.split("\n") if _DEF_F.match(line)]
     leaked = [_normalized_whitespace(program), *(_normalized_whitespace(line) for line in def_lines)]
     return any(piece and piece in said for piece in leaked)
 
 
 def _input_key(expr: str) -> str:
-    if len(expr) > MAX_INPUT_CHARS:  # refused by the executor anyway; never parse oversized text here
-        return expr
-    try:
-        return ast.dump(ast.parse(expr, mode="eval"))
-    except (SyntaxError, ValueError, RecursionError):
-        return expr.strip()
+    key = arguments_key(expr)  # parse_proposal let only data through
+    return expr if isinstance(key, NotData) else key
 
 
 def render_pairs(task: Task, count: int) -> str:
@@ -160,15 +157,16 @@ class Induction(TaskType):
         """Show the sampled program."""
         return Prompt(SYSTEM_PROMPT, render(PROPOSER_TEMPLATE, program=self._program(context).rstrip()))
 
-    def parse_proposal(self, text: str, context: ProposalContext) -> Proposal | ParseFailure:
-        """Take exactly ``N_INPUTS`` ```` ```input ```` blocks and the last ```` ```message ```` block."""
-        answer = extract_answer(text)
-        if answer is None:
-            return ParseFailure("no complete <answer>...</answer> in the response")
-        inputs = tuple(block.strip() for block in fenced_blocks(answer, "input"))
-        if len(inputs) != N_INPUTS or not all(inputs):
-            return ParseFailure(f"expected {N_INPUTS} non-empty ```input blocks, got {len(inputs)}")
-        message = answer_block(text, "message")
+    def parse_proposal(self, answer: Answer, context: ProposalContext) -> Proposal | ParseFailure:
+        """Take exactly ``N_INPUTS`` ```` ```input ```` blocks, each data, and the last ```` ```message ```` block."""
+        inputs = tuple(block.strip() for block in answer.tagged("input"))
+        if len(inputs) != N_INPUTS:
+            return ParseFailure(f"expected {N_INPUTS} ```input blocks, got {len(inputs)}")
+        for index, expr in enumerate(inputs, start=1):
+            checked = checked_input(expr)
+            if isinstance(checked, ParseFailure):
+                return ParseFailure(f"input {index}: {checked.reason}")
+        message = answer_block(answer, "message")
         if isinstance(message, ParseFailure):
             return message
         return Proposal(program=self._program(context), inputs=inputs, message=message.strip())
@@ -208,7 +206,7 @@ class Induction(TaskType):
         pairs = render_pairs(task, visible_count(task))
         return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, message=task.message, pairs=pairs))
 
-    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
+    def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
         """Run each answered program on its task's inputs; correct iff every pair matches.
 
         Two batches: every program on its first input, then the rest of the inputs only for programs whose first
@@ -216,7 +214,8 @@ class Induction(TaskType):
         costs one execution instead of ten.
         """
 
-        def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
+        def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
+            parsed = [(task, program) for task, program, _ in found]
             firsts = executor.run_many([(program, task.inputs[0]) for task, program in parsed])
             runs = [[first] for first in firsts]
             alive = [i for i, (task, _) in enumerate(parsed) if _matches(firsts[i], task, 0)]

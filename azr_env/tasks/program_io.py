@@ -1,8 +1,9 @@
 """Shared machinery of the two task types whose proposer writes a program and one input: deduction, abduction.
 
-Both types sample K references from their own buffer, parse the same ```` ```python ```` + ```` ```input ````
-proposal (by tag), and validate it with one ``validate_many`` call per batch. They differ in their prompts and in
-how a solver's answer is verified, which each subclass defines.
+Both types sample K references from their own buffer, read the same ```` ```python ```` + ```` ```input ````
+proposal from the answer's blocks (by tag), refuse an input that is not data, and validate the rest with one
+``validate_many`` call per batch. They differ in their prompts and in how a solver's answer is verified, which each
+subclass defines. An empty ```` ```input ```` block means "no arguments" (a program ``f`` that takes none).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import ClassVar
 import numpy as np
 
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.tasks.answers import checked_input
 from azr_env.tasks.base import (
+    Answer,
     Outcome,
     ParseFailure,
     Prompt,
@@ -24,40 +27,42 @@ from azr_env.tasks.base import (
     TaskType,
     Verdict,
 )
-from azr_env.tasks.parsing import extract_answer, last_block
 from azr_env.tasks.prompts import SYSTEM_PROMPT, render, render_references
 from azr_env.tasks.sampling import sample_uniform
 
-IDENTITY_PROGRAM = "def f(x):\n    return x\n"
-"""The identity program: the zero-triplet seed, and the sandboxed evaluator of answer expressions."""
+Scorer = Callable[[Sequence[tuple[Task, str, Answer]]], list[Verdict]]
+"""Scores a batch of ``(task, block, answer)`` triples whose block was found; one verdict each, in order."""
 
 
-Scorer = Callable[[Sequence[tuple[Task, str]]], list[Verdict]]
-"""Scores a batch of ``(task, answer block)`` pairs that all parsed; one verdict each, in order."""
-
-
-def verify_blocks(items: Sequence[tuple[Task, str]], tag: str, score: Scorer) -> list[Verdict]:
-    """Parse each response's ``tag`` block; score the parsed ones in one batch, the rest are format errors."""
-    blocks = [answer_block(response, tag) for _, response in items]
-    parsed = [(task, block) for (task, _), block in zip(items, blocks, strict=True) if isinstance(block, str)]
-    scored = iter(score(parsed) if parsed else [])
+def verify_blocks(
+    items: Sequence[tuple[Task, Answer]], tag: str, score: Scorer, *, allow_empty: bool = False
+) -> list[Verdict]:
+    """Take each answer's last ``tag`` block; score the found ones in one batch, the rest are format errors."""
+    blocks = [answer_block(answer, tag, allow_empty=allow_empty) for _, answer in items]
+    found = [
+        (task, block, answer) for (task, answer), block in zip(items, blocks, strict=True) if isinstance(block, str)
+    ]
+    scored = iter(score(found) if found else [])
     return [
         Verdict(Outcome.FORMAT_ERROR, block.reason) if isinstance(block, ParseFailure) else next(scored)
         for block in blocks
     ]
 
 
-def answer_block(text: str, tag: str) -> str | ParseFailure:
-    """Return the last ``tag`` block inside the response's ``<answer>`` envelope, or why there is none."""
-    answer = extract_answer(text)
-    if answer is None:
-        return ParseFailure("no complete <answer>...</answer> in the response")
-    block = last_block(answer, tag)
+def answer_block(answer: Answer, tag: str, *, allow_empty: bool = False) -> str | ParseFailure:
+    """Return the answer's last ``tag`` block, or why there is none (an empty one only when ``allow_empty``)."""
+    block = answer.last(tag)
     if block is None:
-        return ParseFailure(f"no ```{tag} block inside <answer>")
-    if not block.strip():
+        return ParseFailure(f"no ```{tag} block in the answer")
+    if not allow_empty and not block.strip():
         return ParseFailure(f"the ```{tag} block is empty")
     return block
+
+
+def input_block(answer: Answer) -> str | ParseFailure:
+    """Return the answer's last ```` ```input ```` block, stripped, when it is data (empty: no arguments)."""
+    block = answer_block(answer, "input", allow_empty=True)
+    return block if isinstance(block, ParseFailure) else checked_input(block.strip())
 
 
 class ProgramInputTaskType(TaskType):
@@ -77,20 +82,20 @@ class ProgramInputTaskType(TaskType):
         """Build the proposer prompt: instructions, then the references."""
         return Prompt(SYSTEM_PROMPT, render(self.proposer_template, references=render_references(context.references)))
 
-    def parse_proposal(self, text: str, context: ProposalContext) -> Proposal | ParseFailure:
-        """Take the last ```` ```python ```` and the last ```` ```input ```` block inside ``<answer>``."""
-        program = answer_block(text, "python")
+    def parse_proposal(self, answer: Answer, context: ProposalContext) -> Proposal | ParseFailure:
+        """Take the last ```` ```python ```` block and the last ```` ```input ```` block, which must be data."""
+        program = answer_block(answer, "python")
         if isinstance(program, ParseFailure):
             return program
-        expr = answer_block(text, "input")
+        expr = input_block(answer)
         if isinstance(expr, ParseFailure):
             return expr
-        return Proposal(program=program + "\n", inputs=(expr.strip(),))
+        return Proposal(program=program + "\n", inputs=(expr,))
 
     def validate(
         self, items: Sequence[tuple[Proposal, ProposalContext]], executor: ExecutorBackend
     ) -> list[ProposalCheck]:
-        """Validate every proposal in one ``validate_many`` batch (static checks, two hash seeds, plain data)."""
+        """Validate every proposal in one ``validate_many`` batch (static checks, a run per zygote, data)."""
         results = executor.validate_many([(proposal.program, proposal.inputs[0]) for proposal, _ in items])
         checks = []
         for (proposal, _), result in zip(items, results, strict=True):

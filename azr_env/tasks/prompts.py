@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from azr_env.executor.canonical import MAX_DEPTH
 from azr_env.executor.limits import ALLOWED_MODULES, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
 from azr_env.tasks.base import Prompt, Task
 
@@ -19,19 +20,26 @@ SYSTEM_PROMPT = (
 )
 
 CODE_RULES = """Rules for the program:
-- The entry point is a top-level function named `f` that takes at least one argument and returns a value.
-  Helper functions and classes are welcome; define them, and any imports, above `f`.
+- The entry point is a top-level function named `f` that returns a value (it may take any number of arguments,
+  none included). Helper functions and classes are welcome; define them, and any imports, above `f`.
 - It is deterministic: the same input gives the same output every time, under any hash seed. No randomness,
   clock, files, network, printing or module-level state that changes.
 - It returns plain data only: None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset (nested freely).
 - It imports nothing except these modules: {modules}.
 - It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore (special methods such
-  as `__init__` are fine): the sandbox refuses them.
+  as `__init__` are fine, and so are `_` and `__` as throwaway variables): the sandbox refuses them.
 - It finishes in well under a second and is at most {max_program_chars} characters long."""
 
+DATA_RULE = """Values are data, written out: Python literals (numbers, quoted strings, bytes, True, False, None, \
+and lists, tuples, dicts and sets of literals, nested at most {max_depth} deep), plus set(), frozenset(<literal>), \
+float('nan'), float('inf') and float('-inf'). Nothing is computed: no arithmetic, names, other calls or \
+comprehensions (write 5, not 2 + 3; a minus sign on a number is fine)."""
+
 INPUT_RULES = """Rules for an input:
-- It is exactly what goes between the parentheses of the call `f(...)`: one or more comma-separated Python
-  literals, for example `[4, 1, 3], 'key'` for `def f(items, name)`. Quote strings.
+- It is exactly what goes between the parentheses of the call `f(...)`: comma-separated values, then any keyword
+  arguments as name=value, for example `[4, 1, 3], 'key'` or `[4, 1], reverse=True`. Leave it empty when `f`
+  takes no arguments.
+- {data_rule}
 - It is at most {max_input_chars} characters long."""
 
 PROPOSAL_FORMAT = """Inside <answer></answer>, give the program in a ```python block and the input in an ```input block:
@@ -57,13 +65,18 @@ def fill(template: str, **values: str) -> str:
     return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
 
 
+_DATA_RULE = fill(DATA_RULE, max_depth=str(MAX_DEPTH))
+
 SHARED_FRAGMENTS: dict[str, str] = {
     "code_rules": fill(
         CODE_RULES,
         modules=", ".join(name for name in ALLOWED_MODULES if not name.startswith("_")),
         max_program_chars=str(MAX_PROGRAM_CHARS),
     ),
-    "input_rules": fill(INPUT_RULES, max_input_chars=str(MAX_INPUT_CHARS)),
+    "input_rules": fill(
+        INPUT_RULES, max_input_chars=str(MAX_INPUT_CHARS), data_rule=fill(DATA_RULE, max_depth=str(MAX_DEPTH))
+    ),
+    "data_rule": fill(DATA_RULE, max_depth=str(MAX_DEPTH)),
     "proposal_format": PROPOSAL_FORMAT,
 }
 """Fragments every template may use as placeholders; the allow-list and caps come from the executor's limits, so

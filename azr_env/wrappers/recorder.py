@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import IO, Any, SupportsFloat
 
 import gymnasium as gym
+
+from azr_env.jsonl import dumps_line
 
 
 class TrajectoryRecorder(gym.Wrapper[Any, Any, Any, Any]):
@@ -52,7 +53,7 @@ class TrajectoryRecorder(gym.Wrapper[Any, Any, Any, Any]):
             "truncated": bool(truncated),
             "info": info,
         }
-        self._pending.append(json.dumps(record, ensure_ascii=False, default=repr))
+        self._pending.append(dumps_line(record, default=repr))
         self._observation, self._step = observation, self._step + 1
         if terminated or truncated:
             self._flush()

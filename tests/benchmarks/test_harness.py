@@ -111,8 +111,10 @@ def test_held_out_metrics_name_eval_keys_for_azr_report(executor) -> None:
     from benchmarks.harness import held_out_metrics
 
     suite = _first_suite()
-    metrics = held_out_metrics(make_agent("random", AgentContext()), [suite], executor, limit=2, batch_size=2)
-    assert list(metrics) == [f"eval/{suite}/accuracy"] and 0.0 <= metrics[f"eval/{suite}/accuracy"] <= 1.0
+    metrics, _ = held_out_metrics(make_agent("random", AgentContext()), [suite], executor, limit=2, batch_size=2)
+    key = f"eval/{suite}/accuracy"
+    assert list(metrics) == [key, f"{key}_low", f"{key}_high"]
+    assert 0.0 <= metrics[f"{key}_low"] <= metrics[key] <= metrics[f"{key}_high"] <= 1.0
 
 
 def test_selfplay_runs_are_seeded(executor) -> None:

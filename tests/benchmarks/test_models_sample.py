@@ -4,10 +4,10 @@ import pytest
 from agents.llm.sampling import Generation
 from agents.llm.tokenizer_bytes import ByteTokenizer
 from azr_env.buffer import TaskBuffer
-from azr_env.judge import Judge
 from azr_env.tasks import get_task_type
 from benchmarks.models_records import Cell, cell_path, read_records, task_from_line, write_cell
 from benchmarks.models_sample import CellSampler, SampleSettings
+from benchmarks.models_score import MOST_LENIENT, rule_judge
 
 TOKENIZER = ByteTokenizer()
 
@@ -32,13 +32,13 @@ def setup(executor):
     kind = get_task_type("deduction")
     buffer = TaskBuffer.seeded([kind], executor)
     examples = kind.conformance_examples(kind.make_context(buffer.views(), 1, np.random.default_rng(0)))
-    judge = Judge({"deduction": kind}, lambda: executor, 32768)
+    judge = rule_judge(["deduction"], lambda: executor, MOST_LENIENT)
     return buffer, judge, examples
 
 
-def _sampler(setup, name="m", **settings):
+def _sampler(setup, name="m", proposal=None, **settings):
     buffer, judge, examples = setup
-    backend = ScriptedBackend(examples.proposal, examples.correct)
+    backend = ScriptedBackend(proposal or examples.proposal, examples.correct)
     options = {"per_cell": 3, "attempts": 2, "max_new_tokens": 8, "batch_size": 4, "k_references": 1, **settings}
     return CellSampler(name, backend, TOKENIZER, buffer=buffer, judge=judge, settings=SampleSettings(**options))
 
@@ -50,6 +50,12 @@ def test_each_valid_proposal_gets_its_attempts(setup):
     assert len(proposals) == 3 and len(attempts) == 6
     assert sorted({a.parent for a in attempts}) == sorted(p.id for p in proposals)
     assert all(a.id.startswith(a.parent + "/a") for a in attempts)
+
+
+def test_a_proposal_only_a_lenient_rule_reads_gets_attempts(setup):
+    unclosed = setup[2].proposal.replace("</answer>", "")
+    records = _sampler(setup, proposal=unclosed).sample(Cell("m", "chat", "deduction", "propose"))
+    assert len([r for r in records if r.role == "attempt"]) == 6
 
 
 def test_prompts_do_not_depend_on_the_model(setup):

@@ -5,11 +5,11 @@ import pytest
 
 from agents.llm.tokenizer_bytes import ByteTokenizer
 from azr_env.buffer import TaskBuffer
-from azr_env.judge import Judge
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome
+from azr_env.tasks.parsing import AnswerRule
 from benchmarks.models_records import BatchTiming, Record, context_line, task_line
-from benchmarks.models_score import StepPool, cell_stats, judge_records, learning_signal, robust_seconds
+from benchmarks.models_score import StepPool, cell_stats, judge_records, learning_signal, robust_seconds, rule_judge
 
 TOKENIZER = ByteTokenizer()
 TIMING = BatchTiming(size=2, seconds=4.0, prefill_seconds=1.0, steps=100)
@@ -23,9 +23,9 @@ def world(executor):
     buffer = TaskBuffer.seeded([kind], executor)
     context = kind.make_context(buffer.views(), 1, np.random.default_rng(0))
     examples = kind.conformance_examples(context)
-    judge = Judge({"deduction": kind}, lambda: executor, 32768)
-    (check,) = judge.check_proposals([("deduction", examples.proposal, context)])
-    return {"context": context, "examples": examples, "task": check.task, "judge": judge}
+    judges = {rule: rule_judge(["deduction"], lambda: executor, rule) for rule in AnswerRule}
+    (check,) = judges[AnswerRule.STRICT].check_proposals([("deduction", examples.proposal, context)])
+    return {"context": context, "examples": examples, "task": check.task, "judges": judges}
 
 
 def _record(rid, role, response, parent="", **extra):
@@ -43,8 +43,8 @@ def _proposal(world, rid, response, attempts):
     return records
 
 
-def _judge(world, records, rule="strict", budget=10_000):
-    return judge_records(records, rule=rule, budget=budget, judge=world["judge"], tokenizers={"m": TOKENIZER})
+def _judge(world, records, rule=AnswerRule.STRICT, budget=10_000):
+    return judge_records(records, budget=budget, judge=world["judges"][rule], tokenizers={"m": TOKENIZER})
 
 
 def test_valid_proposal_earns_the_learnability_of_its_attempts(world):
@@ -58,7 +58,17 @@ def test_rule_decides_whether_an_unclosed_answer_counts(world):
     ex = world["examples"]
     records = _proposal(world, f"{KEY}.propose/0", ex.proposal.replace("</answer>", ""), [ex.correct, ex.correct])
     assert _judge(world, records)[f"{KEY}.propose/0"].reward == -1.0
-    assert _judge(world, records, rule="unclosed")[f"{KEY}.propose/0"].outcome is Outcome.VALID
+    assert _judge(world, records, rule=AnswerRule.OPEN)[f"{KEY}.propose/0"].outcome is Outcome.VALID
+
+
+def test_only_the_fences_rule_reads_blocks_without_an_answer_tag(world):
+    ex = world["examples"]
+    bare = ex.proposal.replace("<answer>", "").replace("</answer>", "")
+    records = _proposal(world, f"{KEY}.propose/0", bare, [ex.correct])
+    outcomes = {rule: _judge(world, records, rule=rule)[f"{KEY}.propose/0"].outcome for rule in AnswerRule}
+    assert outcomes == {
+        AnswerRule.STRICT: Outcome.FORMAT_ERROR, AnswerRule.OPEN: Outcome.FORMAT_ERROR, AnswerRule.FENCES: Outcome.VALID
+    }  # fmt: skip
 
 
 def test_attempts_at_another_task_do_not_rate_a_proposal(world):

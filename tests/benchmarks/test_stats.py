@@ -69,3 +69,18 @@ def test_rate_interval_uses_wilson_when_every_score_agrees() -> None:
 def test_rate_interval_bootstraps_mixed_scores() -> None:
     groups = [[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]
     assert rate_interval(groups, np.random.default_rng(0)) == bootstrap_seeds_items(groups, np.random.default_rng(0))
+
+
+def test_stratified_interval_keeps_every_seed_and_covers_the_mean() -> None:
+    from benchmarks.stats import stratified_interval
+
+    groups = [[0.0, 1.0] * 20, [1.0, 1.0, 0.0] * 20]
+    estimate = stratified_interval(groups, np.random.default_rng(0))
+    assert estimate.mean == pytest.approx((0.5 + 2 / 3) / 2)
+    assert estimate.low < estimate.mean < estimate.high and estimate.n == 100
+
+
+def test_stratified_interval_without_spread_is_wilson() -> None:
+    from benchmarks.stats import stratified_interval, wilson_interval
+
+    assert stratified_interval([[0.0] * 5, [0.0] * 3], np.random.default_rng(0)) == wilson_interval(0, 8)

@@ -1,7 +1,7 @@
 """Test doubles for episode mechanics: a tiny registered task type and an executor that counts its calls.
 
 ``echo-test``: a proposal is an envelope whose answer holds one fenced ``input`` block with an integer N (the task
-is the identity program on N); an answer is correct when it is the same text again (see ``answer``). The fake
+is the identity program on N); an answer is correct when it holds the same block again (see ``answer``). The fake
 executor labels integer literals without running anything, so these tests exercise only the env's own code.
 """
 
@@ -15,6 +15,7 @@ import numpy as np
 
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
 from azr_env.tasks.base import (
+    Answer,
     Outcome,
     ParseFailure,
     Prompt,
@@ -29,7 +30,7 @@ from azr_env.tasks.examples import ConformanceExamples
 from azr_env.tasks.registry import get_task_type, register_task_type
 
 IDENTITY = "def f(x):\n    return x\n"
-_ANSWER = re.compile(r"<think>echo</think>\n<answer>\n```input\n(-?\d{1,9})\n```\n</answer>")
+_INTEGER = re.compile(r"-?\d{1,9}")
 
 
 def answer(n: int) -> str:
@@ -80,9 +81,9 @@ class EchoTestType(TaskType):
     def proposer_prompt(self, context: ProposalContext) -> Prompt:
         return Prompt("echo system", "propose an integer unlike " + ", ".join(t.inputs[0] for t in context.references))
 
-    def parse_proposal(self, text: str, context: ProposalContext) -> Proposal | ParseFailure:
-        match = _ANSWER.fullmatch(text.strip())
-        return Proposal(IDENTITY, (match.group(1),)) if match else ParseFailure("no fenced integer in the answer")
+    def parse_proposal(self, answer: Answer, context: ProposalContext) -> Proposal | ParseFailure:
+        n = _integer(answer)
+        return Proposal(IDENTITY, (n,)) if n is not None else ParseFailure("no fenced integer in the answer")
 
     def validate(self, items, executor) -> list[ProposalCheck]:  # type: ignore[no-untyped-def]
         results = executor.validate_many([(p.program, p.inputs[0]) for p, _ in items])
@@ -97,8 +98,8 @@ class EchoTestType(TaskType):
         return Prompt("echo system", f"what is f({task.inputs[0]})?")
 
     def verify(self, items, executor) -> list[Verdict]:  # type: ignore[no-untyped-def]
-        matches = [_ANSWER.fullmatch(text.strip()) for _, text in items]
-        results = iter(executor.run_many([(IDENTITY, m.group(1)) for m in matches if m]))
+        matches = [_integer(answer) for _, answer in items]
+        results = iter(executor.run_many([(IDENTITY, n) for n in matches if n is not None]))
         verdicts = []
         for (task, _), match in zip(items, matches, strict=True):
             if match is None:
@@ -111,6 +112,11 @@ class EchoTestType(TaskType):
     def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
         """Fixtures for the conformance kit, which runs over every registered type (this one included)."""
         return ConformanceExamples(proposal=answer(7), correct=answer(7), wrong=answer(8))
+
+
+def _integer(answer: Answer) -> str | None:
+    blocks = answer.tagged("input")
+    return blocks[0] if len(blocks) == 1 and len(answer.blocks) == 1 and _INTEGER.fullmatch(blocks[0]) else None
 
 
 ECHO = get_task_type("echo-test")

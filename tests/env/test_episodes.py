@@ -57,9 +57,11 @@ def test_valid_proposal_step_has_zero_reward_and_shows_the_solver_prompt(fake_ex
 def solver_with(outcomes: list[bool]):  # type: ignore[no-untyped-def]
     calls: list[int] = []
 
-    def solver(observations):  # type: ignore[no-untyped-def]
-        calls.append(len(observations))
-        return [correct_answer(o) if ok else answer(-1) for o, ok in zip(observations, outcomes * 64, strict=False)]
+    def solver(requests):  # type: ignore[no-untyped-def]
+        calls.append(len(requests))
+        return [
+            correct_answer(r.observation) if ok else answer(-1) for r, ok in zip(requests, outcomes * 64, strict=False)
+        ]
 
     solver.calls = calls  # type: ignore[attr-defined]
     return solver

@@ -11,8 +11,8 @@ from .support import CountingExecutor, answer, correct_answer
 
 
 def test_step_time_stays_flat_over_hundreds_of_steps(fake_executor: CountingExecutor) -> None:
-    def solver(observations):  # type: ignore[no-untyped-def]
-        return [correct_answer(o) if n % 2 else answer(-1) for n, o in enumerate(observations)]
+    def solver(requests):  # type: ignore[no-untyped-def]
+        return [correct_answer(r.observation) if n % 2 else answer(-1) for n, r in enumerate(requests)]
 
     envs = AZRVectorEnv(8, executor=fake_executor, solver=solver, task_types=("echo-test",), n_solve_samples=2)
     envs.reset(seed=0, options={"role": "propose"})

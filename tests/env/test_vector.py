@@ -36,9 +36,9 @@ def test_a_step_makes_one_executor_call_per_kind_whatever_the_batch(fake_executo
 def test_the_solver_is_called_once_per_step(fake_executor: CountingExecutor) -> None:
     seen: list[int] = []
 
-    def solver(observations):  # type: ignore[no-untyped-def]
-        seen.append(len(observations))
-        return [correct_answer(o) for o in observations]
+    def solver(requests):  # type: ignore[no-untyped-def]
+        seen.append(len(requests))
+        return [correct_answer(r.prompt.user) for r in requests]
 
     envs = make_vec(fake_executor, solver=solver)
     observations, _ = envs.reset(seed=0, options={"role": "propose"})
@@ -99,7 +99,7 @@ def test_rewards_are_a_float_array(fake_executor: CountingExecutor) -> None:
 
 def test_make_vec_builds_the_batched_vector_env(fake_executor: CountingExecutor) -> None:
     envs = gymnasium.make_vec(
-        "azr_env/AbsoluteZero-v0",
+        "azr_env/AbsoluteZero-v1",
         num_envs=3,
         vectorization_mode="vector_entry_point",
         executor=fake_executor,

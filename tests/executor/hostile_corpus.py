@@ -91,9 +91,9 @@ class Case:
     follow_copies: int = 4
     known_bug: str = ""
     flaky_bug: bool = False
-    """An open executor bug this case shows (id in ``/work/executor_bugs.md``): the test is then a strict xfail, so
-    it turns red the day the bug is fixed, to have this field removed. ``flaky_bug``: the bug shows only by chance, so
-    the xfail is not strict."""
+    """An open executor bug this case shows, by its id in ``tests/executor/KNOWN_BUGS.md``: the test is then a
+    strict xfail, so it turns red the day the bug is fixed, to have this field removed. ``flaky_bug``: the bug
+    shows only by chance, so the xfail is not strict."""
 
     @property
     def statuses(self) -> tuple[S, ...]:

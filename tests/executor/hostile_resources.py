@@ -28,7 +28,7 @@ TIMEOUTS = [
         "regex_backtracking",
         "import re\n\ndef f(s):\n    return bool(re.match(r'(a+)+$', s))\n",
         S.TIMEOUT,
-        input="'a' * 40 + 'b'",
+        input="'" + "a" * 40 + "b'",
         pool=FAST,
     ),
     Case("huge_pow", body("return pow(7, 10**9) % 10"), S.TIMEOUT, pool=FAST),
@@ -59,8 +59,9 @@ TIMEOUTS = [
         S.TIMEOUT,
         pool=FAST,
     ),
-    Case("input_long_c_call", "def f(x):\n    return x\n", S.TIMEOUT, input="sum(range(10**12))", pool=FAST),
-    Case("input_huge_literal_power", "def f(x):\n    return 1\n", S.TIMEOUT, input="9**9**9", pool=FAST),
+    # Inputs are data (azr_env.executor.literals): a computation in an input is refused before anything runs.
+    Case("input_long_c_call", "def f(x):\n    return x\n", S.BAD_INPUT, input="sum(range(10**12))", pool=FAST),
+    Case("input_huge_literal_power", "def f(x):\n    return 1\n", S.BAD_INPUT, input="9**9**9", pool=FAST),
     # A generator's ``finally`` runs when the run's objects are torn down: that is still this program's time.
     Case(
         "generator_finally_loops_at_teardown",
@@ -227,7 +228,7 @@ INPUTS = [
     Case("input_exit", "def f(x):\n    return x\n", INPUT_REFUSED, input="exit()"),
     Case("input_too_large", "def f(x):\n    return 1\n", S.INPUT_TOO_LARGE, input=repr("a" * 3000)),
     Case("program_too_large", "def f():\n    return 1\n" + "#" * 9000 + "\n", S.PROGRAM_TOO_LARGE),
-    Case("starred_input", "def f(a, b, c):\n    return a + b + c\n", S.OK, input="*range(3)", output="3"),
+    Case("starred_input", "def f(a, b, c):\n    return a + b + c\n", S.BAD_INPUT, input="*range(3)"),
     Case("surrogate_in_input", "def f(x):\n    return x\n", S.SYNTAX_ERROR, input="'\ud800'"),
 ]
 

@@ -17,8 +17,10 @@ import pytest
 
 from azr_env.executor import ExecStatus, ExecutorBackend
 
+from .hostile_capabilities import ATTRIBUTE_COPIERS, EXCEPTION_PAYLOADS, GUARD_INTERNALS, REAL_TYPE
 from .hostile_corpus import FAST, LOW_MEMORY, MARKER, Case
 from .hostile_escapes import EVAL_EXEC, EXITS, FILES, GUARD_SHADOWING, IMPORTS, INTROSPECTION, MODULE_ESCAPES
+from .hostile_isolation import HISTORY_DEPENDENT, PLANTED_STATE
 from .hostile_resources import CRASHES, INPUTS, MEMORY, OUTPUTS, PARSER, RECURSION, TIMEOUTS
 from .hostile_state import NON_DATA, NONDETERMINISM, TAMPERING
 
@@ -40,6 +42,12 @@ CASES: list[Case] = [
     *TAMPERING,
     *NONDETERMINISM,
     *NON_DATA,
+    *ATTRIBUTE_COPIERS,
+    *GUARD_INTERNALS,
+    *EXCEPTION_PAYLOADS,
+    *REAL_TYPE,
+    *PLANTED_STATE,
+    *HISTORY_DEPENDENT,
 ]
 
 MAX_ERROR_CHARS = 2048

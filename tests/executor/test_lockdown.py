@@ -23,7 +23,8 @@ PROBE = textwrap.dedent(
     lockdown = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lockdown)
     out = os.dup(1)
-    layers = lockdown.lock_down(out, os.getppid(), 256, 60, lockdown.build_seccomp_filter())
+    bpf = lockdown.build_seccomp_filter() if sys.argv[2] == "seccomp" else None  # getuid itself is refused
+    layers = lockdown.lock_down(out, os.getppid(), 256, 60, bpf)
 
     def attempt(fn):
         try:
@@ -32,14 +33,15 @@ PROBE = textwrap.dedent(
             return type(exc).__name__
         return "allowed"
 
-    report = {
+    report = {"layers": layers, "uid": os.getuid(), "env": dict(os.environ)} if bpf is None else {
         "layers": layers,
         "open": attempt(lambda: open("/etc/hostname").read()),
         "socket": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM)),
         "fork": attempt(lambda: os._exit(0) if os.fork() == 0 else None),
         "kill": attempt(lambda: os.kill(os.getppid(), 0)),
         "exec": attempt(lambda: os.execv("/bin/true", ["/bin/true"])),
-        "uid": os.getuid(),
+        "stat": attempt(lambda: os.stat("/etc/hostname")),
+        "urandom": attempt(lambda: os.urandom(8)),
         "env": dict(os.environ),
     }
     try:
@@ -52,15 +54,26 @@ PROBE = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def probe() -> dict[str, Any]:
+def _run_probe(filter_mode: str) -> dict[str, Any]:
     if platform.system() != "Linux":
         pytest.skip("the lockdown layers are Linux-only")
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, lockdown.__file__], capture_output=True, timeout=60, check=False
+        [sys.executable, "-c", PROBE, lockdown.__file__, filter_mode], capture_output=True, timeout=60, check=False
     )
     assert proc.stdout, proc.stderr.decode()
     return dict(json.loads(proc.stdout))
+
+
+@pytest.fixture(scope="module")
+def probe() -> dict[str, Any]:
+    """What still works in a child locked down with every layer."""
+    return _run_probe("seccomp")
+
+
+@pytest.fixture(scope="module")
+def probe_without_filter() -> dict[str, Any]:
+    """The same without the seccomp filter, to read what the filter would refuse to tell (the uid)."""
+    return _run_probe("none")
 
 
 def _needs(probe: dict[str, Any], layer: str) -> None:
@@ -76,10 +89,16 @@ def test_the_filter_is_whole_bpf_instructions_per_known_architecture() -> None:
     assert build_seccomp_filter("sparc") is None
 
 
-@pytest.mark.parametrize("action", ["open", "socket", "fork", "kill", "exec"])
+@pytest.mark.parametrize("action", ["open", "socket", "fork", "kill", "exec", "stat", "urandom"])
 def test_seccomp_refuses_files_network_processes_and_signals(probe: dict[str, Any], action: str) -> None:
     _needs(probe, "seccomp")
     assert probe[action] == "PermissionError"
+
+
+def test_the_allow_list_is_the_seven_calls_a_worker_needs() -> None:
+    assert set(lockdown.ALLOWED_SYSCALLS) == {"read", "write", "brk", "mmap", "munmap", "clock_gettime", "exit_group"}
+    for _, numbers in lockdown._ARCHES.values():
+        assert set(numbers) == set(lockdown.ALLOWED_SYSCALLS)
 
 
 def test_the_address_space_limit_turns_a_big_allocation_into_memory_error(probe: dict[str, Any]) -> None:
@@ -92,10 +111,10 @@ def test_the_environment_is_emptied(probe: dict[str, Any]) -> None:
     assert probe["env"] == {}
 
 
-def test_a_worker_started_as_root_runs_as_nobody(probe: dict[str, Any]) -> None:
+def test_a_worker_started_as_root_runs_as_nobody(probe_without_filter: dict[str, Any]) -> None:
     if os.geteuid() != 0:
         pytest.skip("only a worker started as root changes uid")
-    assert probe["uid"] == 65534
+    assert probe_without_filter["uid"] == 65534
 
 
 def test_security_layers_match_what_the_kernel_granted(executor: Executor, probe: dict[str, Any]) -> None:

@@ -62,9 +62,9 @@ def test_each_run_gets_a_fresh_decimal_context(executor: Executor) -> None:
     assert {r.output for r in results[1::2]} == {"'0.1428571428571428571428571429'"}
 
 
-def test_input_arguments_may_use_restricted_expressions(executor: Executor) -> None:
+def test_input_arguments_are_data_never_code(executor: Executor) -> None:
     result = executor.run("def f(x, key):\n    return sorted(x, key=key)", "[3, -1, 2], key=lambda v: abs(v)")
-    assert result.output == "[-1, 2, 3]"
+    assert result.status is ExecStatus.BAD_INPUT
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,17 @@ def test_json_words_are_python_names(executor: Executor, text: str) -> None:
 def test_a_star_import_brings_the_offered_names(executor: Executor) -> None:
     result = executor.run("from math import *\ndef f(x):\n    return floor(sqrt(x))", "17")
     assert result.output == "4"
+
+
+def test_the_real_type_is_in_no_sandbox_namespace() -> None:
+    from azr_env.executor import policy
+
+    assert all(value is not type for value in (*policy.SAFE_BUILTINS.values(), *policy.new_globals().values()))
+
+
+def test_a_class_still_gets_the_metaclass_of_its_bases(executor: Executor) -> None:
+    program = (
+        "import collections.abc\nclass A(collections.abc.Sized):\n    pass\n"
+        "def f():\n    try:\n        A()\n    except TypeError:\n        return 'abstract'\n    return 'made'"
+    )
+    assert executor.run(program, "").output == "'abstract'"

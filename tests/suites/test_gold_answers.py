@@ -1,7 +1,9 @@
-"""Suite tasks work with the built-in task types: prompts render, and the gold answer of each sampled task verifies."""
+"""Suite tasks work with the built-in task types: prompts render, and the gold answer of every task verifies."""
 
 import pytest
 
+from azr_env.config import EnvConfig
+from azr_env.judge import Judge
 from azr_env.suites import list_suites, load_suite
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome, Task
@@ -30,11 +32,19 @@ def test_every_task_renders_a_solver_prompt(name: str) -> None:
     assert all(task_type.solver_prompt(task).user for task in suite)
 
 
-@pytest.mark.parametrize("name", list_suites())
-def test_gold_answers_verify_as_correct(name: str, executor) -> None:
-    tasks = _sample(name)
-    verdicts = get_task_type(tasks[0].task_type).verify([(t, _gold(t)) for t in tasks], executor)
-    assert [v.outcome for v in verdicts] == [Outcome.CORRECT] * len(tasks), [v.detail for v in verdicts]
+@pytest.mark.parametrize("name", list_suites(versions=True))
+def test_every_gold_answer_verifies_as_correct(name: str, executor) -> None:
+    """Released labels still verify under the env's judge (answers are data, and so is every suite input)."""
+    tasks = load_suite(name).tasks
+    tasks = tasks[::4] if tasks[0].task_type == "induction" else tasks  # ten runs per induction task: a quarter
+    judge = Judge({tasks[0].task_type: get_task_type(tasks[0].task_type)}, lambda: executor, EnvConfig())
+    verdicts = judge.verify([(t, _gold(t)) for t in tasks])
+    wrong = [
+        (t.task_id, v.outcome.value, v.detail)
+        for t, v in zip(tasks, verdicts, strict=True)
+        if v.outcome is not Outcome.CORRECT
+    ]
+    assert not wrong, wrong[:5]
 
 
 def test_induction_prompt_hides_the_program() -> None:

@@ -81,3 +81,9 @@ def test_missing_file_raises_integrity_error(data_dir: Path) -> None:
 def test_same_tasks_give_the_same_bytes() -> None:
     content = frozen.encode_tasks([_task(1)], ["X/0"])
     assert frozen.gzip_bytes(content) == frozen.gzip_bytes(content)
+
+
+def test_a_program_holding_a_line_separator_loads_as_written(tmp_path: Path) -> None:
+    task = Task("deduction", "def f(x):\n    return 'a\u2028b\u2029c'", ("1",), ("'a\\u2028b\\u2029c'",))
+    _release(tmp_path, "separator-deduction", 1, [task])
+    assert load_suite("separator-deduction", data_dir=tmp_path).tasks == (task,)

@@ -3,7 +3,7 @@ import pytest
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks import Outcome, Proposal, ProposalContext, Task, get_task_type
 
-from .helpers import fenced, respond
+from .helpers import fenced, respond, verdict
 
 ABDUCTION = get_task_type("abduction")
 
@@ -14,10 +14,6 @@ def sum_task(executor: ExecutorBackend) -> Task:
     check = ABDUCTION.validate([(proposal, ProposalContext())], executor)[0]
     assert check.task is not None, check
     return check.task
-
-
-def verdict(task: Task, response: str, executor: ExecutorBackend) -> Outcome:
-    return ABDUCTION.verify([(task, response)], executor)[0].outcome
 
 
 def test_the_proposed_input_is_correct(sum_task: Task, executor: ExecutorBackend) -> None:

@@ -4,7 +4,7 @@ from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.result import ExecStatus
 from azr_env.tasks import Outcome, ParseFailure, Proposal, ProposalContext, Task, get_task_type
 
-from .helpers import fenced, respond
+from .helpers import fenced, parse, respond, verdict, verdicts
 
 DEDUCTION = get_task_type("deduction")
 CONTEXT = ProposalContext()
@@ -16,10 +16,6 @@ def make_task(program: str, expr: str, executor: ExecutorBackend) -> Task:
     return check.task
 
 
-def verdict(task: Task, response: str, executor: ExecutorBackend) -> Outcome:
-    return DEDUCTION.verify([(task, response)], executor)[0].outcome
-
-
 @pytest.fixture(scope="module")
 def pair_task(executor: ExecutorBackend) -> Task:
     return make_task("def f(a, b):\n    return (b, a + 1.5)\n", "1, 'x'", executor)
@@ -27,17 +23,17 @@ def pair_task(executor: ExecutorBackend) -> Task:
 
 def test_parse_proposal_reads_program_and_input() -> None:
     text = respond(fenced("python", "def f(x):\n    return x"), fenced("input", "3"))
-    assert DEDUCTION.parse_proposal(text, CONTEXT) == Proposal("def f(x):\n    return x\n", ("3",))
+    assert parse("deduction", text, CONTEXT) == Proposal("def f(x):\n    return x\n", ("3",))
 
 
 def test_parse_proposal_without_input_block_fails() -> None:
     text = respond(fenced("python", "def f(x):\n    return x"))
-    assert isinstance(DEDUCTION.parse_proposal(text, CONTEXT), ParseFailure)
+    assert isinstance(parse("deduction", text, CONTEXT), ParseFailure)
 
 
 def test_parse_proposal_without_envelope_fails() -> None:
     text = fenced("python", "def f(x):\n    return x") + fenced("input", "3")
-    assert isinstance(DEDUCTION.parse_proposal(text, CONTEXT), ParseFailure)
+    assert isinstance(parse("deduction", text, CONTEXT), ParseFailure)
 
 
 def test_validate_labels_with_the_sandbox_output(pair_task: Task) -> None:
@@ -83,13 +79,13 @@ def test_answer_without_envelope_is_a_format_error(pair_task: Task, executor: Ex
     assert verdict(pair_task, fenced("output", "('x', 2.5)"), executor) is Outcome.FORMAT_ERROR
 
 
-def test_unparseable_answer_is_wrong(pair_task: Task, executor: ExecutorBackend) -> None:
-    assert verdict(pair_task, respond(fenced("output", "('x', 2.5")), executor) is Outcome.WRONG
+def test_unparseable_answer_is_a_format_error(pair_task: Task, executor: ExecutorBackend) -> None:
+    assert verdict(pair_task, respond(fenced("output", "('x', 2.5")), executor) is Outcome.FORMAT_ERROR
 
 
 def test_verify_keeps_batch_order(pair_task: Task, executor: ExecutorBackend) -> None:
     responses = ["nothing", respond(fenced("output", "('x', 2.5)")), respond(fenced("output", "set()"))]
-    outcomes = [v.outcome for v in DEDUCTION.verify([(pair_task, r) for r in responses], executor)]
+    outcomes = [v.outcome for v in verdicts(pair_task, responses, executor)]
     assert outcomes == [Outcome.FORMAT_ERROR, Outcome.CORRECT, Outcome.WRONG]
 
 

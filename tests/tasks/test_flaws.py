@@ -12,7 +12,7 @@ from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.result import ExecStatus
 from azr_env.tasks import Outcome, Proposal, ProposalContext, Task, get_task_type
 
-from .helpers import fenced, respond
+from .helpers import fenced, parse, respond, verdict
 
 DEDUCTION = get_task_type("deduction")
 
@@ -40,22 +40,21 @@ def test_hostile_answer_is_not_evaluated_in_our_process(
     monkeypatch.setattr(builtins, "eval", no_eval)
     marker = tmp_path / "pwned"
     answer = respond(fenced("output", f"__import__('os').system('touch {marker}')"))
-    verdict = DEDUCTION.verify([(identity_task(0), answer)], executor)[0]
-    assert (verdict.outcome, marker.exists()) == (Outcome.WRONG, False)
+    assert (verdict(identity_task(0), answer, executor), marker.exists()) == (Outcome.FORMAT_ERROR, False)
 
 
 def test_hanging_answer_is_contained(executor: ExecutorBackend) -> None:
     """Flaw: the paper evals answers in the trainer with no timeout (a hang stops training)."""
     started = time.monotonic()
     answer = respond(fenced("output", "[n for n in iter(int, 1)]"))
-    verdict = DEDUCTION.verify([(identity_task(0), answer)], executor)[0]
-    assert verdict.outcome is Outcome.WRONG and time.monotonic() - started < 30
+    outcome = verdict(identity_task(0), answer, executor, answer_syntax="expression")
+    assert outcome is Outcome.WRONG and time.monotonic() - started < 30
 
 
 def test_first_fence_parsing_absent() -> None:
     """Flaw: the paper takes the first fence as the program, which can be the input fence."""
     text = respond(fenced("input", "[1, 2]"), fenced("python", "def f(xs):\n    return len(xs)"))
-    proposal = DEDUCTION.parse_proposal(text, ProposalContext())
+    proposal = parse("deduction", text, ProposalContext())
     assert isinstance(proposal, Proposal) and proposal.program.startswith("def f(xs)")
 
 

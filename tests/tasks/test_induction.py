@@ -6,7 +6,7 @@ from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks import Outcome, ParseFailure, Proposal, ProposalContext, Task, get_task_type
 from azr_env.tasks.induction import N_INPUTS, message_leaks
 
-from .helpers import fenced, respond
+from .helpers import fenced, parse, respond, verdict
 
 INDUCTION = get_task_type("induction")
 PROGRAM = "def f(n):\n    return n * n - 1\n"
@@ -25,7 +25,7 @@ def validate(proposal: Proposal, executor: ExecutorBackend) -> Outcome:
 
 @pytest.fixture(scope="module")
 def square_task(executor: ExecutorBackend) -> Task:
-    proposal = INDUCTION.parse_proposal(proposal_text(), CONTEXT)
+    proposal = parse("induction", proposal_text(), CONTEXT)
     assert isinstance(proposal, Proposal)
     check = INDUCTION.validate([(proposal, CONTEXT)], executor)[0]
     assert check.task is not None, check
@@ -33,7 +33,7 @@ def square_task(executor: ExecutorBackend) -> Task:
 
 
 def solve(task: Task, program: str, executor: ExecutorBackend) -> Outcome:
-    return INDUCTION.verify([(task, respond(fenced("python", program)))], executor)[0].outcome
+    return verdict(task, respond(fenced("python", program)), executor)
 
 
 def test_context_program_comes_from_deduction_or_abduction(seeded_buffer: TaskBuffer) -> None:
@@ -42,17 +42,17 @@ def test_context_program_comes_from_deduction_or_abduction(seeded_buffer: TaskBu
 
 
 def test_parse_takes_the_shown_program_inputs_and_message() -> None:
-    proposal = INDUCTION.parse_proposal(proposal_text(), CONTEXT)
+    proposal = parse("induction", proposal_text(), CONTEXT)
     assert proposal == Proposal(PROGRAM, INPUTS, "Think about squares.")
 
 
 def test_parse_needs_exactly_ten_inputs() -> None:
-    assert isinstance(INDUCTION.parse_proposal(proposal_text(INPUTS[:9]), CONTEXT), ParseFailure)
+    assert isinstance(parse("induction", proposal_text(INPUTS[:9]), CONTEXT), ParseFailure)
 
 
 def test_parse_needs_a_message() -> None:
     text = respond(*(fenced("input", expr) for expr in INPUTS))
-    assert isinstance(INDUCTION.parse_proposal(text, CONTEXT), ParseFailure)
+    assert isinstance(parse("induction", text, CONTEXT), ParseFailure)
 
 
 def test_duplicate_inputs_are_invalid(executor: ExecutorBackend) -> None:
@@ -106,5 +106,4 @@ def test_matching_only_the_hidden_pairs_is_wrong(square_task: Task, executor: Ex
 
 
 def test_answer_without_python_block_is_a_format_error(square_task: Task, executor: ExecutorBackend) -> None:
-    verdict = INDUCTION.verify([(square_task, respond("def f(x): return x*x-1"))], executor)[0]
-    assert verdict.outcome is Outcome.FORMAT_ERROR
+    assert verdict(square_task, respond("def f(x): return x*x-1"), executor) is Outcome.FORMAT_ERROR

@@ -1,6 +1,7 @@
 import numpy as np
 
 from azr_env.buffer import TaskBuffer
+from azr_env.executor.canonical import MAX_DEPTH
 from azr_env.executor.limits import ALLOWED_MODULES
 from azr_env.tasks import Prompt, ProposalContext, Task, get_task_type
 from azr_env.tasks.prompts import SHARED_FRAGMENTS, SYSTEM_PROMPT, fill, render_messages, render_r1
@@ -58,3 +59,12 @@ def test_same_seed_gives_the_same_prompt_for_every_type(seeded_buffer: TaskBuffe
             for _ in range(2)
         ]
         assert prompts[0] == prompts[1]
+
+
+def test_the_prompts_state_the_data_rule_as_enforced() -> None:
+    """Every constructor the data rule accepts, and its depth cap, is named where answers and inputs are asked for."""
+    rule = SHARED_FRAGMENTS["data_rule"]
+    assert all(part in rule for part in ("set()", "frozenset(", "float('nan')", "float('inf')", "float('-inf')"))
+    assert f"at most {MAX_DEPTH} deep" in rule and rule in SHARED_FRAGMENTS["input_rules"]
+    task = Task("deduction", "def f(x):\n    return x\n", ("1",), ("1",))
+    assert all(rule in get_task_type(name).solver_prompt(task).user for name in ("deduction", "abduction"))

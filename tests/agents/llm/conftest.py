@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from agents.llm.config import TrainConfig
+from agents.llm.config import from_mapping
 
 TINY = {
     "model": "tiny-random", "task_types": ("deduction",), "steps": 2, "batch_size": 1, "n_solve_samples": 2,
@@ -18,7 +16,7 @@ TINY = {
 
 @pytest.fixture
 def tiny_config(tmp_path):
-    return TrainConfig(**{**TINY, "run_dir": str(tmp_path / "run")})
+    return from_mapping({**TINY, "run_dir": str(tmp_path / "run")})
 
 
 @pytest.fixture
@@ -31,7 +29,7 @@ def make_trainer(executor):
     made = []
 
     def make(config, resume=False, **overrides):
-        config = dataclasses.replace(config, **overrides)
+        config = from_mapping(overrides, config)
         trainer = build_trainer(config, resume=resume, policy=tiny_policy(seed=0), executor=executor)
         made.append(trainer)
         return trainer

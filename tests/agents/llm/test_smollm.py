@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # a fresh machine downloads and converts the model first
 def test_two_real_steps_on_smollm2(tmp_path, executor):
-    from agents.llm.config import TrainConfig
+    from agents.llm.config import from_mapping
     from agents.llm.models import load_policy
     from agents.llm.session import build_trainer
     from azr_env.errors import ModelUnavailableError
@@ -21,10 +21,11 @@ def test_two_real_steps_on_smollm2(tmp_path, executor):
         policy = load_policy("smollm2-135m")
     except ModelUnavailableError as exc:
         pytest.skip(str(exc))
-    config = TrainConfig(
-        model="smollm2-135m", task_types=("deduction",), steps=2, batch_size=1, n_solve_samples=2, k_references=1,
-        max_new_tokens=32, tensorboard=False, progress=False, run_dir=str(tmp_path / "run"),
-    )  # fmt: skip
+    config = from_mapping({
+        "model": "smollm2-135m", "task_types": ("deduction",), "steps": 2, "batch_size": 1, "n_solve_samples": 2,
+        "k_references": 1, "max_new_tokens": 32, "tensorboard": False, "progress": False,
+        "run_dir": str(tmp_path / "run"),
+    })  # fmt: skip
     before = policy[0].model.embed_tokens.weight.detach().clone()
     trainer = build_trainer(config, policy=policy, executor=executor)
     history = trainer.run()

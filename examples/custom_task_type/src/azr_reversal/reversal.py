@@ -5,37 +5,39 @@ The solver sees the program and that input, and must give ``f(input[::-1])``. To
 is a triplet with ``output = f(input)``, the task *stores* the reversed input: its label comes from running the
 program on the stored input in the sandbox, and the solver prompt shows the stored input reversed back.
 
-Reversing is done on a literal parsed with ``ast.literal_eval`` from a capped string: no model text runs in this
-process. Everything else (proposal parsing, the answer's canonical value, the prompts' envelope) reuses azr-env's
-helpers, so this file only says what is new.
+Reversing is done on the value the data-literal rule reads from a capped string (``azr_env.executor.literals``):
+no model text runs in this process. Everything else (reading the answer's blocks, refusing inputs and answers that
+are not data, the answer's canonical value, the prompts' envelope) reuses azr-env's helpers, so this file only says
+what is new.
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
 from typing import ClassVar
 
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.limits import MAX_INPUT_CHARS
+from azr_env.executor.literals import Data, read_value
 from azr_env.executor.result import ExecStatus
-from azr_env.tasks.answers import canonicalize_many
-from azr_env.tasks.base import Outcome, Prompt, Proposal, ProposalCheck, ProposalContext, Task, Verdict
+from azr_env.tasks.answers import read_outputs
+from azr_env.tasks.base import Answer, Outcome, Prompt, Proposal, ProposalCheck, ProposalContext, Task, Verdict
 from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
-from azr_env.tasks.prompts import CODE_RULES, PROPOSAL_FORMAT, SYSTEM_PROMPT, fence
+from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 
 PROPOSER_TEMPLATE = f"""Write a Python program `f` that takes one sequence (a list, a tuple or a string) and an input \
 for it. Another model will be shown your program and your input, and must predict what `f` returns when it is \
 called on the input *reversed*. Make the order of the elements matter.
 
-{CODE_RULES}
+{{code_rules}}
 
 The input is a single list, tuple or string literal, at most {MAX_INPUT_CHARS} characters long.
+{{data_rule}}
 
 {{references}}
 
-{PROPOSAL_FORMAT}"""
+{{proposal_format}}"""
 
 SOLVER_TEMPLATE = """Predict what this Python program returns when it is called on the REVERSED input.
 
@@ -48,7 +50,8 @@ The input is below; `f` is called on it reversed, as `f(input[::-1])`.
 {input}
 ```
 
-Inside <answer></answer>, give the returned value as a Python literal in an ```output block."""
+Inside <answer></answer>, give the returned value in an ```output block.
+{data_rule}"""
 
 EXAMPLE_PROGRAM = "def f(xs):\n    return [x * (i + 1) for i, x in enumerate(xs)]\n"
 """The conformance example: on [1, 2, 3] reversed ([3, 2, 1]) it returns [3, 4, 3]."""
@@ -56,15 +59,10 @@ EXAMPLE_PROGRAM = "def f(xs):\n    return [x * (i + 1) for i, x in enumerate(xs)
 
 def reverse_literal(expression: str) -> str | None:
     """Return the repr of a sequence literal reversed, or ``None`` if it is not a list, tuple or string literal."""
-    if len(expression) > MAX_INPUT_CHARS:
+    data = read_value(expression) if len(expression) <= MAX_INPUT_CHARS else None
+    if not isinstance(data, Data) or not isinstance(data.value, list | tuple | str):
         return None
-    try:
-        value = ast.literal_eval(expression)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
-    if not isinstance(value, list | tuple | str):
-        return None
-    return repr(value[::-1])
+    return repr(data.value[::-1])
 
 
 class Reversal(ProgramInputTaskType):
@@ -92,16 +90,18 @@ class Reversal(ProgramInputTaskType):
     def solver_prompt(self, task: Task) -> Prompt:
         """Show the program and the input as the proposer wrote it (the stored input reversed back)."""
         shown = reverse_literal(task.inputs[0]) or task.inputs[0]
-        return Prompt(SYSTEM_PROMPT, SOLVER_TEMPLATE.format(program=task.program.rstrip(), input=shown))
+        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, program=task.program.rstrip(), input=shown))
 
-    def verify(self, items: Sequence[tuple[Task, str]], executor: ExecutorBackend) -> list[Verdict]:
+    def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
         """Compare each answer's canonical value with the stored output (``f`` on the reversed input)."""
 
-        def score(parsed: Sequence[tuple[Task, str]]) -> list[Verdict]:
-            values = canonicalize_many([expr for _, expr in parsed], executor)
+        def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
+            values = read_outputs([(block, answer.syntax) for _, block, answer in found], executor)
             return [
-                Verdict(Outcome.CORRECT) if value.output == task.outputs[0] else Verdict(Outcome.WRONG, "differs")
-                for (task, _), value in zip(parsed, values, strict=True)
+                Verdict(Outcome.FORMAT_ERROR, value.error)
+                if value.format_error
+                else Verdict(Outcome.CORRECT if value.text == task.outputs[0] else Outcome.WRONG)
+                for (task, _, _), value in zip(found, values, strict=True)
             ]
 
         return verify_blocks(items, "output", score)

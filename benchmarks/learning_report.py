@@ -1,0 +1,150 @@
+"""The analysis of ``azr bench learn``: first steps against last steps, with 95% intervals stratified by seed.
+
+Reads each run's ``episodes.jsonl`` (one row per episode) and ``eval.jsonl`` (one row per held-out answer). Each
+metric is a mean over per-episode scores: ``well_formed`` (every episode: its response is not a format error),
+``valid_proposal`` (proposals: valid), ``solve_accuracy`` (answers to buffer tasks: correct), ``learnability``
+(valid proposals: the paper's learnability of their attempts' solve rate). Held-out accuracy is a mean over items
+of each item's fraction correct, at step 0 and at the last step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from azr_env.rewards import learnability
+from benchmarks.evaluate import item_scores, pyplot
+from benchmarks.stats import stratified_interval
+
+Row = dict[str, Any]
+
+METRICS: dict[str, tuple[Callable[[Row], bool], Callable[[Row], float]]] = {
+    "well_formed": (lambda r: True, lambda r: float(r["outcome"] != "format_error")),
+    "valid_proposal": (lambda r: r["role"] == "propose", lambda r: float(r["outcome"] == "valid")),
+    "solve_accuracy": (lambda r: r["role"] == "solve", lambda r: float(r["outcome"] == "correct")),
+    "learnability": (lambda r: r["solve_rate"] is not None, lambda r: learnability(float(r["solve_rate"]))),
+}
+"""Metric name -> (which episode rows it averages, the score of one row)."""
+
+
+def _read(path: Path) -> list[Row]:
+    from agents.llm.metrics import read_metrics
+
+    return read_metrics(path)
+
+
+def _scores(rows: Sequence[Row], metric: str, steps: range) -> list[float]:
+    keep, score = METRICS[metric]
+    return [score(r) for r in rows if int(r["step"]) in steps and keep(r)]
+
+
+def analyse(run_dirs: Sequence[Path], window: int) -> Row:
+    """Compare the first and last ``window`` steps of the runs (one per seed) of one algorithm."""
+    rng = np.random.default_rng(0)
+    episodes = [_read(d / "episodes.jsonl") for d in run_dirs]
+    last_step = min(max((int(r["step"]) for r in rows), default=0) for rows in episodes)
+    first, last = range(1, window + 1), range(max(1, last_step - window + 1), last_step + 1)
+    metrics = {
+        name: {
+            "first": stratified_interval([_scores(rows, name, first) for rows in episodes], rng).as_dict(),
+            "last": stratified_interval([_scores(rows, name, last) for rows in episodes], rng).as_dict(),
+        }
+        for name in METRICS
+    }
+    curves = {name: [_curve(rows, name) for rows in episodes] for name in METRICS}
+    evals = [_read(d / "eval.jsonl") for d in run_dirs]
+    return {
+        "seeds": len(run_dirs), "steps": last_step, "metrics": metrics, "curves": curves,
+        "held_out": _held_out(evals, last_step, rng),
+    }  # fmt: skip
+
+
+def _curve(rows: Sequence[Row], metric: str) -> list[list[float]]:
+    """``[step, mean score]`` for every step with at least one scored episode."""
+    keep, score = METRICS[metric]
+    by_step: dict[int, list[float]] = defaultdict(list)
+    for row in rows:
+        if keep(row):
+            by_step[int(row["step"])].append(score(row))
+    return [[float(step), float(np.mean(values))] for step, values in sorted(by_step.items())]
+
+
+def _held_out(evals: Sequence[Sequence[Row]], last_step: int, rng: np.random.Generator) -> Row:
+    """Per suite: held-out accuracy at step 0 and at the last step, items resampled within each seed."""
+    suites = sorted({str(r["suite"]) for rows in evals for r in rows})
+    out: Row = {}
+    for suite in suites:
+        at = {
+            when: [item_scores([r for r in rows if r["suite"] == suite and int(r["step"]) == step]) for rows in evals]
+            for when, step in (("start", 0), ("end", last_step))
+        }
+        out[suite] = {when: stratified_interval(groups, rng).as_dict() for when, groups in at.items()}
+    return out
+
+
+def _fmt(estimate: Mapping[str, float]) -> str:
+    if estimate["n"] == 0:
+        return "-"
+    return f"{100 * estimate['mean']:.1f} [{100 * estimate['low']:.1f}, {100 * estimate['high']:.1f}]"
+
+
+def _clear(pair: Mapping[str, Mapping[str, float]], a: str, b: str) -> str:
+    """``up``/``down`` when the two intervals do not overlap, else ``-``."""
+    lo, hi = pair[a], pair[b]
+    if not (lo["n"] and hi["n"]):
+        return "-"
+    if hi["low"] > lo["high"]:
+        return "up"
+    return "down" if hi["high"] < lo["low"] else "-"
+
+
+def table(result: Row) -> str:
+    """The markdown comparison: one row per metric, first and last steps for each algorithm, then the grouping."""
+    algos = list(result["algorithms"])
+    window = result["window"]
+    header = ["metric % [95% CI]"]
+    for algo in algos:
+        header += [f"{algo}: first {window} steps", f"{algo}: last {window} steps", f"{algo}: clear change"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name in METRICS:
+        cells = [name]
+        for algo in algos:
+            pair = result["algorithms"][algo]["metrics"][name]
+            cells += [_fmt(pair["first"]), _fmt(pair["last"]), _clear(pair, "first", "last")]
+        lines.append("| " + " | ".join(cells) + " |")
+    suites = sorted({s for a in algos for s in result["algorithms"][a]["held_out"]})
+    for suite in suites:
+        cells = [f"held-out {suite} (step 0 / end)"]
+        for algo in algos:
+            pair = result["algorithms"][algo]["held_out"].get(suite)
+            cells += [_fmt(pair["start"]), _fmt(pair["end"]), _clear(pair, "start", "end")] if pair else ["-"] * 3
+        lines.append("| " + " | ".join(cells) + " |")
+    seeds = {a: result["algorithms"][a]["seeds"] for a in algos}
+    lines += ["", f"Seeds per algorithm: {seeds}; intervals: bootstrap over episodes (items) within each seed."]
+    lines += [f"- {algo} groups {text}" for algo, text in result["grouping"].items()]
+    return "\n".join(lines)
+
+
+def plot(result: Row, out: Path) -> Path:
+    """``learning.png``: each metric against the step, one line per (algorithm, seed)."""
+    plt = pyplot()
+    fig, axes = plt.subplots(1, len(METRICS), figsize=(4.0 * len(METRICS), 3.5))
+    for ax, name in zip(axes, METRICS, strict=True):
+        for algo, found in result["algorithms"].items():
+            for seed, curve in enumerate(found["curves"][name]):
+                if curve:
+                    xs, ys = zip(*curve, strict=True)
+                    ax.plot(xs, ys, marker="o", markersize=2, label=f"{algo} run {seed}")
+        ax.set_title(name)
+        ax.set_xlabel("step")
+        ax.set_ylim(-0.05, 1.05)
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    path = out / "learning.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

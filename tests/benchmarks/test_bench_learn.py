@@ -1,0 +1,94 @@
+"""``azr bench learn`` end to end on the tiny model: the table, the intervals, and --resume after an interruption."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+
+from benchmarks import learning
+
+TINY_SET = [
+    "task_types=deduction", "batch_size=2", "max_new_tokens=8", "eval_limit=2", "prompt_format=r1",
+    "tensorboard=False", "checkpoint_every=1", "executor_workers=1", "k_references=1", "n_solve_samples=2",
+]  # fmt: skip
+
+
+def args_for(out, resume=False, algo=("trr++",)):  # type: ignore[no-untyped-def]
+    parser = argparse.ArgumentParser()
+    learning.add_arguments(parser)
+    argv = ["--model", "tiny-random", "--seeds", "0", "1", "--steps", "2", "--window", "1", "--workers", "1"]
+    argv += ["--algo", *algo, "--out", str(out), *(x for pair in TINY_SET for x in ("--set", pair))]
+    return parser.parse_args([*argv, *(["--resume"] if resume else [])])
+
+
+def results(out):  # type: ignore[no-untyped-def]
+    return json.loads((out / "learning.json").read_text())["algorithms"]
+
+
+@pytest.fixture(scope="module")
+def straight(tmp_path_factory):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("straight")
+    assert learning.run(args_for(out)) == 0
+    return out
+
+
+def test_the_table_reports_every_metric_first_and_last(straight) -> None:  # type: ignore[no-untyped-def]
+    found = results(straight)["trr++"]
+    assert set(found["metrics"]) == {"well_formed", "valid_proposal", "solve_accuracy", "learnability"}
+    assert found["metrics"]["well_formed"]["first"]["n"] == 2 * 4  # two seeds, one step of 4 episodes each
+    assert "held-out humaneval-deduction" in (straight / "learning.md").read_text()
+    assert (straight / "learning.png").stat().st_size > 0
+
+
+def test_held_out_accuracy_is_taken_at_step_0_and_at_the_end(straight) -> None:  # type: ignore[no-untyped-def]
+    (suite,) = results(straight)["trr++"]["held_out"].values()
+    assert suite["start"]["n"] == suite["end"]["n"] == 2 * 2  # two seeds, two items
+
+
+def test_resume_after_an_interruption_gives_the_same_result(straight, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from agents.llm.trainer import Trainer
+
+    original, calls = Trainer.train_step, []
+
+    def interrupted(self):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 4:  # seed 1, step 2: after its first checkpoint
+            raise KeyboardInterrupt
+        return original(self)
+
+    monkeypatch.setattr(Trainer, "train_step", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        learning.run(args_for(tmp_path))
+    monkeypatch.setattr(Trainer, "train_step", original)
+    assert learning.run(args_for(tmp_path, resume=True)) == 0
+    assert results(tmp_path) == results(straight)
+
+
+def test_a_second_run_without_resume_is_refused(straight) -> None:  # type: ignore[no-untyped-def]
+    from azr_env.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="--resume"):
+        learning.run(args_for(straight))
+
+
+def test_one_seed_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from azr_env.errors import ConfigError
+
+    args = args_for(tmp_path)
+    args.seeds = [0]
+    with pytest.raises(ConfigError, match="2 distinct seeds"):
+        learning.run(args)
+
+
+def test_algorithms_are_printed_side_by_side_with_their_grouping(straight) -> None:  # type: ignore[no-untyped-def]
+    from benchmarks.learning_report import table
+
+    found = results(straight)["trr++"]
+    result = {"algorithms": {"trr++": found, "grpo": found}, "window": 1, "grouping": learning.GROUPING}
+    header = table(result).splitlines()[0]
+    assert "trr++: last 1 steps" in header and "grpo: first 1 steps" in header
+    assert "grpo groups by prompt" in table(result)

@@ -1,0 +1,61 @@
+"""Validation compares runs that share no history: own hash seed, own gc threshold, own process per run; and the
+same task always gets the same verdict (the seeds are fixed per zygote, the runs start from a reset state)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from azr_env.errors import ConfigError
+from azr_env.executor import ExecStatus, ExecutionResult, Executor
+from azr_env.executor.pool import _compare
+
+from .hostile_isolation import GC_TIMING
+
+JOIN_SET = "def f(s):\n    return ''.join(set(s))\n"
+SMALL_SETS = ["".join(letters) for letters in itertools.combinations("abcdefghij", 3)]
+"""The 120 sets of three one-letter strings from ``a``-``j``: two fixed seeds agree on the order of 12 of them."""
+
+
+def test_every_small_set_of_strings_is_caught(executor: Executor) -> None:
+    results = executor.validate_many([(JOIN_SET, repr(s)) for s in SMALL_SETS])
+    assert [r.outcome for r in results] == [ExecStatus.NONDETERMINISTIC] * len(SMALL_SETS)
+
+
+def test_the_same_task_gets_the_same_verdict(executor: Executor) -> None:
+    jobs = [(JOIN_SET, repr(s)) for s in SMALL_SETS[:20]] + [(GC_TIMING, "")]
+    first = executor.validate_many(jobs)
+    executor.run_many([("def f():\n    return len([[i] for i in range(50000)])", "")] * 8)  # other history
+    assert executor.validate_many(jobs) == first
+
+
+def test_a_gc_dependent_output_is_the_same_in_every_reference_run(executor: Executor) -> None:
+    noise = ("def f(n):\n    return len([[i] for i in range(n)])", "")
+    jobs = [(GC_TIMING, "")] + [(noise[0], str(n)) for n in (1, 999, 12345)] + [(GC_TIMING, "")]
+    outputs = {r.output for r in executor.run_many(jobs)[:: len(jobs) - 1]}
+    assert outputs == {"2676"}
+
+
+@pytest.mark.parametrize("runs", [1, 6])
+def test_the_number_of_runs_is_bounded(runs: int) -> None:
+    with pytest.raises(ConfigError, match="determinism_runs"):
+        Executor(workers=1, determinism_runs=runs)
+
+
+OK = ExecutionResult(ExecStatus.OK, "1")
+
+
+@pytest.mark.parametrize(
+    ("runs", "outcome"),
+    [
+        ([OK, OK, OK], ExecStatus.OK),
+        ([OK, OK, ExecutionResult(ExecStatus.OK, "2")], ExecStatus.NONDETERMINISTIC),
+        ([OK, ExecutionResult(ExecStatus.ERROR), OK], ExecStatus.NONDETERMINISTIC),
+        ([OK, OK, ExecutionResult(ExecStatus.TIMEOUT)], ExecStatus.TIMEOUT),
+        ([ExecutionResult(ExecStatus.ERROR)] * 3, ExecStatus.ERROR),
+        ([ExecutionResult(ExecStatus.ERROR), ExecutionResult(ExecStatus.BAD_INPUT)] * 1, ExecStatus.NONDETERMINISTIC),
+    ],
+)
+def test_runs_combine_into_one_verdict(runs: list[ExecutionResult], outcome: ExecStatus) -> None:
+    assert _compare(runs).outcome is outcome
