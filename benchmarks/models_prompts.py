@@ -2,7 +2,7 @@
 
 The env's prompts are the task types' own (``azr_env/tasks``); this benchmark does not change them. It renders the
 proposer and solver prompt of every task type exactly as ``azr bench models`` does (seeded zero buffer, chat
-format through each model's tokenizer, and R1 text), counts their tokens, and counts them again with the three
+format through each model's tokenizer, and R1 text), counts their tokens, and counts them again with the
 shared rule fragments (``azr_env.tasks.prompts.SHARED_FRAGMENTS``) replaced by the compact wording below, which
 states every rule the sandbox enforces (the same module allow-list and caps, filled from the executor's limits).
 The saving in a training step's update follows from the measured update seconds per token of
@@ -19,25 +19,36 @@ from typing import Any
 
 import numpy as np
 
+from azr_env.executor.canonical import MAX_DEPTH
 from azr_env.executor.limits import ALLOWED_MODULES, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
 from azr_env.tasks.prompts import SHARED_FRAGMENTS, fill
 
+_COMPACT_DATA_RULE = fill(
+    "Values are data: literals (numbers, quoted strings, bytes, True, False, None; lists, tuples, dicts and sets of "
+    "them, at most {max_depth} deep), set(), frozenset(<literal>), float('nan'), float('inf'), float('-inf'); "
+    "nothing computed (no arithmetic, names, other calls or comprehensions; a minus sign on a number is fine).",
+    max_depth=str(MAX_DEPTH),
+)
+
 COMPACT_FRAGMENTS = {
     "code_rules": fill(
-        "Program rules: a top-level `def f` with at least one argument that returns a value (helpers, classes and "
+        "Program rules: a top-level `def f` (any arguments, none included) that returns a value (helpers, classes and "
         "imports above it); deterministic under any hash seed (no randomness, clock, files, network, printing or "
         "changing module state); returns only None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset "
         "(nested); imports only {modules}; no `match`, `nonlocal`, `async` or names starting with `_` (special "
-        "methods are fine); well under a second; at most {max_program_chars} characters.",
+        "methods, `_` and `__` are fine); well under a second; at most {max_program_chars} characters.",
         modules=", ".join(name for name in ALLOWED_MODULES if not name.startswith("_")),
         max_program_chars=str(MAX_PROGRAM_CHARS),
     ),
     "input_rules": fill(
-        "Input rules: exactly the comma-separated Python literals between the parentheses of `f(...)`, e.g. "
-        "`[4, 1, 3], 'key'`; quote strings; at most {max_input_chars} characters.",
+        "Input rules: exactly what goes between the parentheses of `f(...)`: comma-separated values, then keyword "
+        "arguments as name=value, e.g. `[4, 1, 3], 'key'` or `[4, 1], reverse=True`; empty when `f` takes none. "
+        "{data_rule} At most {max_input_chars} characters.",
         max_input_chars=str(MAX_INPUT_CHARS),
+        data_rule=_COMPACT_DATA_RULE,
     ),
-    "proposal_format": "Reply <answer>```python\ndef f(...): ...\n``` ```input\n...\n```</answer>",
+    "data_rule": _COMPACT_DATA_RULE,
+    "proposal_format": "Reply <answer>\n```python\ndef f(...): ...\n```\n```input\n...\n```\n</answer>",
 }
 """Compact wordings of ``SHARED_FRAGMENTS``: every rule kept, the explanations dropped."""
 
