@@ -62,10 +62,10 @@ def check(name: str, batch: int, new_tokens: int, device: str = "cuda") -> dict[
     drift = max_logprob_drift(model, gens)
     before = next(p for p in model.parameters() if p.requires_grad).detach().clone()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-6)
-    config = TrainConfig(micro_batch_size=4, device=device)
+    config = TrainConfig(micro_batch_size=4, device=device, update_autocast="bfloat16")
     started = time.perf_counter()
     advantages = np.random.default_rng(0).standard_normal(len(gens))
-    stats = update_policy(model, optimizer, gens, advantages, config, pad_id=pad_id(tokenizer), autocast="bfloat16")
+    stats = update_policy(model, optimizer, gens, advantages, config, pad_id=pad_id(tokenizer))
     _sync(device)
     update_s = time.perf_counter() - started
     changed = not torch.equal(before, next(p for p in model.parameters() if p.requires_grad))

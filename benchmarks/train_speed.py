@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class Setup:
     """
 
     weights: str
-    autocast: str | None
+    autocast: Literal["bfloat16"] | None
     rollout: str | None
     lora_rank: int = 0
 
@@ -224,12 +224,10 @@ def our_update_time(
     from agents.llm.update import update_policy
 
     optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=1e-6)
-    config = TrainConfig(micro_batch_size=args.micro_batch, entropy_coef=0.001)
+    config = TrainConfig(micro_batch_size=args.micro_batch, entropy_coef=0.001, update_autocast=setup.autocast)
 
     def step() -> None:
-        update_policy(
-            policy, optimizer, generations, advantages, config, pad_id=pad_id(tokenizer), autocast=setup.autocast
-        )
+        update_policy(policy, optimizer, generations, advantages, config, pad_id=pad_id(tokenizer))
 
     return best_of(args.repeats, step)[1]
 

@@ -74,7 +74,8 @@ def build_trainer(
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
 
-    backend = make_backend(config.backend, model, tokenizer)
+    options = {"rollout_dtype": config.rollout_dtype} if config.rollout_dtype is not None else {}
+    backend = make_backend(config.backend, model, tokenizer, **options)
     solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
     env = make_env(config, buffer, solver, executor, observer)
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)

@@ -5,11 +5,11 @@ with the loss scaled by the token count of the whole slice so gradients accumula
 Sequences are ``prompt_ids + completion_ids`` exactly as generated, right padded; a slice is cut into
 micro-batches in order of length (less padding), and the LM head runs only from the shortest prompt's end on.
 
-``autocast="bfloat16"`` runs the forward passes under ``torch.autocast``: matrix products in bfloat16 (twice as fast
-on a CPU with AVX-512 bf16 or AMX), while the weights, their gradients, the optimizer state and the loss stay
-float32. That keeps the update's math: an AdamW step at the paper's learning rate (1e-6) is far below the spacing
-of bfloat16 numbers near a typical weight (about 1e-4), so with bfloat16 *weights* almost every update rounds away
-(on SmolLM2-135M one step changed 0.4% of the weights, against 99.4% in float32).
+``TrainConfig.update_autocast="bfloat16"`` runs the forward passes under ``torch.autocast``: matrix products in
+bfloat16 (twice as fast on a CPU with AVX-512 bf16 or AMX), while the weights, their gradients, the optimizer state
+and the loss stay float32. That keeps the update's math: an AdamW step at the paper's learning rate (1e-6) is far
+below the spacing of bfloat16 numbers near a typical weight (about 1e-4), so with bfloat16 *weights* almost every
+update rounds away (on SmolLM2-135M one step changed 0.4% of the weights, against 99.4% in float32).
 """
 
 from __future__ import annotations
@@ -118,20 +118,19 @@ def update_policy(
     *,
     pad_id: int,
     ref_model: Any = None,
-    autocast: str | None = None,
 ) -> dict[str, float]:
     """Take ``config.updates_per_step`` optimizer steps on the batch; return averaged loss statistics.
 
     With one update per step (the paper) the "old" log-probabilities are the detached current ones, so the ratio
     is exactly 1 and the step is on-policy REINFORCE with the given advantages, as in the paper's code. With more,
-    they are computed once before the first step. ``autocast`` (for example ``"bfloat16"``) runs every forward
-    pass under ``torch.autocast`` (see the module docstring).
+    they are computed once before the first step. ``config.update_autocast`` (for example ``"bfloat16"``) runs
+    every forward pass under ``torch.autocast`` (see the module docstring).
     """
     import torch
 
     device = next(model.parameters()).device
     slices = np.array_split(np.arange(len(generations)), config.updates_per_step)
-    with autocast_to(model, autocast):
+    with autocast_to(model, config.update_autocast):
         old = precompute_logprobs(model, generations, config, pad_id) if config.updates_per_step > 1 else None
     totals: dict[str, float] = {}
     model.train()
@@ -142,9 +141,8 @@ def update_policy(
             batch = pack([generations[i] for i in idx], pad_id, device)
             old_rows = None if old is None else [old[i] for i in idx]
             stats = backward_micro(
-                model, batch, advantages[idx], config=config, n_tokens=n_tokens, old_rows=old_rows,
-                ref_model=ref_model, autocast=autocast,
-            )  # fmt: skip
+                model, batch, advantages[idx], config=config, n_tokens=n_tokens, old_rows=old_rows, ref_model=ref_model
+            )
             add_into(totals, stats, 1.0 / len(slices))
         params = [p for p in model.parameters() if p.requires_grad]
         norm = torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
@@ -163,12 +161,11 @@ def backward_micro(
     n_tokens: int,
     old_rows: list[Any] | None = None,
     ref_model: Any = None,
-    autocast: str | None = None,
 ) -> dict[str, float]:
     """Forward, loss and backward of one micro-batch; returns its share of the statistics."""
     import torch
 
-    with autocast_to(model, autocast):
+    with autocast_to(model, config.update_autocast):
         logp, entropy = score_tokens(model, batch, config.temperature, config.entropy_coef != 0.0)
         ref = None
         if ref_model is not None:

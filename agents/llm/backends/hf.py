@@ -24,10 +24,11 @@ class HFBackend:
 
     By default the backend holds the trainer's model object itself, so weight updates are visible at once and
     ``sync_weights`` only checks that it is handed that same object (or adopts a new one). With ``rollout_dtype``
-    (for example ``"bfloat16"`` next to float32 training weights) it samples from its own copy of the model in that
-    dtype, about twice as fast on a CPU with bf16 instructions, and ``sync_weights`` copies the trainer's current
-    weights into it (a cast, no re-allocation). The trainer recomputes log-probabilities in its own dtype, so the
-    PPO ratio and the loss are unchanged; ``train/rollout_logprob_drift`` shows the rounding difference.
+    (``TrainConfig.rollout_dtype``, for example ``"bfloat16"`` next to float32 training weights) it samples from its
+    own copy of the model in that dtype, about twice as fast on a CPU with bf16 instructions, and ``sync_weights``
+    copies the trainer's current weights into it (a cast, no re-allocation). The trainer recomputes log-probabilities
+    in its own dtype, so the PPO ratio and the loss are unchanged; ``train/rollout_logprob_drift`` shows the rounding
+    difference.
     """
 
     def __init__(

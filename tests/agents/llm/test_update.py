@@ -67,13 +67,13 @@ def test_several_updates_per_step_use_precomputed_old_logprobs(rollout):
 def test_autocast_keeps_float32_weights_and_follows_the_float32_gradient(rollout):
     model, tok, gens = rollout
     twin, _ = tiny_policy(seed=0)
-    cfg = TrainConfig(micro_batch_size=4, max_grad_norm=1e9, entropy_coef=0.0)
     adv = np.array([1.0, -1.0, 0.5, -0.5])
     grads = []
     for m, autocast in ((model, None), (twin, "bfloat16")):
+        cfg = TrainConfig(micro_batch_size=4, max_grad_norm=1e9, entropy_coef=0.0, update_autocast=autocast)
         opt = torch.optim.SGD(m.parameters(), lr=1.0)
         before = [p.detach().clone() for p in m.parameters()]
-        update_policy(m, opt, gens, adv, cfg, pad_id=tok.pad_token_id, autocast=autocast)
+        update_policy(m, opt, gens, adv, cfg, pad_id=tok.pad_token_id)
         steps = [(b - p.detach()).flatten() for b, p in zip(before, m.parameters(), strict=True)]  # SGD lr 1: grad
         grads.append(torch.cat(steps))
     assert {p.dtype for p in twin.parameters()} == {torch.float32}
