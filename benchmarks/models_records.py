@@ -4,8 +4,9 @@ A cell is one (model, prompt format, task type, role). Its file holds every resp
 episodes of the cell and, for a propose cell, the solver attempts at each proposal that was valid under the most
 lenient answer rule (an attempt names its proposal by id in ``parent``). Each record carries what re-judging needs
 without the model: the exact prompt text, the response, its token ids, and the proposal context or the task
-(tasks as the buffer's JSON task lines). Files are written whole into a temporary name and renamed, so a cell
-file either exists complete or not at all, and a stopped run resumes by skipping the cells already saved.
+(tasks as dataset columns, ``azr_env.integrations.common.task_columns``). Files are written whole into a temporary
+name and renamed, so a cell file either exists complete or not at all, and a stopped run resumes by skipping the
+cells already saved.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from azr_env.tasks.base import ProposalContext, Task
+from azr_env.integrations.common import task_columns, task_from_columns
+from azr_env.tasks.base import ProposalContext
 
 EPISODE_ROLES = ("propose", "solve")
 """The roles of a cell; ``"attempt"`` records (solver attempts at a proposal) live in their propose cell."""
@@ -82,8 +84,8 @@ class Record:
         seconds: this response's share of its batch's wall time.
         batch: timing of the batch it was sampled in.
         parent: attempts: the id of their proposal; ``""`` otherwise.
-        context: proposals: the references and the induction program, as task lines.
-        task: solve episodes and attempts: the task, as a task line.
+        context: proposals: the references and the induction program, as task columns.
+        task: solve episodes and attempts: the task, as task columns.
     """
 
     id: str
@@ -108,36 +110,18 @@ class Record:
         return len(self.completion_ids)
 
 
-def task_line(task: Task) -> dict[str, Any]:
-    """A task as the buffer's JSON task line (outputs included)."""
-    return {
-        "task_type": task.task_type,
-        "program": task.program,
-        "inputs": list(task.inputs),
-        "outputs": list(task.outputs),
-        "message": task.message,
-    }
-
-
-def task_from_line(line: dict[str, Any]) -> Task:
-    """The task a ``task_line`` describes."""
-    return Task(
-        line["task_type"], line["program"], tuple(line["inputs"]), tuple(line["outputs"]), line.get("message", "")
-    )
-
-
 def context_line(context: ProposalContext) -> dict[str, Any]:
     """A proposal context as JSON: its reference tasks and the induction program."""
-    program = task_line(context.program) if context.program is not None else None
-    return {"references": [task_line(t) for t in context.references], "program": program}
+    program = task_columns(context.program) if context.program is not None else None
+    return {"references": [task_columns(t) for t in context.references], "program": program}
 
 
 def context_from_line(line: dict[str, Any]) -> ProposalContext:
     """The proposal context a ``context_line`` describes."""
     program = line.get("program")
     return ProposalContext(
-        references=tuple(task_from_line(t) for t in line["references"]),
-        program=task_from_line(program) if program is not None else None,
+        references=tuple(task_from_columns(t) for t in line["references"]),
+        program=task_from_columns(program) if program is not None else None,
     )
 
 

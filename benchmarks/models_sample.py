@@ -22,10 +22,11 @@ import numpy as np
 from agents.llm.prompting import format_observation
 from agents.llm.sampling import Generation, SamplingParams
 from azr_env.episode import observe
+from azr_env.integrations.common import task_columns
 from azr_env.judge import Judge
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Prompt, ProposalContext, Task
-from benchmarks.models_records import BatchTiming, Cell, Record, context_line, task_line
+from benchmarks.models_records import BatchTiming, Cell, Record, context_line
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class CellSampler:
             prompts = [get_task_type(cell.task_type).solver_prompt(t) for t in tasks]
             gens = self.generate(cell, prompts, stable_seed(self.settings.seed, cell.key))
             return [
-                self.record(cell, f"{cell.key}/{i}", g, task=task_line(t))
+                self.record(cell, f"{cell.key}/{i}", g, task=task_columns(t))
                 for i, (g, t) in enumerate(zip(gens, tasks, strict=True))
             ]
         return self.sample_proposals(cell, rng)
@@ -130,7 +131,7 @@ class CellSampler:
         gens = self.generate(cell, prompts, stable_seed(self.settings.seed, cell.key, "attempts"))
         return [
             self.record(
-                cell, f"{parent.id}/a{j}", gens[i * n + j], role="attempt", parent=parent.id, task=task_line(task)
+                cell, f"{parent.id}/a{j}", gens[i * n + j], role="attempt", parent=parent.id, task=task_columns(task)
             )
             for i, (parent, task) in enumerate(accepted)
             for j in range(n)

@@ -26,12 +26,13 @@ import numpy as np
 from agents.llm.estimators import AdvantageInputs, get_estimator
 from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.integrations.common import task_from_columns
 from azr_env.judge import Judge
 from azr_env.rewards import RewardConfig, proposer_reward, solver_reward
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome
 from azr_env.tasks.parsing import AnswerRule
-from benchmarks.models_records import Record, context_from_line, task_from_line
+from benchmarks.models_records import Record, context_from_line
 
 MOST_LENIENT = AnswerRule.FENCES
 """The rule sampling uses to decide which proposals get solver attempts: it reads an answer wherever any rule does."""
@@ -81,7 +82,7 @@ def judge_records(
     proposals = [r for r in records if r.role == "propose"]
     answers = [r for r in records if r.role != "propose"]
     checks = judge.check_proposals([(r.task_type, text(r), context_from_line(r.context or {})) for r in proposals])
-    verdicts = judge.verify([(task_from_line(r.task or {}), text(r)) for r in answers])
+    verdicts = judge.verify([(task_from_columns(r.task or {}), text(r)) for r in answers])
     out = {
         r.id: Judged(r, v.outcome, solver_reward(v.outcome, rewards), min(r.tokens, budget), seconds[r.id])
         for r, v in zip(answers, verdicts, strict=True)
@@ -93,7 +94,7 @@ def judge_records(
     for r, check in zip(proposals, checks, strict=True):
         reward = proposer_reward(check.outcome, None, rewards) if check.task is None else None
         if check.task is not None:
-            mine = [out[a.id] for a in attempts[r.id] if task_from_line(a.task or {}).task_id == check.task.task_id]
+            mine = [out[a.id] for a in attempts[r.id] if task_from_columns(a.task or {}).task_id == check.task.task_id]
             if mine:
                 rate = float(np.mean([a.outcome is Outcome.CORRECT for a in mine]))
                 reward = proposer_reward(check.outcome, rate, rewards)
@@ -224,7 +225,7 @@ class StepPool:
                 if j.outcome is Outcome.VALID:
                     step += [(a, j.record.id) for a in self.attempts.get(j.record.id, [])]
             step += [
-                (j, task_from_line(j.record.task or {}).task_id)
+                (j, task_from_columns(j.record.task or {}).task_id)
                 for j in _pick(self.solves.get(task_type, []), group_size, rng)
             ]
         return step

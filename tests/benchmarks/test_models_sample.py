@@ -4,8 +4,9 @@ import pytest
 from agents.llm.sampling import Generation
 from agents.llm.tokenizer_bytes import ByteTokenizer
 from azr_env.buffer import TaskBuffer
+from azr_env.integrations.common import task_from_columns
 from azr_env.tasks import get_task_type
-from benchmarks.models_records import Cell, cell_path, read_records, task_from_line, write_cell
+from benchmarks.models_records import Cell, cell_path, read_records, write_cell
 from benchmarks.models_sample import CellSampler, SampleSettings
 from benchmarks.models_score import MOST_LENIENT, rule_judge
 
@@ -67,7 +68,7 @@ def test_prompts_do_not_depend_on_the_model(setup):
 
 def test_chat_prompts_carry_the_system_message(setup):
     (record, *_) = _sampler(setup).sample(Cell("m", "chat", "deduction", "solve"))
-    assert record.prompt.startswith(get_task_type("deduction").solver_prompt(task_from_line(record.task)).system)
+    assert record.prompt.startswith(get_task_type("deduction").solver_prompt(task_from_columns(record.task)).system)
 
 
 def test_batches_are_timed_and_prefill_is_measured_once(setup):

@@ -5,10 +5,11 @@ import pytest
 
 from agents.llm.tokenizer_bytes import ByteTokenizer
 from azr_env.buffer import TaskBuffer
+from azr_env.integrations.common import task_columns
 from azr_env.tasks import get_task_type
 from azr_env.tasks.base import Outcome
 from azr_env.tasks.parsing import AnswerRule
-from benchmarks.models_records import BatchTiming, Record, context_line, task_line
+from benchmarks.models_records import BatchTiming, Record, context_line
 from benchmarks.models_score import StepPool, cell_stats, judge_records, learning_signal, robust_seconds, rule_judge
 
 TOKENIZER = ByteTokenizer()
@@ -39,7 +40,7 @@ def _record(rid, role, response, parent="", **extra):
 def _proposal(world, rid, response, attempts):
     records = [_record(rid, "propose", response, context=context_line(world["context"]))]
     for j, answer in enumerate(attempts):
-        records.append(_record(f"{rid}/a{j}", "attempt", answer, parent=rid, task=task_line(world["task"])))
+        records.append(_record(f"{rid}/a{j}", "attempt", answer, parent=rid, task=task_columns(world["task"])))
     return records
 
 
@@ -75,13 +76,14 @@ def test_attempts_at_another_task_do_not_rate_a_proposal(world):
     ex = world["examples"]
     records = _proposal(world, f"{KEY}.propose/0", ex.proposal, [ex.correct])
     other = world["task"].__class__("deduction", "def f(x):\n    return 0\n", ("1",), ("0",))
-    records[1] = _record(f"{KEY}.propose/0/a0", "attempt", ex.correct, parent=f"{KEY}.propose/0", task=task_line(other))
+    parent = f"{KEY}.propose/0"
+    records[1] = _record(f"{parent}/a0", "attempt", ex.correct, parent=parent, task=task_columns(other))
     assert _judge(world, records)[f"{KEY}.propose/0"].reward is None
 
 
 def test_a_shorter_budget_cuts_the_response(world):
     ex = world["examples"]
-    records = [_record(f"{KEY}.solve/0", "solve", ex.correct, task=task_line(world["task"]))]
+    records = [_record(f"{KEY}.solve/0", "solve", ex.correct, task=task_columns(world["task"]))]
     assert _judge(world, records)[f"{KEY}.solve/0"].outcome is Outcome.CORRECT
     half = len(TOKENIZER.encode(ex.correct)) // 2
     cut = _judge(world, records, budget=half)[f"{KEY}.solve/0"]
@@ -104,7 +106,7 @@ def test_cell_stats_rates(world):
 
 
 def _solves(world, answers):
-    return [_record(f"{KEY}.solve/{i}", "solve", a, task=task_line(world["task"])) for i, a in enumerate(answers)]
+    return [_record(f"{KEY}.solve/{i}", "solve", a, task=task_columns(world["task"])) for i, a in enumerate(answers)]
 
 
 def test_equal_rewards_carry_no_signal(world):
