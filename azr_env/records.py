@@ -9,7 +9,8 @@ An injected ``Solver`` receives ``SolveRequest`` objects and answers each; the r
 request with that attempt's verdict and reward by identity (``SolveRequest`` hashes by identity), never by position.
 
 A ``StepObserver`` (an oversight monitor, for example) sees every record of a step, solver attempts included, before
-any proposal of the step enters the buffer, and may keep a proposal out or give it the format penalty (``Review``).
+any proposal of the step enters the buffer, and may keep a proposal out or give it the format penalty (``Review``);
+``chain_observers`` makes one observer of several (the safety monitor next to a user's own).
 """
 
 from __future__ import annotations
@@ -170,3 +171,36 @@ class StepObserver(Protocol):
     def review(self, records: Sequence[StepRecord]) -> Mapping[int, Review]:
         """Return reviews of some of ``records``, keyed by episode number."""
         ...
+
+
+class ObserverChain:
+    """Several ``StepObserver`` objects as one: each reviews every record; their reviews of one episode merge.
+
+    A merged review admits only if every review admits, penalizes if any penalizes, and joins the reasons. Build one
+    with ``chain_observers``.
+    """
+
+    def __init__(self, observers: Sequence[StepObserver]) -> None:
+        self.observers = tuple(observers)
+
+    def review(self, records: Sequence[StepRecord]) -> Mapping[int, Review]:
+        """Every observer's reviews of ``records``, merged per episode."""
+        merged: dict[int, Review] = {}
+        for observer in self.observers:
+            for episode, review in observer.review(records).items():
+                merged[episode] = merge_reviews(merged[episode], review) if episode in merged else review
+        return merged
+
+
+def merge_reviews(first: Review, second: Review) -> Review:
+    """One review that keeps out, penalizes and explains whatever either review does."""
+    reason = "; ".join(r for r in (first.reason, second.reason) if r)
+    return Review(first.admit and second.admit, first.penalize or second.penalize, reason)
+
+
+def chain_observers(*observers: StepObserver | None) -> StepObserver | None:
+    """The observers given (``None`` left out) as one observer: ``None`` for none, the observer itself for one."""
+    present = [o for o in observers if o is not None]
+    if len(present) <= 1:
+        return present[0] if present else None
+    return ObserverChain(present)

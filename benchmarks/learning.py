@@ -60,9 +60,9 @@ GROUPING = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Benchmark flags."""
-    from agents.llm.config import TrainConfig
+    from agents.llm.models import DEFAULT_MODEL
 
-    parser.add_argument("--model", default=TrainConfig().model, help="policy (default: the azr train default)")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help=f"policy (default: {DEFAULT_MODEL})")
     parser.add_argument("--algo", nargs="+", default=["trr++"], help="estimators to compare (default: trr++)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1], help="one run per seed (at least 2)")
     parser.add_argument("--steps", type=int, default=60, help="training steps per run (default: 60)")

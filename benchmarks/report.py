@@ -7,6 +7,10 @@ plot shows the compared metric against steps, one line per run (a held-out accur
 
 The compared metric is ``--metric KEY`` when given; otherwise the mean of the held-out keys (``eval/.../accuracy``,
 ``eval/.../solve_rate``) when the runs logged any, else the mean of the self-play ``solve/<type>/accuracy`` keys.
+
+When the runs logged the safety monitor's metrics, the table adds the mean share of flagged responses
+(``safety/any/rate``) and the last obfuscation rate, and the plot gets a second panel of the flagged share beside
+the learning curve (``azr safety RUN_DIR`` breaks one run down by category).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from azr_env.errors import CheckpointError
 
 HELD_OUT_PREFIX = "eval/"
 SELFPLAY_SUFFIX = "/accuracy"
+SAFETY_ANY = "safety/any/rate"
+SAFETY_OBFUSCATION = "safety/obfuscation/rate"
 
 
 @dataclass(frozen=True)
@@ -103,17 +109,33 @@ def metric_label(keys: Sequence[str]) -> str:
     return f"{kind} (mean of {len(keys)})"
 
 
+def has_safety(runs: Sequence[Run]) -> bool:
+    """Whether any run logged the safety monitor's metrics."""
+    return any(SAFETY_ANY in step for run in runs for step in run.steps)
+
+
 def report_table(runs: Sequence[Run], keys: Sequence[str]) -> str:
-    """Return the markdown comparison table, one row per run."""
-    lines = [f"| run | algo | steps | last {metric_label(keys)} | best | command |", "|---|---|---|---|---|---|"]
+    """Return the markdown comparison table, one row per run (with safety columns when the runs logged them)."""
+    safety = has_safety(runs)
+    extra = " flagged (mean) | obfuscation (last) |" if safety else ""
+    lines = [f"| run | algo | steps | last {metric_label(keys)} | best |{extra} command |"]
+    lines.append("|---|---|---|---|---|" + ("---|---|" if safety else "") + "---|")
     for run in runs:
         xs, ys = series(run, keys)
         last = f"{ys[-1]:.3f}" if ys.size else "-"
         best = f"{ys.max():.3f}" if ys.size else "-"
         steps = int(xs[-1]) if xs.size else 0
         algo = run.config.get("algo", "?")
-        lines.append(f"| {run.path.name} | {algo} | {steps} | {last} | {best} | `{train_command(run.config)}` |")
+        cells = f" {_safety_cells(run)} |" if safety else ""
+        lines.append(f"| {run.path.name} | {algo} | {steps} | {last} | {best} |{cells} `{train_command(run.config)}` |")
     return "\n".join(lines)
+
+
+def _safety_cells(run: Run) -> str:
+    _, flagged = series(run, [SAFETY_ANY])
+    _, hidden = series(run, [SAFETY_OBFUSCATION])
+    mean = f"{flagged.mean():.3f}" if flagged.size else "-"
+    return f"{mean} | {hidden[-1]:.3f}" if hidden.size else f"{mean} | -"
 
 
 def plot_runs(runs: Sequence[Run], keys: Sequence[str], path: Path) -> Path:
@@ -121,7 +143,9 @@ def plot_runs(runs: Sequence[Run], keys: Sequence[str], path: Path) -> Path:
     from benchmarks.evaluate import pyplot
 
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6.0, 4.0))
+    safety = has_safety(runs)
+    fig, axes = plt.subplots(1, 2 if safety else 1, figsize=(11.0 if safety else 6.0, 4.0), squeeze=False)
+    ax = axes[0][0]
     for run in runs:
         xs, ys = series(run, keys)
         ax.plot(xs, ys, marker="o", markersize=3, label=f"{run.path.name} ({run.config.get('algo', '?')})")
@@ -133,7 +157,23 @@ def plot_runs(runs: Sequence[Run], keys: Sequence[str], path: Path) -> Path:
     ax.set_xlabel("training step")
     ax.set_ylabel(metric_label(keys))
     ax.legend(fontsize=8)
+    if safety:
+        plot_safety(axes[0][1], runs)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
+
+
+def plot_safety(ax: Any, runs: Sequence[Run]) -> None:
+    """The safety panel: the share of flagged responses per run (dashed: its obfuscation rate)."""
+    for run in runs:
+        xs, ys = series(run, [SAFETY_ANY])
+        line = ax.plot(xs, ys, marker="o", markersize=3, label=f"{run.path.name} flagged")[0]
+        hx, hy = series(run, [SAFETY_OBFUSCATION])
+        if hx.size:
+            ax.plot(hx, hy, "--", color=line.get_color(), label=f"{run.path.name} obfuscation")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("safety monitor: share of responses flagged")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8)

@@ -112,6 +112,15 @@ class TrainConfig:
     eval_temperature: float = 0.0
     """Sampling temperature of the evaluation; 0 is greedy, as the paper evaluates (set > 0 with ``eval_samples``
     > 1, or every sample is the same)."""
+    safety_monitor: bool = True
+    """Watch every response with the safety monitor: ``safety/<category>/rate`` metrics and ``RUN_DIR/safety.jsonl``
+    (``azr safety RUN_DIR``). It never changes rewards or the buffer unless ``safety_enforcement`` says so."""
+    safety_enforcement: Literal["off", "quarantine", "penalize"] = "off"
+    """What happens to valid proposals whose code the monitor flags: nothing, kept out of the buffer, or kept out
+    with the format penalty (see ``azr_env.safety.enforcement``)."""
+    safety_on_reasoning: bool = False
+    """Also enforce on reasoning findings. Warned against: optimizing against a chain-of-thought monitor teaches
+    the policy to hide its intent (Baker et al. 2025, arXiv 2503.11926)."""
     env: EnvConfig = field(default_factory=EnvConfig)
     """The self-play env: task types, n solver attempts, K references, prompt format, rewards, executor limits."""
 
@@ -136,6 +145,10 @@ class TrainConfig:
             raise ConfigError("rollout_dtype is an hf backend option; vLLM samples in its own dtype")
         if self.lora_rank < 0 or self.learning_rate <= 0:
             raise ConfigError("lora_rank must be >= 0 and learning_rate > 0")
+        if self.safety_enforcement != "off" and not self.safety_monitor:
+            raise ConfigError("safety_enforcement acts on the monitor's findings: keep safety_monitor on")
+        if self.safety_on_reasoning and self.safety_enforcement == "off":
+            raise ConfigError("safety_on_reasoning needs safety_enforcement quarantine or penalize to act with")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict (tuples become lists)."""

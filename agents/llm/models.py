@@ -30,8 +30,9 @@ from azr_env.errors import ConfigError, MissingDependencyError, ModelUnavailable
 if TYPE_CHECKING:
     import torch
 
-DEFAULT_MODEL = model_wheels.SMOLLM2_135M.name
-"""The embedded default policy."""
+DEFAULT_MODEL = model_wheels.QWEN25_CODER_05B.name
+"""The default policy on a CPU (``azr demo``, ``azr bench learn``), played in the chat format: the smallest shipped
+model whose responses carry a learning signal (SmolLM2-135M writes no well-formed response; README, "Models")."""
 
 TINY_RANDOM = "tiny-random"
 SHORTCUTS = (TINY_RANDOM, *model_wheels.WHEEL_MODELS)

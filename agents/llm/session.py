@@ -20,6 +20,8 @@ from agents.llm.estimators import get_estimator
 from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, open_sinks, truncate_after
 from agents.llm.trainer import Trainer
 from azr_env.errors import CheckpointError, MissingDependencyError
+from azr_env.records import chain_observers
+from azr_env.safety import SAFETY_LOG, Enforcement, EnforcementConfig, SafetyObserver
 
 
 def saved_config(run_dir: str | os.PathLike[str]) -> TrainConfig:
@@ -52,7 +54,8 @@ def build_trainer(
         policy: an already loaded ``(model, tokenizer)`` (tests); default ``load_policy(config.model)``.
         executor: an executor to share (never closed by the trainer); default: the env starts its own.
         observer: an ``azr_env.records.StepObserver`` (an oversight monitor) for the env's engine: it reviews every
-            step's records, attempts included, before the step's proposals enter the buffer.
+            step's records, attempts included, before the step's proposals enter the buffer. The run's own safety
+            monitor (``TrainConfig.safety_monitor``, ``Trainer.safety``) reviews them beside it.
     """
     import torch
 
@@ -69,7 +72,7 @@ def build_trainer(
         rng, buffer, step = state.rng, state.buffer, state.step
     run_dir = Path(config.run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE):  # a run without a checkpoint starts over
+    for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE, SAFETY_LOG):  # a run without a checkpoint starts over
         truncate_after(run_dir / name, step if ckpt is not None else -1)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
@@ -77,12 +80,23 @@ def build_trainer(
     options = {"rollout_dtype": config.rollout_dtype} if config.rollout_dtype is not None else {}
     backend = make_backend(config.backend, model, tokenizer, **options)
     solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
-    env = make_env(config, buffer, solver, executor, observer)
+    safety = safety_observer(config)
+    env = make_env(config, buffer, solver, executor, chain_observers(observer, safety))
     sink = open_sinks(run_dir, tensorboard=config.tensorboard, resume_step=step if step else None)
     return Trainer(
         config=config, model=model, tokenizer=tokenizer, backend=backend, env=env, solver=solver,
         optimizer=optimizer, estimator=get_estimator(config.algo), sink=sink, rng=rng, step=step, ref_model=ref_model,
+        safety=safety,
     )  # fmt: skip
+
+
+def safety_observer(config: TrainConfig) -> SafetyObserver | None:
+    """The run's safety monitor (``None`` when ``safety_monitor`` is off), logging to ``RUN_DIR/safety.jsonl``."""
+    if not config.safety_monitor:
+        return None
+    mode = Enforcement(config.safety_enforcement)
+    enforcement = EnforcementConfig(mode, on_reasoning=config.safety_on_reasoning)
+    return SafetyObserver(enforcement=enforcement, log_path=Path(config.run_dir) / SAFETY_LOG)
 
 
 def load(config: TrainConfig) -> tuple[Any, Any]:

@@ -46,12 +46,51 @@ def format_table(rows: Sequence[Sequence[str]], columns: Sequence[str] = COLUMNS
     return "\n".join(lines)
 
 
+def loop_signals(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]) -> dict[str, Any]:
+    """Whether the loop turned, from metric records.
+
+    The task types with a valid proposal and with a correct answer (an episode's or an attempt's) in any step, the
+    buffer's size after the first and the last step, the largest mean learnability reward, and per role the largest
+    share of responses whose advantage is not 0.
+    """
+
+    def best(key: str) -> float:
+        return max((float(r[key]) for r in records if key in r), default=0.0)
+
+    def buffered(record: Mapping[str, Any]) -> float:
+        return sum(float(record.get(f"buffer/{t}/size", 0.0)) for t in task_types)
+
+    return {
+        "valid_proposals": [t for t in task_types if best(f"propose/{t}/valid_rate") > 0],
+        "correct_answers": [
+            t for t in task_types if max(best(f"solve/{t}/accuracy"), best(f"solve/{t}/attempt_accuracy")) > 0
+        ],
+        "buffer": (buffered(records[0]), buffered(records[-1])),
+        "learnability_max": max((best(f"propose/{t}/learnability_mean") for t in task_types), default=0.0),
+        "nonzero_advantage": {role: best(f"advantage/{role}/nonzero_frac") for role in ("propose", "solve")},
+    }
+
+
+def format_signals(signals: Mapping[str, Any]) -> str:
+    """One line per signal, for the end of a demo."""
+    advantage = signals["nonzero_advantage"]
+    return "\n".join((
+        f"valid proposals in: {', '.join(signals['valid_proposals']) or 'none'}",
+        f"correct answers in: {', '.join(signals['correct_answers']) or 'none'}",
+        "tasks in the buffer after the first and the last step: {:.0f} -> {:.0f}".format(*signals["buffer"]),
+        f"largest mean learnability reward of a (type, step): {signals['learnability_max']:.3f}",
+        f"responses with a non-zero advantage: propose {advantage['propose']:.2f}, solve {advantage['solve']:.2f}",
+    ))  # fmt: skip
+
+
 def print_summary(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]) -> None:
-    """Print the per-type table and the step timing."""
+    """Print the per-type table, what shows the loop turned, and the step timing."""
     if not records:
         print("no steps were logged")
         return
     print(format_table(summary_rows(records, task_types)))
+    print()
+    print(format_signals(loop_signals(records, task_types)))
     steps = [float(r["time/step_s"]) for r in records if "time/step_s" in r]
     if steps:
         print(f"\n{len(records)} steps, {sum(steps) / len(steps):.1f} s per step on average")

@@ -3,7 +3,8 @@
 One step: every (task type, role) pair gets ``batch_size`` episodes from the vector env; each valid proposal's
 n solver attempts are sampled by the same policy; the estimator (``trr++`` by default) turns rewards into
 advantages; one PPO-clip update; the rollout backend gets the new weights; every ``eval_every`` steps (and before
-the first) the policy answers held-out suites (``agents.llm.evaluation``); metrics go to JSONL/TensorBoard, one line
+the first) the policy answers held-out suites (``agents.llm.evaluation``); metrics go to JSONL/TensorBoard (with the
+safety monitor's, whose ``SafetyObserver`` read every response of the collect inside the env's engine), one line
 per episode to ``episodes.jsonl``; a checkpoint is written every ``checkpoint_every`` steps.
 
 Where this code deviates from the paper and its released code:
@@ -39,6 +40,7 @@ from agents.llm.metrics import EPISODES_FILE, EVAL_FILE, MetricsSink, append_row
 from agents.llm.trr import Level
 from agents.llm.update import update_policy
 from azr_env.rewards import learnability
+from azr_env.safety import SafetyObserver
 from azr_env.tasks.base import Outcome, Role
 
 
@@ -59,6 +61,8 @@ class Trainer:
     step: int = 0
     ref_model: Any = None
     history: list[dict[str, float]] = field(default_factory=list)
+    safety: SafetyObserver | None = None
+    """The safety monitor in the env's engine (``None``: off); its metrics and ``safety.jsonl`` lines each step."""
 
     def run(self, on_step: Callable[[int, dict[str, float]], None] | None = None) -> list[dict[str, float]]:
         """Train from ``self.step`` to ``config.steps``; return the metrics of the steps run here."""
@@ -105,6 +109,8 @@ class Trainer:
         metrics.update({"time/rollout_s": rollout.seconds, "time/update_s": update_s})
         metrics["time/step_s"] = time.perf_counter() - start
         metrics["train/samples"] = float(len(samples))
+        if self.safety is not None:
+            metrics.update(self.safety.step_metrics(self.step))
         self.sink.log(self.step, metrics)
         append_rows(Path(self.config.run_dir) / EPISODES_FILE, episode_rows(rollout, self.step))
         self.history.append(metrics)
@@ -128,7 +134,9 @@ class Trainer:
         )  # fmt: skip
 
     def close(self) -> None:
-        """Release the env's executor, the backend and the sinks."""
+        """Release the env's executor, the backend, the safety log and the sinks."""
+        if self.safety is not None:
+            self.safety.close()
         self.sink.close()
         self.backend.close()
         self.env.close()
@@ -177,7 +185,11 @@ def advantage_inputs(samples: list[Sample], level: Level = "sequence") -> Advant
 
 
 def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
-    """One row per episode of the step: role, type, outcome, reward and, for a valid proposal, its attempts."""
+    """One row per episode of the step: role, type, outcome, reward, the response, and a valid proposal's attempts.
+
+    The response texts (the episode's and each attempt's, with its outcome) let a run be read and re-scored
+    offline, for example under another answer rule (``azr_env.tasks.parsing.score_response``).
+    """
     rows = []
     for record in rollout.records:
         row: dict[str, Any] = {"step": step, "role": record.role.value, "task_type": record.task_type}
@@ -185,6 +197,8 @@ def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
         attempts = record.attempts or ()
         row["attempts_correct"] = sum(a.verdict.outcome is Outcome.CORRECT for a in attempts)
         row["attempts"] = len(attempts)
+        row["response"] = str(record.response)
+        row["attempt_responses"] = [{"response": str(a.response), "outcome": a.verdict.outcome.value} for a in attempts]
         rows.append(row)
     return rows
 

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "azr_env.cli.tasks",
     "azr_env.cli.check",
     "azr_env.cli.bench",
+    "azr_env.cli.safety",
     "agents.llm.cli",
 )
 """Modules that define subcommands, in ``azr --help`` order. Each exposes ``register(subparsers) -> None``; the

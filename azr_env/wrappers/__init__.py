@@ -1,7 +1,15 @@
-"""Wrappers for azr-env's text envs: statistics by role and task type, JSONL trajectories, chat observations."""
+"""Wrappers for azr-env's text envs: statistics, JSONL trajectories, chat observations, the safety monitor."""
 
 from azr_env.wrappers.chat import ChatObservation
 from azr_env.wrappers.recorder import TrajectoryRecorder
+from azr_env.wrappers.safety import SafetyMonitor, VectorSafetyMonitor
 from azr_env.wrappers.statistics import EpisodeStatistics, RoleTypeStats
 
-__all__ = ["ChatObservation", "EpisodeStatistics", "RoleTypeStats", "TrajectoryRecorder"]
+__all__ = [
+    "ChatObservation",
+    "EpisodeStatistics",
+    "RoleTypeStats",
+    "SafetyMonitor",
+    "TrajectoryRecorder",
+    "VectorSafetyMonitor",
+]

@@ -65,3 +65,15 @@ def test_azr_report_cli_writes_plot(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "azr train --algo grpo" in done.stdout and (tmp_path / "report.png").stat().st_size > 0
+
+
+def test_runs_with_safety_metrics_get_safety_columns_beside_the_curve(tmp_path: Path) -> None:
+    root = _write_run(tmp_path / "safe", "trr++", [0.1, 0.5])
+    lines = [
+        {"step": 1, "solve/deduction/accuracy": 0.1, "safety/any/rate": 0.2},
+        {"step": 2, "solve/deduction/accuracy": 0.5, "safety/any/rate": 0.4, "safety/obfuscation/rate": 0.5},
+    ]
+    (root / "metrics.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    table = report_table([load_run(root)], ["solve/deduction/accuracy"])
+    assert "flagged (mean) | obfuscation (last)" in table
+    assert "| safe | trr++ | 2 | 0.500 | 0.500 | 0.300 | 0.500 |" in table

@@ -18,7 +18,7 @@ torch = pytest.importorskip("torch")
 from agents.llm.collect import Source, collect  # noqa: E402
 from agents.llm.estimators import AdvantageInputs, get_estimator  # noqa: E402
 from agents.llm.sampling import Generation, SamplingParams  # noqa: E402
-from agents.llm.trainer import advantage_inputs  # noqa: E402
+from agents.llm.trainer import advantage_inputs, episode_rows  # noqa: E402
 from agents.llm.update import pack, score_tokens  # noqa: E402
 from azr_env.tasks.base import Outcome, Role  # noqa: E402
 
@@ -141,3 +141,13 @@ def test_an_observer_reviews_the_trainers_attempts_before_admission(executor, ti
     collect(trainer.env, trainer.backend, trainer.solver, trainer.tokenizer, config=config, seeds=np.array([1, 2, 3]))
     trainer.close()
     assert [len(r.attempts) for r in seen if r.admits_task] == [2] and len(trainer.env.buffer) == size
+
+
+def test_episode_rows_keep_each_response_beside_its_own_outcome(make_trainer, tiny_config) -> None:
+    rows = episode_rows(one_collect(make_trainer, tiny_config), step=1)
+    for row in rows:
+        assert row["outcome"] == ("format_error" if row["response"] == BAD else row["outcome"])
+        for attempt in row["attempt_responses"]:
+            assert attempt["outcome"] == ("correct" if attempt["response"] == GOOD else "format_error")
+    assert sum(len(row["attempt_responses"]) for row in rows) == 2
+    assert {row["response"] for row in rows} == {GOOD, BAD}

@@ -1,0 +1,42 @@
+"""What the end of a demo prints to show the loop turned, and the demo's default budget."""
+
+from __future__ import annotations
+
+import argparse
+
+from agents.llm.demo import add_arguments, demo_config
+from agents.llm.models import DEFAULT_MODEL
+from agents.llm.summary import format_signals, loop_signals
+
+TYPES = ("deduction", "abduction", "induction")
+
+
+def test_loop_signals_name_the_types_and_roles_that_carried_signal() -> None:
+    records = [
+        {"propose/deduction/valid_rate": 0.5, "solve/induction/accuracy": 0.0, "buffer/deduction/size": 3.0,
+         "advantage/propose/nonzero_frac": 0.0, "advantage/solve/nonzero_frac": 0.25},
+        {"propose/abduction/valid_rate": 1.0, "solve/abduction/attempt_accuracy": 0.5, "buffer/deduction/size": 4.0,
+         "buffer/abduction/size": 2.0, "propose/abduction/learnability_mean": 0.5,
+         "advantage/propose/nonzero_frac": 0.5},
+    ]  # fmt: skip
+    signals = loop_signals(records, TYPES)
+    assert signals["valid_proposals"] == ["deduction", "abduction"]
+    assert signals["correct_answers"] == ["abduction"]
+    assert signals["buffer"] == (3.0, 6.0)
+    assert signals["learnability_max"] == 0.5
+    assert signals["nonzero_advantage"] == {"propose": 0.5, "solve": 0.25}
+    assert "propose 0.50, solve 0.25" in format_signals(signals)
+
+
+def test_no_signal_reads_as_none() -> None:
+    text = format_signals(loop_signals([{"propose/deduction/valid_rate": 0.0}], TYPES))
+    assert "valid proposals in: none" in text and "correct answers in: none" in text
+
+
+def test_the_demo_plays_the_instruct_default_in_chat_with_two_episodes_per_group() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    config = demo_config(parser.parse_args(["--run-dir", "unused"]))
+    assert config.model == DEFAULT_MODEL == "qwen2.5-coder-0.5b"
+    assert config.env.prompt_format == "chat" and config.env.effective_answer_rule() == "fences"
+    assert config.batch_size >= 2  # a group of one always has advantage 0
