@@ -141,14 +141,17 @@ class TrainConfig:
             raise ConfigError("need 0 <= clip_low <= clip_high (clip-higher widens only the upper bound)")
         if self.batch_size % self.updates_per_step:
             raise ConfigError("batch_size must divide into updates_per_step equal slices")
-        if self.rollout_dtype is not None and self.backend != "hf":
-            raise ConfigError("rollout_dtype is an hf backend option; vLLM samples in its own dtype")
         if self.lora_rank < 0 or self.learning_rate <= 0:
             raise ConfigError("lora_rank must be >= 0 and learning_rate > 0")
         if self.safety_enforcement != "off" and not self.safety_monitor:
             raise ConfigError("safety_enforcement acts on the monitor's findings: keep safety_monitor on")
         if self.safety_on_reasoning and self.safety_enforcement == "off":
             raise ConfigError("safety_on_reasoning needs safety_enforcement quarantine or penalize to act with")
+        self._check_speed_options()
+
+    def _check_speed_options(self) -> None:
+        if self.rollout_dtype is not None and self.backend != "hf":
+            raise ConfigError("rollout_dtype is an hf backend option; vLLM samples in its own dtype")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able dict (tuples become lists)."""
