@@ -1,10 +1,19 @@
-"""``azr bench train``: rollout tokens/s and update samples/s of the reference agent, next to TRL's GRPO loss.
+"""``azr bench train``: rollout tokens/s and update samples/s of the reference agent, each next to a reference.
 
-For each model (the tiny random model; SmolLM2-135M with ``--smollm``) and each rollout backend (``hf``; also
-``vllm`` when a GPU is present): sample one batch, then time our update (``agents.llm.update.update_policy``:
-micro-batched forward + backward + AdamW step) and, when ``trl`` is installed (``[bench]`` extra), TRL's
-``GRPOTrainer.compute_loss`` with the same model weights, batch, token ids, micro-batch size and optimizer,
-measured side by side in the same process. Numbers on a shared 2-core machine are noisy; compare the ratio.
+For each model (``--models``) and each CPU setup (``--setups``), on the env's own prompts (a proposer prompt and a
+solver prompt per task type, in the model's chat format, repeated to ``--batch``):
+
+- rollout: our ``HFBackend`` next to ``transformers``' own ``generate`` (plain sampling, ``top_p=None``) on the same
+  model weights, prompts and budget, in tokens/s (``--shared`` adds a batch of one solver prompt repeated, the n
+  attempts at a proposal, where our backend prefills the prompt once);
+- update: our ``update_policy`` (micro-batched forward and backward, clip, AdamW step) next to TRL's
+  ``GRPOTrainer.compute_loss`` plus the same backward and step (``[bench]`` extra), on the same weights, token ids,
+  micro-batch size and mixed precision, in samples/s.
+
+Setups (see ``SETUPS``): ``fp32`` (float32 everywhere, the default of ``azr train``), ``autocast`` (float32
+weights; the update under bfloat16 autocast and rollouts from a bfloat16 copy synced after each update), ``lora``
+(a frozen bfloat16 base with float32 LoRA adapters, ``[lora]`` extra). ``--sweep`` times our rollout at several
+batch sizes. Each timing is the best of ``--repeats`` after a warm-up; on a shared machine compare the ratios.
 """
 
 from __future__ import annotations
@@ -13,106 +22,218 @@ import argparse
 import copy
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
-PROMPT = "Write a Python function f(x) and an input for it.\ndef f(x):\n    return sorted(set(x))[::-1]\n"
+
+@dataclass(frozen=True)
+class Setup:
+    """How a CPU step runs.
+
+    Attributes:
+        weights: dtype of the trained weights.
+        autocast: dtype of the update's autocast, or None.
+        rollout: dtype of the rollout copy, or None (sample from the trained model itself).
+        lora_rank: LoRA rank (0: train every weight).
+    """
+
+    weights: str
+    autocast: Literal["bfloat16"] | None
+    rollout: str | None
+    lora_rank: int = 0
+
+
+SETUPS = {
+    "fp32": Setup("float32", None, None),
+    "autocast": Setup("float32", "bfloat16", "bfloat16"),
+    "lora": Setup("bfloat16", "bfloat16", None, lora_rank=16),
+}
 
 
 @dataclass
 class Row:
-    """One measured configuration."""
+    """One measured (model, setup)."""
 
     model: str
-    backend: str
+    setup: str
+    prompts: str
     rollout_tok_s: float
-    update_samples_s: float
-    trl_samples_s: float | None
+    hf_tok_s: float
+    update_samples_s: float | None = None
+    trl_samples_s: float | None = None
     note: str = ""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Benchmark flags."""
-    parser.add_argument("--smollm", action="store_true", help="also measure SmolLM2-135M (slower)")
-    parser.add_argument("--batch", type=int, default=8, help="responses per batch (default: 8)")
-    parser.add_argument("--prompt-chars", type=int, default=400, help="approximate prompt length in characters")
+    parser.add_argument("--models", nargs="+", default=["tiny-random"], help="load_policy names")
+    parser.add_argument("--smollm", action="store_true", help="also measure smollm2-135m")
+    parser.add_argument("--setups", nargs="+", default=["fp32", "autocast"], choices=list(SETUPS), help="CPU setups")
+    parser.add_argument("--batch", type=int, default=6, help="responses per batch (default: 6)")
     parser.add_argument("--new-tokens", type=int, default=32, help="max new tokens per response (default: 32)")
     parser.add_argument("--micro-batch", type=int, default=4, help="micro-batch size of both updates (default: 4)")
     parser.add_argument("--repeats", type=int, default=2, help="timed repetitions, best kept (default: 2)")
+    parser.add_argument("--shared", action="store_true", help="also time one solver prompt repeated --batch times")
+    parser.add_argument("--sweep", nargs="*", type=int, default=[], help="rollout batch sizes to time (ours only)")
     parser.add_argument("--no-trl", action="store_true", help="skip the TRL comparison")
+    parser.add_argument("--device", default=None, help="torch device (default: cuda when available, else cpu)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Measure and print the table."""
-    import torch
+    """Measure and print the tables."""
+    from benchmarks.models import set_threads
 
-    models = ["tiny-random", *(["smollm2-135m"] if args.smollm else [])]
-    backends = ["hf", *(["vllm"] if torch.cuda.is_available() else [])]
-    rows = [measure(name, backend, args) for name in models for backend in backends]
-    print(format_rows(rows))
+    set_threads(args.threads)
+    models = [*args.models, *(["smollm2-135m"] if args.smollm and "smollm2-135m" not in args.models else [])]
+    rows: list[Row] = []
+    sweeps: list[tuple[str, int, float]] = []
+    for name in models:
+        for setup in args.setups:
+            found, swept = measure(name, setup, args)
+            rows += found
+            sweeps += swept
+            print(format_rows(rows[-len(found) :]), flush=True)
+    print("\n" + format_rows(rows))
+    if sweeps:
+        print("\n" + format_sweep(sweeps))
     return 0
 
 
-def measure(name: str, backend_name: str, args: argparse.Namespace) -> Row:
-    """Sample one batch with ``backend_name`` and time both updates on it."""
+def env_prompts(tokenizer: Any) -> tuple[list[str], str]:
+    """The env's prompt of every task type and role in chat format, and its deduction solver prompt."""
+    from agents.llm.prompting import format_observation
+    from benchmarks.models_prompts import env_prompts as prompt_records
+
+    texts = [format_observation(tokenizer, p.user, system_prompt=p.system) for _, _, p in prompt_records()]
+    return texts, texts[1]
+
+
+def load_setup(name: str, setup: Setup, device: str | None = None) -> tuple[Any, Any]:
+    """The model to train in ``setup`` (LoRA applied) on ``device`` (default: cuda if available), and its tokenizer."""
     import torch
 
-    from agents.llm.backends import make_backend
     from agents.llm.models import load_policy
+
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    model, tokenizer = load_policy(name, dtype=setup.weights, device=device)
+    if setup.lora_rank:
+        from peft import LoraConfig, get_peft_model
+
+        model = get_peft_model(model, LoraConfig(r=setup.lora_rank, lora_alpha=32, target_modules="all-linear"))
+    return model, tokenizer
+
+
+def measure(name: str, setup_name: str, args: argparse.Namespace) -> tuple[list[Row], list[tuple[str, int, float]]]:
+    """Rollout and update rows of one model in one setup, and its batch-size sweep."""
+    from agents.llm.backends.hf import HFBackend
     from agents.llm.sampling import SamplingParams
 
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    model, tokenizer = load_policy(name, device=device)
-    backend = make_backend(backend_name, model, tokenizer)
-    prompts = [
-        (PROMPT * (1 + args.prompt_chars // len(PROMPT)))[: args.prompt_chars] + str(i) for i in range(args.batch)
-    ]
+    setup = SETUPS[setup_name]
+    model, tokenizer = load_setup(name, setup, args.device)
+    texts, solver = env_prompts(tokenizer)
+    batch = [texts[i % len(texts)] for i in range(args.batch)]
+    backend = HFBackend(model, tokenizer, batch_size=args.batch, rollout_dtype=setup.rollout)
     params = SamplingParams(max_new_tokens=args.new_tokens, temperature=1.0, seed=0)
-    start = time.perf_counter()
-    generations = backend.generate(prompts, params)
-    rollout_s = time.perf_counter() - start
-    tokens = sum(len(g.completion_ids) for g in generations)
-    advantages = np.random.default_rng(0).standard_normal(len(generations))
-    policy = copy.deepcopy(model)
-    optimizer = torch.optim.AdamW(policy.parameters(), lr=1e-6)
-    ours = best_of(args.repeats, lambda: our_update(policy, optimizer, tokenizer, generations, advantages, args=args))
-    trl_s, note = None, ""
-    if not args.no_trl:
-        trl_s, note = trl_update_time(model, tokenizer, generations, advantages, args)
-    backend.close()
-    return Row(
-        name, backend_name, tokens / rollout_s, len(generations) / ours, trl_s and len(generations) / trl_s, note
-    )
+    generations, ours = rollout_rate(backend, batch, params, args.repeats)
+    hf = hf_generate_rate(backend.model, tokenizer, batch, args.new_tokens, args.repeats)
+    row = Row(name, setup_name, "env", ours, hf)
+    row.update_samples_s, row.trl_samples_s, row.note = update_rates(model, tokenizer, generations, setup, args)
+    rows = [row]
+    if args.shared:
+        repeated = [solver] * args.batch
+        _, shared = rollout_rate(backend, repeated, params, args.repeats)
+        hf_shared = hf_generate_rate(backend.model, tokenizer, repeated, args.new_tokens, args.repeats)
+        rows.append(Row(name, setup_name, "1 solver prompt x batch", shared, hf_shared))
+    sweeps = []
+    for size in args.sweep:
+        sized = HFBackend(backend.model, tokenizer, batch_size=size)
+        prompts = [texts[i % len(texts)] for i in range(size)]
+        sweeps.append((f"{name} {setup_name}", size, rollout_rate(sized, prompts, params, 1)[1]))
+    return rows, sweeps
 
 
-def best_of(repeats: int, fn: Any) -> float:
-    """Fastest of ``repeats`` timed calls (after one untimed warm-up)."""
-    fn()
+def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[Any, float]:
+    """The last result and fastest time of ``repeats`` timed calls (after one untimed warm-up)."""
+    result = fn()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()
+        result = fn()
         times.append(time.perf_counter() - start)
-    return min(times)
+    return result, min(times)
 
 
-def our_update(
-    policy: Any, optimizer: Any, tokenizer: Any, generations: Sequence[Any], advantages: np.ndarray, *, args: Any
-) -> None:
-    """One ``update_policy`` call: micro-batched forward and backward, clip, AdamW step."""
+def rollout_rate(backend: Any, prompts: Sequence[str], params: Any, repeats: int) -> tuple[list[Any], float]:
+    """Our backend's generations and sampled tokens per second."""
+    generations, seconds = best_of(repeats, lambda: backend.generate(prompts, params))
+    return generations, sum(len(g.completion_ids) for g in generations) / seconds
+
+
+def hf_generate_rate(model: Any, tokenizer: Any, prompts: Sequence[str], new_tokens: int, repeats: int) -> float:
+    """``model.generate`` sampling on the same prompts: tokens per second (each row counted through its EOS)."""
+    import torch
+
+    device = next(model.parameters()).device
+    inputs = {k: v.to(device) for k, v in tokenizer(list(prompts), padding=True, return_tensors="pt").items()}
+    eos = model.generation_config.eos_token_id
+    eos_ids = set([eos] if isinstance(eos, int) else eos or [tokenizer.eos_token_id])
+
+    def sample() -> Any:
+        with torch.no_grad():
+            return model.generate(
+                **inputs, max_new_tokens=new_tokens, do_sample=True, temperature=1.0, top_p=None, top_k=None,
+                pad_token_id=tokenizer.pad_token_id,
+            )  # fmt: skip
+
+    out, seconds = best_of(repeats, sample)
+    completions = out[:, inputs["input_ids"].shape[1] :].tolist()
+    return sum(_through_eos(row, eos_ids) for row in completions) / seconds
+
+
+def _through_eos(row: Sequence[int], eos_ids: set[int]) -> int:
+    for i, token in enumerate(row):
+        if token in eos_ids:
+            return i + 1
+    return len(row)
+
+
+def update_rates(
+    model: Any, tokenizer: Any, generations: Sequence[Any], setup: Setup, args: Any
+) -> tuple[float, float | None, str]:
+    """Samples/s of our update and of TRL's loss on the same batch, and why TRL was skipped (or ``""``)."""
+    advantages = np.random.default_rng(0).standard_normal(len(generations))
+    ours = our_update_time(copy.deepcopy(model), tokenizer, generations, advantages, setup=setup, args=args)
+    trl_s, note = None, ""
+    if not args.no_trl:
+        trl_s, note = trl_update_time(model, tokenizer, generations, advantages, setup=setup, args=args)
+    return len(generations) / ours, trl_s and len(generations) / trl_s, note
+
+
+def our_update_time(
+    policy: Any, tokenizer: Any, generations: Sequence[Any], advantages: np.ndarray, *, setup: Setup, args: Any
+) -> float:
+    """Best time of one ``update_policy`` call (forward, backward, clip, AdamW step) in ``setup``."""
+    import torch
+
     from agents.llm.config import TrainConfig
     from agents.llm.trainer import pad_id
     from agents.llm.update import update_policy
 
-    config = TrainConfig(micro_batch_size=args.micro_batch, entropy_coef=0.001)
-    update_policy(policy, optimizer, generations, advantages, config, pad_id=pad_id(tokenizer))
+    optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=1e-6)
+    config = TrainConfig(micro_batch_size=args.micro_batch, entropy_coef=0.001, update_autocast=setup.autocast)
+
+    def step() -> None:
+        update_policy(policy, optimizer, generations, advantages, config, pad_id=pad_id(tokenizer))
+
+    return best_of(args.repeats, step)[1]
 
 
 def trl_update_time(
-    model: Any, tokenizer: Any, generations: Sequence[Any], advantages: np.ndarray, args: Any
+    model: Any, tokenizer: Any, generations: Sequence[Any], advantages: np.ndarray, *, setup: Setup, args: Any
 ) -> tuple[float | None, str]:
     """Best time of TRL's GRPO loss + backward + AdamW step over the same micro-batches, or why it was skipped."""
     try:
@@ -122,7 +243,7 @@ def trl_update_time(
     except (TypeError, ValueError, AttributeError) as exc:
         return None, f"trl skipped: {type(exc).__name__}: {str(exc)[:80]}"
     batches = trl_inputs(generations, advantages, tokenizer, args.micro_batch, trainer.model.device)
-    return best_of(args.repeats, lambda: trl_step(trainer, batches)), ""
+    return best_of(args.repeats, lambda: trl_step(trainer, batches, setup.autocast))[1], ""
 
 
 def trl_trainer(model: Any, tokenizer: Any, batch: int, args: Any) -> Any:
@@ -158,51 +279,68 @@ def trl_inputs(generations: Sequence[Any], advantages: np.ndarray, tokenizer: An
     out = []
     for start in range(0, len(generations), micro):
         part = generations[start : start + micro]
-        p_len, c_len = max(len(g.prompt_ids) for g in part), max(len(g.completion_ids) for g in part)
-        prompt = torch.full((len(part), p_len), pad, dtype=torch.long)
-        completion = torch.full((len(part), c_len), pad, dtype=torch.long)
-        p_mask, c_mask = torch.zeros_like(prompt), torch.zeros_like(completion)
-        for i, g in enumerate(part):
-            prompt[i, p_len - len(g.prompt_ids) :], p_mask[i, p_len - len(g.prompt_ids) :] = (
-                torch.tensor(g.prompt_ids),
-                1,
-            )
-            completion[i, : len(g.completion_ids)], c_mask[i, : len(g.completion_ids)] = (
-                torch.tensor(g.completion_ids),
-                1,
-            )
+        prompt = _padded([g.prompt_ids for g in part], pad, left=True)
+        completion = _padded([g.completion_ids for g in part], pad, left=False)
         adv = torch.tensor(advantages[start : start + micro], dtype=torch.float32)
-        tensors = {"prompt_ids": prompt, "prompt_mask": p_mask, "completion_ids": completion, "completion_mask": c_mask}
-        out.append({k: v.to(device) for k, v in {**tensors, "advantages": adv}.items()})
+        tensors = {"prompt_ids": prompt[0], "prompt_mask": prompt[1], "completion_ids": completion[0],
+                   "completion_mask": completion[1], "advantages": adv}  # fmt: skip
+        out.append({k: v.to(device) for k, v in tensors.items()})
     return out
 
 
-def trl_step(trainer: Any, batches: Sequence[dict[str, Any]]) -> None:
+def _padded(rows: Sequence[Sequence[int]], pad: int, *, left: bool) -> tuple[Any, Any]:
+    """``(ids, mask)`` of ``rows`` padded to one width, on the left or the right."""
+    import torch
+
+    width = max(len(r) for r in rows)
+    ids = torch.full((len(rows), width), pad, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for i, row in enumerate(rows):
+        cols = slice(width - len(row), width) if left else slice(0, len(row))
+        ids[i, cols], mask[i, cols] = torch.tensor(row), 1
+    return ids, mask
+
+
+def trl_step(trainer: Any, batches: Sequence[dict[str, Any]], autocast: str | None) -> None:
     """Loss and backward per micro-batch, gradient clip 1.0, one AdamW step (what one GRPO update does)."""
     import torch
+
+    from agents.llm.update import autocast_to
 
     model = trainer.model
     model.train()
     if trainer.optimizer is None:
-        trainer.optimizer = torch.optim.AdamW(model.parameters(), lr=1e-6)
+        trainer.optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-6)
     optimizer = trainer.optimizer
     for inputs in batches:
-        (trainer.compute_loss(model, inputs) / len(batches)).backward()
+        with autocast_to(model, autocast):
+            loss = trainer.compute_loss(model, inputs) / len(batches)
+        loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
 
 
 def format_rows(rows: Sequence[Row]) -> str:
-    """A fixed-width table with the ours/TRL speed ratio."""
-    head = (
-        f"{'model':<14} {'backend':<8} {'rollout tok/s':>14} {'update samples/s':>17} "
-        f"{'TRL samples/s':>14} {'ours/TRL':>9}"
-    )
-    lines = [head, "-" * len(head)]
+    """A markdown table with the ours/reference ratios."""
+    lines = [
+        "| model | setup | prompts | rollout tok/s (ours) | HF generate tok/s | ours/HF | update samples/s (ours) "
+        "| TRL GRPO samples/s | ours/TRL |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        trl = f"{r.trl_samples_s:14.2f}" if r.trl_samples_s else f"{'-':>14}"
-        ratio = f"{r.update_samples_s / r.trl_samples_s:9.2f}" if r.trl_samples_s else f"{'-':>9}"
-        line = f"{r.model:<14} {r.backend:<8} {r.rollout_tok_s:14.1f} {r.update_samples_s:17.2f} {trl} {ratio}"
-        lines.append(line + (f"  ({r.note})" if r.note else ""))
+        update = "-" if r.update_samples_s is None else f"{r.update_samples_s:.2f}"
+        trl = "-" if r.trl_samples_s is None else f"{r.trl_samples_s:.2f}"
+        ratio = f"{r.update_samples_s / r.trl_samples_s:.2f}x" if r.update_samples_s and r.trl_samples_s else "-"
+        lines.append(
+            f"| {r.model} | {r.setup} | {r.prompts} | {r.rollout_tok_s:.1f} | {r.hf_tok_s:.1f} | "
+            f"{r.rollout_tok_s / r.hf_tok_s:.2f}x | {update} | {trl} | {ratio} |" + (f" {r.note}" if r.note else "")
+        )
+    return "\n".join(lines)
+
+
+def format_sweep(sweeps: Sequence[tuple[str, int, float]]) -> str:
+    """Rollout tokens/s by batch size."""
+    lines = ["| model and setup | batch | rollout tok/s |", "|---|---:|---:|"]
+    lines += [f"| {label} | {size} | {rate:.1f} |" for label, size, rate in sweeps]
     return "\n".join(lines)

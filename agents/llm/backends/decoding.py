@@ -4,17 +4,22 @@ Why not ``model.generate``: it samples with the global torch RNG (no ``generator
 sampled tokens' log-probabilities from it means keeping every step's full logits, (steps, batch, vocab) floats.
 This loop draws from an injected ``torch.Generator`` and keeps one float per sampled token. For greedy decoding it
 produces the same tokens as ``generate`` (a test checks it). Everything here runs under ``torch.no_grad()``.
+
+Identical prompts in a batch (the n solver attempts at one proposal are n copies of its solver prompt) are
+prefilled once: the prefill runs over the distinct rows only and its KV cache and last logits are expanded to the
+full batch before the first token is drawn, so the sampled tokens come from the same distributions and the same
+random stream as a full prefill (up to float rounding: a matmul over fewer rows may round differently).
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from agents.llm.sampling import SamplingParams
+from agents.llm.update import accepts_logits_to_keep
 
 
 @dataclass
@@ -76,14 +81,12 @@ def decode_batch(
     """Sample up to ``params.max_new_tokens`` tokens for a left-padded (B, P) batch, stopping rows at EOS."""
     batch = input_ids.shape[0]
     positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)  # (B, P)
-    out = model(
-        input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, use_cache=True, **_last_only(model)
-    )
+    logits, cache = prefill(model, input_ids, attention_mask, positions)
     done = torch.zeros(batch, dtype=torch.bool, device=input_ids.device)
     lengths = torch.zeros(batch, dtype=torch.long, device=input_ids.device)
     tokens, logprobs = [], []
     for _ in range(params.max_new_tokens):
-        step_tokens, step_logprobs = pick_tokens(out.logits[:, -1, :], params, generator)
+        step_tokens, step_logprobs = pick_tokens(logits, params, generator)
         step_tokens = step_tokens.masked_fill(done, pad_id)
         tokens.append(step_tokens)
         logprobs.append(step_logprobs.masked_fill(done, 0.0))
@@ -97,12 +100,34 @@ def decode_batch(
             input_ids=step_tokens[:, None],
             attention_mask=attention_mask,
             position_ids=positions,
-            past_key_values=out.past_key_values,
+            past_key_values=cache,
             use_cache=True,
         )
+        logits, cache = out.logits[:, -1, :], out.past_key_values
     return DecodedBatch(torch.stack(tokens, dim=1), torch.stack(logprobs, dim=1), lengths, done)
+
+
+def prefill(
+    model: Any, input_ids: torch.Tensor, attention_mask: torch.Tensor, positions: torch.Tensor
+) -> tuple[torch.Tensor, Any]:
+    """Run the prompt forward once per distinct row; return ``(B, V)`` last logits and the ``(B, ...)`` KV cache."""
+    rows = torch.cat([input_ids, attention_mask], dim=-1)  # (B, 2P): equal rows are equal prompts
+    distinct, index = torch.unique(rows, dim=0, return_inverse=True)  # (U, 2P), (B,)
+    shared = distinct.shape[0] < rows.shape[0]
+    if shared:
+        first = torch.full((distinct.shape[0],), -1, dtype=torch.long, device=index.device)
+        first.scatter_reduce_(0, index, torch.arange(len(index), device=index.device), "amin", include_self=False)
+        input_ids, attention_mask, positions = input_ids[first], attention_mask[first], positions[first]
+    out = model(
+        input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, use_cache=True, **_last_only(model)
+    )
+    logits, cache = out.logits[:, -1, :], out.past_key_values
+    if shared:
+        cache.reorder_cache(index)  # (U, ...) -> (B, ...): row b takes the cache of its distinct prompt
+        logits = logits[index]
+    return logits, cache
 
 
 def _last_only(model: Any) -> dict[str, int]:
     """``{"logits_to_keep": 1}`` when the model supports it: the prefill then skips (B, P, V) logits."""
-    return {"logits_to_keep": 1} if "logits_to_keep" in inspect.signature(model.forward).parameters else {}
+    return {"logits_to_keep": 1} if accepts_logits_to_keep(model) else {}

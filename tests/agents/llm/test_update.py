@@ -62,3 +62,32 @@ def test_several_updates_per_step_use_precomputed_old_logprobs(rollout):
     model, tok, gens = rollout
     stats = run_update(model, tok, gens, updates_per_step=2, batch_size=64)
     assert stats["loss/approx_kl"] != 0.0
+
+
+def test_autocast_keeps_float32_weights_and_follows_the_float32_gradient(rollout):
+    model, tok, gens = rollout
+    twin, _ = tiny_policy(seed=0)
+    adv = np.array([1.0, -1.0, 0.5, -0.5])
+    grads = []
+    for m, autocast in ((model, None), (twin, "bfloat16")):
+        cfg = TrainConfig(micro_batch_size=4, max_grad_norm=1e9, entropy_coef=0.0, update_autocast=autocast)
+        opt = torch.optim.SGD(m.parameters(), lr=1.0)
+        before = [p.detach().clone() for p in m.parameters()]
+        update_policy(m, opt, gens, adv, cfg, pad_id=tok.pad_token_id)
+        steps = [(b - p.detach()).flatten() for b, p in zip(before, m.parameters(), strict=True)]  # SGD lr 1: grad
+        grads.append(torch.cat(steps))
+    assert {p.dtype for p in twin.parameters()} == {torch.float32}
+    cosine = torch.nn.functional.cosine_similarity(grads[0], grads[1], dim=0)
+    assert float(cosine) > 0.99 and not torch.equal(grads[0], grads[1])
+
+
+def test_lora_update_trains_only_the_adapters(rollout):
+    pytest.importorskip("peft")
+    from agents.llm.session import prepare
+
+    model, tok, gens = rollout
+    lora = prepare(model, TrainConfig(lora_rank=4))
+    before = {n: p.detach().clone() for n, p in lora.named_parameters()}
+    run_update(lora, tok, gens)
+    changed = {n for n, p in lora.named_parameters() if not torch.equal(p, before[n])}
+    assert changed and all("lora_" in n for n in changed)
