@@ -14,6 +14,11 @@ fenced blocks, instead of the raw text. Everything here is pure string work on c
   the text after the last ``</think>`` (the whole response when it has no ``<think>`` either; nothing when a
   ``<think>`` is left open, since the model never finished reasoning).
 
+Under ``OPEN`` and ``FENCES``, a solver's answer that needs one block (a deduction output, an abduction input, an
+induction program) may also come without its tag (``Answer.sole``): the region's only fenced block when that block
+has no tag, or the whole region when it was found inside an ``<answer>`` and holds no fence at all
+(``<answer>[1, 'two']</answer>``). The value is still read under the data rule, so prose is a format error.
+
 ``OPEN`` and ``FENCES`` are deviations from the paper for chat-format models (README, "Deviations"); the default
 chat rule is chosen from measured responses (``score_response`` scores a saved response under every rule).
 
@@ -103,6 +108,7 @@ class Answer:
         found_by: the rule clause that found the region (``STRICT`` for a complete envelope, even under a chat rule).
         syntax: how value answers are read (``ValueSyntax.DATA`` unless the env scores a benchmark).
         equality: when a value answer equals the gold (``ValueEquality.CANONICAL`` unless the env scores a benchmark).
+        rule: the env's answer rule that read the response (``sole`` reads untagged answers under a chat rule).
     """
 
     text: str
@@ -110,6 +116,7 @@ class Answer:
     found_by: AnswerRule = AnswerRule.STRICT
     syntax: ValueSyntax = ValueSyntax.DATA
     equality: ValueEquality = ValueEquality.CANONICAL
+    rule: AnswerRule = AnswerRule.STRICT
 
     def tagged(self, tag: str) -> list[str]:
         """Return the bodies of every block tagged ``tag`` (case-insensitive), in order."""
@@ -120,6 +127,21 @@ class Answer:
         """Return the last block tagged ``tag`` (the model's final word), or ``None`` when there is none."""
         bodies = self.tagged(tag)
         return bodies[-1] if bodies else None
+
+    def sole(self, tag: str) -> str | None:
+        """Return the last ``tag`` block of an answer that needs only that block, or its untagged form.
+
+        Under ``STRICT`` this is ``last``. Under a chat rule, when there is no ``tag`` block: the region's only
+        block if its tag is empty, else the whole region if an ``<answer>`` held it and it has no fence.
+        """
+        block = self.last(tag)
+        if block is not None or self.rule is AnswerRule.STRICT:
+            return block
+        if len(self.blocks) == 1 and not self.blocks[0].tag:
+            return self.blocks[0].body
+        if self.found_by is not AnswerRule.FENCES and FENCE not in self.text:
+            return self.text
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +172,7 @@ def read_answer(
     if isinstance(region, ParseFailure):
         return region
     body, found_by = region
-    return Answer(body, tuple(parse_blocks(body)), found_by, syntax, equality)
+    return Answer(body, tuple(parse_blocks(body)), found_by, syntax, equality, rule)
 
 
 def answer_region(text: str, rule: AnswerRule) -> tuple[str, AnswerRule] | ParseFailure:

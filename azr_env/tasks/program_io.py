@@ -37,8 +37,8 @@ Scorer = Callable[[Sequence[tuple[Task, str, Answer]]], list[Verdict]]
 def verify_blocks(
     items: Sequence[tuple[Task, Answer]], tag: str, score: Scorer, *, allow_empty: bool = False
 ) -> list[Verdict]:
-    """Take each answer's last ``tag`` block; score the found ones in one batch, the rest are format errors."""
-    blocks = [answer_block(answer, tag, allow_empty=allow_empty) for _, answer in items]
+    """Take each answer's ``tag`` block (``Answer.sole``); score the found ones at once; the rest are format errors."""
+    blocks = [answer_block(answer, tag, allow_empty=allow_empty, sole=True) for _, answer in items]
     found = [
         (task, block, answer) for (task, answer), block in zip(items, blocks, strict=True) if isinstance(block, str)
     ]
@@ -49,9 +49,12 @@ def verify_blocks(
     ]
 
 
-def answer_block(answer: Answer, tag: str, *, allow_empty: bool = False) -> str | ParseFailure:
-    """Return the answer's last ``tag`` block, or why there is none (an empty one only when ``allow_empty``)."""
-    block = answer.last(tag)
+def answer_block(answer: Answer, tag: str, *, allow_empty: bool = False, sole: bool = False) -> str | ParseFailure:
+    """Return the answer's last ``tag`` block, or why there is none (an empty one only when ``allow_empty``).
+
+    ``sole``: the answer needs only this block, so a chat rule may read it untagged (``Answer.sole``).
+    """
+    block = answer.sole(tag) if sole else answer.last(tag)
     if block is None:
         return ParseFailure(f"no ```{tag} block in the answer")
     if not allow_empty and not block.strip():
