@@ -49,23 +49,20 @@ def format_table(rows: Sequence[Sequence[str]], columns: Sequence[str] = COLUMNS
 def loop_signals(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]) -> dict[str, Any]:
     """Whether the loop turned, from metric records.
 
-    The task types with a valid proposal and with a correct answer (an episode's or an attempt's) in any step, the
-    buffer's size after the first and the last step, the largest mean learnability reward, and per role the largest
+    The task types with a valid proposal and with a correct answer (an episode's or an attempt's) in any step, how
+    many tasks the buffer gained over the steps, the largest mean learnability reward, and per role the largest
     share of responses whose advantage is not 0.
     """
 
     def best(key: str) -> float:
         return max((float(r[key]) for r in records if key in r), default=0.0)
 
-    def buffered(record: Mapping[str, Any]) -> float:
-        return sum(float(record.get(f"buffer/{t}/size", 0.0)) for t in task_types)
-
     return {
         "valid_proposals": [t for t in task_types if best(f"propose/{t}/valid_rate") > 0],
         "correct_answers": [
             t for t in task_types if max(best(f"solve/{t}/accuracy"), best(f"solve/{t}/attempt_accuracy")) > 0
         ],
-        "buffer": (buffered(records[0]), buffered(records[-1])),
+        "buffer_growth": sum(float(r.get(f"buffer/{t}/growth", 0.0)) for r in records for t in task_types),
         "learnability_max": max((best(f"propose/{t}/learnability_mean") for t in task_types), default=0.0),
         "nonzero_advantage": {role: best(f"advantage/{role}/nonzero_frac") for role in ("propose", "solve")},
     }
@@ -77,7 +74,7 @@ def format_signals(signals: Mapping[str, Any]) -> str:
     return "\n".join((
         f"valid proposals in: {', '.join(signals['valid_proposals']) or 'none'}",
         f"correct answers in: {', '.join(signals['correct_answers']) or 'none'}",
-        "tasks in the buffer after the first and the last step: {:.0f} -> {:.0f}".format(*signals["buffer"]),
+        f"tasks that entered the buffer: {signals['buffer_growth']:.0f}",
         f"largest mean learnability reward of a (type, step): {signals['learnability_max']:.3f}",
         f"responses with a non-zero advantage: propose {advantage['propose']:.2f}, solve {advantage['solve']:.2f}",
     ))  # fmt: skip

@@ -87,6 +87,7 @@ class Trainer:
         start = time.perf_counter()
         # 1. collect: one vector step of self-play; the injected solver samples the n attempts.
         seeds = self.rng.integers(2**31, size=3)
+        before = buffer_metrics(self.env.buffer, self.config)
         rollout = collect(self.env, self.backend, self.solver, self.tokenizer, config=self.config, seeds=seeds)
         samples = [s for s in rollout.samples if len(s.generation.prompt_ids) <= self.config.max_prompt_tokens]
         # 2. advantages: one scalar per response from the chosen estimator.
@@ -104,7 +105,7 @@ class Trainer:
         # 5. eval: held-out suites, when due.
         metrics = self.held_out(self.step) if due(self.config, self.step) else {}
         # 6. log.
-        metrics.update({**rollout_metrics(rollout, self.config), **buffer_metrics(self.env.buffer, self.config)})
+        metrics.update({**rollout_metrics(rollout, self.config), **buffer_growth(before, self.env.buffer, self.config)})
         metrics.update({**stats, **advantage_metrics(samples, advantages)})
         metrics.update({"time/rollout_s": rollout.seconds, "time/update_s": update_s})
         metrics["time/step_s"] = time.perf_counter() - start
@@ -216,6 +217,13 @@ def advantage_metrics(samples: list[Sample], advantages: np.ndarray) -> dict[str
 def buffer_metrics(buffer: Any, config: TrainConfig) -> dict[str, float]:
     """``buffer/<type>/size`` for every task type."""
     return {f"buffer/{t}/size": float(buffer.size(t)) for t in config.env.task_types}
+
+
+def buffer_growth(before: dict[str, float], buffer: Any, config: TrainConfig) -> dict[str, float]:
+    """``buffer/<type>/size`` after the step and ``buffer/<type>/growth``, its change over the step."""
+    after = buffer_metrics(buffer, config)
+    growth = {key.replace("/size", "/growth"): value - before[key] for key, value in after.items()}
+    return {**after, **growth}
 
 
 def mean(values: list[Any]) -> float:

@@ -13,16 +13,16 @@ TYPES = ("deduction", "abduction", "induction")
 
 def test_loop_signals_name_the_types_and_roles_that_carried_signal() -> None:
     records = [
-        {"propose/deduction/valid_rate": 0.5, "solve/induction/accuracy": 0.0, "buffer/deduction/size": 3.0,
+        {"propose/deduction/valid_rate": 0.5, "solve/induction/accuracy": 0.0, "buffer/deduction/growth": 1.0,
          "advantage/propose/nonzero_frac": 0.0, "advantage/solve/nonzero_frac": 0.25},
-        {"propose/abduction/valid_rate": 1.0, "solve/abduction/attempt_accuracy": 0.5, "buffer/deduction/size": 4.0,
-         "buffer/abduction/size": 2.0, "propose/abduction/learnability_mean": 0.5,
+        {"propose/abduction/valid_rate": 1.0, "solve/abduction/attempt_accuracy": 0.5, "buffer/deduction/growth": 1.0,
+         "buffer/abduction/growth": 2.0, "propose/abduction/learnability_mean": 0.5,
          "advantage/propose/nonzero_frac": 0.5},
     ]  # fmt: skip
     signals = loop_signals(records, TYPES)
     assert signals["valid_proposals"] == ["deduction", "abduction"]
     assert signals["correct_answers"] == ["abduction"]
-    assert signals["buffer"] == (3.0, 6.0)
+    assert signals["buffer_growth"] == 4.0
     assert signals["learnability_max"] == 0.5
     assert signals["nonzero_advantage"] == {"propose": 0.5, "solve": 0.25}
     assert "propose 0.50, solve 0.25" in format_signals(signals)

@@ -151,3 +151,12 @@ def test_episode_rows_keep_each_response_beside_its_own_outcome(make_trainer, ti
             assert attempt["outcome"] == ("correct" if attempt["response"] == GOOD else "format_error")
     assert sum(len(row["attempt_responses"]) for row in rows) == 2
     assert {row["response"] for row in rows} == {GOOD, BAD}
+
+
+def test_the_buffer_growth_of_a_step_counts_the_valid_proposals_it_admitted(make_trainer, tiny_config) -> None:
+    trainer = scripted(make_trainer(tiny_config, **LEARN))
+    metrics = trainer.train_step()
+    batch = trainer.config.batch_size
+    for task_type in trainer.config.env.task_types:
+        assert metrics[f"buffer/{task_type}/growth"] == metrics[f"propose/{task_type}/valid_rate"] * batch
+    assert sum(metrics[f"buffer/{t}/growth"] for t in trainer.config.env.task_types) > 0
