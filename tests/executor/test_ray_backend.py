@@ -162,6 +162,7 @@ def test_close_leaves_no_actor(cluster: Cluster) -> None:
     ex.close()
     ex.close()
     wait_for(lambda: free_cpus() == before, "the actors' CPUs to be released")
+    assert free_cpus() == before
 
 
 def test_env_config_ray_backend_starts_a_ray_pool(cluster: Cluster) -> None:

@@ -385,6 +385,7 @@ def test_vllm_close_is_idempotent(fake_vllm, policy):
     backend = VLLMBackend(*policy)
     backend.close()
     backend.close()
+    assert backend._llm is None and backend._scratch is None
 
 
 def _cuda_and_vllm():
