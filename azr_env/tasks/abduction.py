@@ -58,10 +58,10 @@ The call `f(<input>)` must return exactly:
 
 Inside <answer></answer>, give the input in an ```input block: what goes between the parentheses of `f(...)`, \
 comma-separated for several arguments (keyword arguments as name=value), strings quoted, empty when `f` takes no \
-arguments. For example:
+arguments:
 <answer>
 ```input
-[3, 1, 2], 'abc'
+<an input for which f returns this output>
 ```
 </answer>
 {data_rule}

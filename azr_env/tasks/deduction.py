@@ -52,10 +52,10 @@ It is called as `f(<input>)` with this input:
 {input}
 ```
 
-Inside <answer></answer>, give the returned value in an ```output block, for example:
+Inside <answer></answer>, give the returned value in an ```output block:
 <answer>
 ```output
-[1, 'two', (3.0, None)]
+<the value f returns for this input>
 ```
 </answer>
 {data_rule}

@@ -90,8 +90,7 @@ Your `f` is checked on these examples and on more inputs that you cannot see.
 Inside <answer></answer>, give the program in a ```python block:
 <answer>
 ```python
-def f(x):
-    ...
+<your program, defining f>
 ```
 </answer>"""
 
@@ -245,6 +244,10 @@ class Induction(TaskType):
         return context.program.program
 
 
+NOT_A_PROGRAM = frozenset({ExecStatus.SYNTAX_ERROR, ExecStatus.NO_F})
+"""Executor statuses that mean an answered program is not a program at all (judged a format error)."""
+
+
 def _matches(run: ExecutionResult, task: Task, index: int) -> bool:
     return run.ok and run.output == task.outputs[index]
 
@@ -252,8 +255,12 @@ def _matches(run: ExecutionResult, task: Task, index: int) -> bool:
 def _pairs_verdict(task: Task, runs: Sequence[ExecutionResult]) -> Verdict:
     """Return CORRECT when every pair was run and matched its gold output, else WRONG naming the first failing pair.
 
-    ``runs`` may stop early (after a first pair that failed); fewer runs than pairs is never correct.
+    ``runs`` may stop early (after a first pair that failed); fewer runs than pairs is never correct. An answer that
+    is not a program (it does not parse, or defines no ``f``) is a format error, as an answer that is not data is
+    for the other types: copying the prompt's placeholder must not earn a wrong answer's reward.
     """
+    if runs and runs[0].status in NOT_A_PROGRAM:
+        return Verdict(Outcome.FORMAT_ERROR, f"the answer is not a program: {runs[0].status.value}")
     shown = visible_count(task)
     for index, (run, gold) in enumerate(zip(runs, task.outputs, strict=False), start=1):
         if not run.ok or run.output != gold:

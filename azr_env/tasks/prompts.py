@@ -45,11 +45,10 @@ INPUT_RULES = """Rules for an input:
 PROPOSAL_FORMAT = """Inside <answer></answer>, give the program in a ```python block and the input in an ```input block:
 <answer>
 ```python
-def f(numbers, step):
-    ...
+<your program, defining f>
 ```
 ```input
-[5, 2, 9], 2
+<your input>
 ```
 </answer>"""
 
