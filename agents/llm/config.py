@@ -109,6 +109,8 @@ class TrainConfig:
     """Evaluate the first this many items of each suite (``None``: all of them)."""
     eval_samples: int = 1
     """Answers sampled per suite item; accuracy is the mean over items of each item's fraction correct."""
+    eval_batch_size: int = 16
+    """Held-out items answered together, in one batch of decoding (larger is faster until memory runs out)."""
     eval_temperature: float = 0.0
     """Sampling temperature of the evaluation; 0 is greedy, as the paper evaluates (set > 0 with ``eval_samples``
     > 1, or every sample is the same)."""
@@ -125,7 +127,15 @@ class TrainConfig:
     """The self-play env: task types, n solver attempts, K references, prompt format, rewards, executor limits."""
 
     def __post_init__(self) -> None:
-        positive = ("steps", "batch_size", "group_size", "micro_batch_size", "updates_per_step", "eval_samples")
+        positive = (
+            "steps",
+            "batch_size",
+            "group_size",
+            "micro_batch_size",
+            "updates_per_step",
+            "eval_samples",
+            "eval_batch_size",
+        )
         for name in (*positive, "checkpoint_every", "keep_checkpoints", "max_new_tokens", "max_prompt_tokens"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")

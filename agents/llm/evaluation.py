@@ -56,7 +56,7 @@ def evaluate(
     params = SamplingParams(max_new_tokens=config.max_new_tokens, temperature=config.eval_temperature, seed=seed)
     agent = PolicyAgent(backend, tokenizer, params)
     metrics, rows = held_out_metrics(
-        agent, config.eval_suites, executor, limit=config.eval_limit, batch_size=2 * config.batch_size,
+        agent, config.eval_suites, executor, limit=config.eval_limit, batch_size=config.eval_batch_size,
         k=config.eval_samples, seed=config.seed, prompt_format=config.env.prompt_format,
     )  # fmt: skip
     return metrics, [{"step": step, **row} for row in rows]
