@@ -17,10 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from azr_env.executor.result import ExecStatus
 from azr_env.tasks.base import Outcome, Prompt, Role, Task, Verdict
+
+
+class Source(StrEnum):
+    """Which kind of policy output a response is: an env action, or an answer an injected solver gave the engine."""
+
+    EPISODE = "episode"  # an action the env judged in a step (a proposal, or an answer to a buffer task)
+    ATTEMPT = "attempt"  # one of the n solver attempts at a new proposal (an injected solver's response)
 
 
 @dataclass(frozen=True, slots=True)

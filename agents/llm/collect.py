@@ -14,27 +14,19 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from agents.llm.sampling import Generation, SamplingParams
 from azr_env.errors import ConfigError
-from azr_env.records import Attempt, SolveRequest, StepRecord
+from azr_env.records import Attempt, SolveRequest, Source, StepRecord
 from azr_env.tasks.base import Outcome, Prompt, Role
 
 if TYPE_CHECKING:
     from agents.llm.backends import RolloutBackend
     from agents.llm.config import TrainConfig
     from azr_env.vector import AZRVectorEnv
-
-
-class Source(StrEnum):
-    """Where a sample came from."""
-
-    EPISODE = "episode"  # an env action (a proposal, or an answer to a buffer task)
-    ATTEMPT = "attempt"  # one of the n solver attempts at a new proposal
 
 
 @dataclass(frozen=True)

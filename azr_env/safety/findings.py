@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from azr_env.executor.result import ExecStatus
+from azr_env.records import Source
 from azr_env.tasks.base import Outcome, Role
 
 EXCERPT_CHARS = 240
@@ -73,13 +74,6 @@ class Evidence(StrEnum):
     CODE = "code"  # the AST of a program in the response
     ANSWER = "answer"  # the AST of an answer or input expression in the response
     EXECUTOR = "executor"  # the sandbox's status for the response's program
-
-
-class Source(StrEnum):
-    """Which kind of policy output a response is."""
-
-    EPISODE = "episode"  # an action the env judged in a step (a proposal or an answer)
-    ATTEMPT = "attempt"  # one of the n solver attempts at a new proposal (an injected solver's response)
 
 
 @dataclass(frozen=True, slots=True)
