@@ -4,7 +4,7 @@ Examples::
 
     azr eval --agent oracle --suite all --seeds 0 1 2
     azr eval --agent random oracle --suite cruxeval-output cruxeval-input --scoring cruxeval
-    azr eval --agent zero-shot --agent-option model=tiny-random --suite humaneval-deduction --limit 20 --k 4
+    azr eval --agent zero-shot --agent-option model=tiny-random --suite humaneval-codegen --limit 20 --samples 10
     azr report runs/trr runs/grpo
 """
 
@@ -41,7 +41,12 @@ def _register_eval(subparsers: Any) -> None:
     parser.add_argument("--suite", nargs="+", default=[ALL], help="suite names, 'selfplay', or 'all' (default)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="one run per seed (default: 0)")
     parser.add_argument(
-        "--k", type=int, default=_EVAL_DEFAULTS["k"], help="samples per suite item; pass@k is reported when > 1"
+        "--samples",
+        "--k",
+        dest="k",
+        type=int,
+        default=_EVAL_DEFAULTS["k"],
+        help="samples n per suite item; when n > 1, pass@k (unbiased estimator) for k in 1, 5, 10, 100 up to n, and n",
     )
     parser.add_argument(
         "--limit", type=int, default=_EVAL_DEFAULTS["limit"], help="evaluate only the first N items of each suite"
@@ -128,7 +133,7 @@ def eval_command(args: argparse.Namespace) -> str:
     for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers", "scoring"):
         value = getattr(args, flag)
         if value != _EVAL_DEFAULTS[flag]:
-            parts += [f"--{flag.replace('_', '-')}", str(value)]
+            parts += ["--samples" if flag == "k" else f"--{flag.replace('_', '-')}", str(value)]
     if args.task_types:
         parts += ["--task-types", *args.task_types]
     for option in args.agent_option:
