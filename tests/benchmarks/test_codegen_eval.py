@@ -33,3 +33,11 @@ def test_the_samples_flag_sets_the_sample_count() -> None:
 
     args = build_parser().parse_args(["eval", "--agent", "oracle", "--suite", "humaneval-codegen", "--samples", "8"])
     assert args.k == 8
+
+
+def test_suite_paper_names_the_papers_benchmarks_we_ship() -> None:
+    from azr_env.cli import build_parser
+    from benchmarks.cli import _eval_config
+
+    args = build_parser().parse_args(["eval", "--agent", "oracle", "--suite", "paper"])
+    assert _eval_config(args, "oracle").suites == ("cruxeval-input", "cruxeval-output", "humaneval-codegen")
