@@ -30,6 +30,7 @@ import ast
 import functools
 
 from azr_env.executor.policy import SAFE_BUILTINS
+from azr_env.suites.rewrite import Rename, identifiers
 from azr_env.tasks.parsing import ParseFailure
 
 PREFIX = "azr_"
@@ -66,45 +67,10 @@ _GUARD_NAMES = frozenset({"type", "bool", "int", "float", "complex", "str", "byt
 _GUARD_NAMES |= {"frozenset", "dict", "TypeError"}
 
 
-class _RenameEntry(ast.NodeTransformer):
-    """Rename one name (its ``def`` and every plain-name use) to ``ENTRY``."""
-
-    def __init__(self, old: str) -> None:
-        self.old = old
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        if node.name == self.old:
-            node.name = ENTRY
-        self.generic_visit(node)
-        return node
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id == self.old:
-            node.id = ENTRY
-        return node
-
-
-def _identifiers(tree: ast.AST) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            found.add(node.id)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            found.add(node.name)
-        elif isinstance(node, ast.alias):
-            found.add(node.asname or node.name.split(".")[0])
-        elif isinstance(node, ast.Global | ast.Nonlocal):
-            found.update(node.names)
-        elif isinstance(node, ast.Attribute):
-            found.add(node.attr)
-    return found
-
-
 def reserved_name(tree: ast.AST) -> str | None:
     """Return the first identifier of ``tree`` that starts with ``PREFIX`` (sorted), or ``None``."""
-    reserved = sorted(name for name in _identifiers(tree) if name.startswith(PREFIX))
+    attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    reserved = sorted(name for name in identifiers(tree) | attributes if name.startswith(PREFIX))
     return reserved[0] if reserved else None
 
 
@@ -152,7 +118,7 @@ def test_program(prompt: str, test: str, entry: str, answer: str) -> str | Parse
     try:
         tree = ast.parse(answer)
         name = reserved_name(tree)
-        candidate = ast.unparse(_RenameEntry(entry).visit(tree))
+        candidate = ast.unparse(Rename(entry, ENTRY).visit(tree))
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(f"the program does not parse: {type(exc).__name__}")
     if name is not None:
