@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.tasks.base import Task
+from azr_env.tasks.base import Problem, Task
 
 TaskLookup = Callable[[str], "Task | None"]
 """Maps a ``task_id`` (from ``info``) to the task it names, or ``None`` when unknown."""
@@ -54,6 +54,10 @@ def _no_lookup(task_id: str) -> Task | None:
     return None
 
 
+def _no_problem(task_id: str) -> Problem | None:
+    return None
+
+
 @dataclass(frozen=True)
 class AgentContext:
     """What the harness hands an agent at construction. Agents use only the fields they need.
@@ -62,6 +66,8 @@ class AgentContext:
         seed: seeds the agent's own ``numpy.random.Generator``; same seed, same responses.
         executor: the sandbox, for agents that compute answers (oracle) or distractors (SB3 choice view).
         lookup: finds the task behind ``info["task_id"]`` (suite items and the env's buffer).
+        problems: finds the suite problem behind ``info["task_id"]`` of any task type, solve-only ones included
+            (the oracle answers those with their type's reference answer).
         buffer_tasks: returns the current buffer's tasks of a type (replay copies programs from it).
         env_factory: builds a fresh underlying text env to train on (SB3 agents); ``None`` when not trainable.
     """
@@ -69,5 +75,6 @@ class AgentContext:
     seed: int = 0
     executor: ExecutorBackend | None = None
     lookup: TaskLookup = _no_lookup
+    problems: Callable[[str], Problem | None] = _no_problem
     buffer_tasks: Callable[[str], Sequence[Task]] = field(default=lambda task_type: ())
     env_factory: Callable[[], Any] | None = None

@@ -137,7 +137,13 @@ class EnvConfig:
         if len(set(self.task_types)) != len(self.task_types):
             raise ConfigError(f"EnvConfig.task_types has duplicates: {self.task_types!r}; use task_weights instead")
         known = list_task_types()
+        solve_only = list_task_types(solve_only=True)
         for name in self.task_types:
+            if name in solve_only:
+                raise ConfigError(
+                    f"EnvConfig.task_types: {name!r} is a solve-only task type: it has no propose part, so self-play "
+                    "cannot propose its tasks; evaluate it on a suite instead (azr eval, azr_env/Solve-v1)"
+                )
             if name not in known:
                 raise ConfigError(
                     f"EnvConfig.task_types: unknown task type {name!r}{did_you_mean(name, known)}; "

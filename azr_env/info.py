@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from azr_env.records import StepRecord
-from azr_env.tasks.base import Prompt, Role, Task
+from azr_env.tasks.base import Problem, Prompt, Role
 
 
-def reset_info(role: Role, task_type: str, prompt: Prompt, prompt_format: str, task: Task | None) -> dict[str, Any]:
+def reset_info(role: Role, task_type: str, prompt: Prompt, prompt_format: str, task: Problem | None) -> dict[str, Any]:
     """Return the info of a reset: the episode's first role and, for a solve episode, its task."""
     info = {
         "role": role.value,
@@ -25,7 +25,7 @@ def reset_info(role: Role, task_type: str, prompt: Prompt, prompt_format: str, t
         "task_type": task_type,
         "outcome": "",
         "reward_components": {"solve": 0.0, "propose": 0.0},
-        "task_id": task.task_id if task is not None else "",
+        "task_id": _task_id(task),
         "error": "",
         "exec_status": "",
     }
@@ -40,7 +40,7 @@ def step_info(record: StepRecord, prompt_format: str) -> dict[str, Any]:
         "task_type": record.task_type,
         "outcome": record.outcome.value,
         "reward_components": {"solve": record.rewards.solve, "propose": record.rewards.propose},
-        "task_id": record.task.task_id if record.task is not None else "",
+        "task_id": _task_id(record.problem or record.task),
         "error": record.error,
         "exec_status": record.exec_status.value if record.exec_status is not None else "",
     }
@@ -56,3 +56,7 @@ def with_system_prompt(info: dict[str, Any], prompt: Prompt, prompt_format: str)
     if prompt_format == "chat":
         info["system_prompt"] = prompt.system
     return info
+
+
+def _task_id(task: Problem | None) -> str:
+    return task.task_id if task is not None else ""

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.tasks.base import Outcome, ParseFailure, Proposal, ProposalCheck, ProposalContext, Task, TaskType, Verdict
+from azr_env.tasks.base import (
+    Outcome,
+    ParseFailure,
+    Problem,
+    Proposal,
+    ProposalCheck,
+    ProposalContext,
+    SolveType,
+    Verdict,
+)
 from azr_env.tasks.parsing import Answer, AnswerRule, ValueEquality, ValueSyntax, read_answer
+from azr_env.tasks.registry import proposing
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
@@ -52,13 +62,13 @@ class Judge:
     """Parses, validates and verifies batches of actions with one executor call per task type.
 
     Args:
-        task_types: the task types by name.
+        task_types: the task types by name (solve-only ones can only ``verify``).
         executor: returns the executor; called only when a batch needs it (the env creates it lazily).
         config: ``max_action_chars`` (longer actions are format errors), the answer rule and the value syntax.
     """
 
     def __init__(
-        self, task_types: Mapping[str, TaskType], executor: Callable[[], ExecutorBackend], config: EnvConfig
+        self, task_types: Mapping[str, SolveType[Any]], executor: Callable[[], ExecutorBackend], config: EnvConfig
     ) -> None:
         self.task_types = dict(task_types)
         self._executor = executor
@@ -80,10 +90,10 @@ class Judge:
                 pairs.append((name, (parsed, context)))
         return _fill(checks, self._by_type(pairs, self._validate))
 
-    def verify(self, items: Sequence[tuple[Task, object]]) -> list[Verdict]:
-        """Verify ``(task, action)`` answers; one verdict per item, in order."""
+    def verify(self, items: Sequence[tuple[Problem, object]]) -> list[Verdict]:
+        """Verify ``(problem, action)`` answers; one verdict per item, in order."""
         verdicts: list[Verdict | None] = []
-        pairs: list[tuple[str, tuple[Task, Answer]]] = []
+        pairs: list[tuple[str, tuple[Problem, Answer]]] = []
         for task, action in items:
             answer = read_action(
                 action, self.max_action_chars, self.answer_rule, self.answer_syntax, self.answer_equality
@@ -100,12 +110,12 @@ class Judge:
         answer = read_action(action, self.max_action_chars, self.answer_rule, ValueSyntax.DATA)
         if isinstance(answer, ParseFailure):
             return answer
-        return self.task_types[name].parse_proposal(answer, context)
+        return proposing(self.task_types[name]).parse_proposal(answer, context)
 
     def _validate(self, name: str, items: list[tuple[Proposal, ProposalContext]]) -> list[ProposalCheck]:
-        return self.task_types[name].validate(items, self._executor())
+        return proposing(self.task_types[name]).validate(items, self._executor())
 
-    def _verify(self, name: str, items: list[tuple[Task, Answer]]) -> list[Verdict]:
+    def _verify(self, name: str, items: list[tuple[Problem, Answer]]) -> list[Verdict]:
         return self.task_types[name].verify(items, self._executor())
 
     @staticmethod

@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from azr_env.executor.result import ExecStatus
-from azr_env.tasks.base import Outcome, Prompt, Role, Task, Verdict
+from azr_env.tasks.base import Outcome, Problem, Prompt, Role, Task, Verdict
 
 
 class Source(StrEnum):
@@ -100,7 +100,10 @@ class StepRecord:
         response: the action, as given to ``step``.
         outcome: how the action was judged.
         rewards: the step's reward, split by role.
-        task: the task the action was about: the buffer task answered, or the new task of a valid proposal.
+        task: the task the action was about: the buffer task answered, the new task of a valid proposal, or the
+            suite task answered (``SolveEnv``); ``None`` for a solve-only type's problem, which is no ``Task``.
+        problem: ``SolveEnv``: the suite problem answered, of any task type (the same object as ``task`` when that
+            problem is a ``Task``); ``None`` in self-play.
         error: why the action failed (``""`` when it did not).
         exec_status: the executor status behind an invalid proposal (``None`` when none ran or it is not a
             proposal).
@@ -125,6 +128,7 @@ class StepRecord:
     next_prompt: Prompt
     next_role: Role | None = None
     task: Task | None = None
+    problem: Problem | None = None
     error: str = ""
     exec_status: ExecStatus | None = None
     solve_rate: float | None = None

@@ -24,8 +24,8 @@ from azr_env.rewards import solver_reward
 from azr_env.runtime import Runtime
 from azr_env.spaces import PROMPT_MAX_CHARS, UnicodeText
 from azr_env.suites import Suite, load_suite
-from azr_env.tasks import get_task_type
-from azr_env.tasks.base import Prompt, Role, Task
+from azr_env.tasks import get_solve_type
+from azr_env.tasks.base import Problem, Prompt, Role, Task
 
 DEFAULT_SUITE = "humaneval-deduction"
 
@@ -62,7 +62,7 @@ class SolveEnv(gym.Env[str, str]):
         self.observation_space = UnicodeText(PROMPT_MAX_CHARS)
         self.action_space = UnicodeText(self.config.max_action_chars)
         self.runtime = Runtime(self.config, executor)
-        types = {task.task_type: get_task_type(task.task_type) for task in self.suite.tasks}
+        types = {task.task_type: get_solve_type(task.task_type) for task in self.suite.tasks}
         self.judge = Judge(types, self.runtime.get_executor, self.config)
         self._order = np.arange(len(self.suite.tasks))
         self._cursor = 0
@@ -98,7 +98,8 @@ class SolveEnv(gym.Env[str, str]):
         record = StepRecord(
             episode=self._episodes, step=0, role=Role.SOLVE, task_type=task.task_type, prompt=prompt, response=action,
             outcome=verdict.outcome, rewards=RewardComponents(solve=solver_reward(verdict.outcome, self.config.reward)),
-            next_prompt=prompt, task=task, error=answer_error(verdict),
+            next_prompt=prompt, task=task if isinstance(task, Task) else None, problem=task,
+            error=answer_error(verdict),
         )  # fmt: skip
         self._index, self.last_record, self._episodes = None, record, self._episodes + 1
         self._last = f"{self._last}\n--- action ---\n{action}\n--- reward: {record.reward:+.3f} ---\n"
@@ -127,7 +128,7 @@ class SolveEnv(gym.Env[str, str]):
         self._cursor += 1
         return index
 
-    def _prompt(self, task: Task) -> Prompt:
+    def _prompt(self, task: Problem) -> Prompt:
         return self.judge.task_types[task.task_type].solver_prompt(task)
 
     def _observe(self, prompt: Prompt) -> str:

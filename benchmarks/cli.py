@@ -4,7 +4,8 @@ Examples::
 
     azr eval --agent oracle --suite all --seeds 0 1 2
     azr eval --agent random oracle --suite cruxeval-output cruxeval-input --scoring cruxeval
-    azr eval --agent zero-shot --agent-option model=tiny-random --suite humaneval-deduction --limit 20 --k 4
+    azr eval --agent random oracle --suite paper
+    azr eval --agent zero-shot --agent-option model=tiny-random --suite humaneval-codegen --limit 20 --samples 10
     azr report runs/trr runs/grpo
 """
 
@@ -22,6 +23,10 @@ from typing import Any
 from azr_env.errors import ConfigError
 
 ALL = "all"
+PAPER = "paper"
+PAPER_SUITES = ("cruxeval-input", "cruxeval-output", "humaneval-codegen")
+"""``--suite paper``: the benchmarks the paper reports that ship here (CRUXEval-I/O in domain, HumanEval code
+generation out of domain; the paper's math benchmarks have no suite yet)."""
 _EVAL_DEFAULTS = {
     "k": 1, "limit": None, "episodes": 48, "n_solve_samples": 8, "batch_size": 32, "workers": None,
     "scoring": "default",
@@ -38,10 +43,20 @@ def register(subparsers: Any) -> None:
 def _register_eval(subparsers: Any) -> None:
     parser = subparsers.add_parser("eval", help="evaluate an agent on held-out suites and self-play")
     parser.add_argument("--agent", nargs="+", required=True, help="registered agent names (random replay oracle ...)")
-    parser.add_argument("--suite", nargs="+", default=[ALL], help="suite names, 'selfplay', or 'all' (default)")
+    parser.add_argument(
+        "--suite",
+        nargs="+",
+        default=[ALL],
+        help="suite names, 'selfplay', 'paper' (the paper's benchmarks we ship), or 'all' (default)",
+    )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="one run per seed (default: 0)")
     parser.add_argument(
-        "--k", type=int, default=_EVAL_DEFAULTS["k"], help="samples per suite item; pass@k is reported when > 1"
+        "--samples",
+        "--k",
+        dest="k",
+        type=int,
+        default=_EVAL_DEFAULTS["k"],
+        help="samples n per suite item; when n > 1, pass@k (unbiased estimator) for k in 1, 5, 10, 100 up to n, and n",
     )
     parser.add_argument(
         "--limit", type=int, default=_EVAL_DEFAULTS["limit"], help="evaluate only the first N items of each suite"
@@ -105,7 +120,8 @@ def _suites(names: Sequence[str]) -> tuple[str, ...]:
 
     if ALL in names:
         return (*list_suites(), SELFPLAY)
-    return tuple(names)
+    expanded = [suite for name in names for suite in (PAPER_SUITES if name == PAPER else (name,))]
+    return tuple(dict.fromkeys(expanded))
 
 
 def _progress(total: int) -> tuple[Callable[[str], None], Callable[[], None]]:
@@ -128,7 +144,7 @@ def eval_command(args: argparse.Namespace) -> str:
     for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers", "scoring"):
         value = getattr(args, flag)
         if value != _EVAL_DEFAULTS[flag]:
-            parts += [f"--{flag.replace('_', '-')}", str(value)]
+            parts += ["--samples" if flag == "k" else f"--{flag.replace('_', '-')}", str(value)]
     if args.task_types:
         parts += ["--task-types", *args.task_types]
     for option in args.agent_option:

@@ -3,8 +3,9 @@
 Metrics (namespaced by suite and task type):
 
 - solve rate per (suite, task type): mean over items of the fraction of correct samples, with a two-level bootstrap
-  95% interval over seeds and items (the Wilson interval where every answer agrees, at 0% or 100%); pass@1 and
-  pass@k (unbiased estimator) when ``k > 1`` samples were drawn;
+  95% interval over seeds and items (the Wilson interval where every answer agrees, at 0% or 100%); pass@k for every
+  k of ``PASS_AT`` up to n and for k = n (the unbiased estimator of Chen et al. 2021 over the n samples per item)
+  when n > 1 samples were drawn (``azr eval --samples n``);
 - self-play proposals per task type: valid-proposal rate (same interval), and the learnability distribution of the
   valid ones (solve rate of the in-episode attempts in {0}, (0, 1), {1}; mean learnability reward);
 - buffer diversity after self-play: distinct normalized programs and output types (mean over seeds).
@@ -25,6 +26,8 @@ from azr_env.tasks.base import Task
 from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k, rate_interval
 
 Row = dict[str, Any]
+PASS_AT = (1, 5, 10, 100)
+"""The k of pass@k reported when enough samples were drawn (as in the HumanEval paper), besides k = n."""
 _NODE_TYPES = {ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set"}
 
 
@@ -87,11 +90,14 @@ def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
         counts = [sum(samples[:k]) for items in seeds.values() for samples in items.values()]
         entry: Row = {"suite": suite, "task_type": task_type, "seeds": len(seeds), "items": len(per_seed[0]), "k": k}
         entry["solve_rate"] = rate_interval(per_seed, rng).as_dict()
-        entry["pass@1"] = mean_pass_at_k(counts, k, 1)
-        if k > 1:
-            entry[f"pass@{k}"] = mean_pass_at_k(counts, k, k)
+        entry.update({f"pass@{j}": mean_pass_at_k(counts, k, j) for j in pass_ks(k)})
         out.append(entry)
     return out
+
+
+def pass_ks(n: int) -> list[int]:
+    """The k of pass@k reported from n samples per item: every ``PASS_AT`` value up to n, and n itself."""
+    return sorted({j for j in PASS_AT if j <= n} | {n})
 
 
 def _learnability(valid: Sequence[Row], rng: np.random.Generator) -> Row:
@@ -177,8 +183,7 @@ def _solve_lines(summaries: Sequence[Row]) -> list[str]:
     ]
     for summary in summaries:
         for e in summary["solve"]:
-            k = e["k"]
-            passk = f"pass@{k} {100 * e[f'pass@{k}']:.1f}" if k > 1 else "-"
+            passk = ", ".join(f"pass@{j} {100 * e[f'pass@{j}']:.1f}" for j in pass_ks(e["k"]) if j > 1) or "-"
             lines.append(
                 f"| {summary['agent']} | {e['suite']} | {e['task_type']} | {_pct(e['solve_rate'])} | {passk} "
                 f"| {e['items']} x {e['seeds']} |"

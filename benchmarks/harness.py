@@ -152,10 +152,12 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
 
     suite = load_suite(suite_name)
     by_id = {task.task_id: task for task in suite.tasks}  # all items: a training env (SB3) visits every one
+    tasks = {task_id: task for task_id, task in by_id.items() if isinstance(task, Task)}
     context = AgentContext(
         seed=seed,
         executor=executor,
-        lookup=by_id.get,
+        lookup=tasks.get,
+        problems=by_id.get,
         env_factory=lambda: make_solve_env(suite, executor, scoring=config.scoring),
     )
     agent = make_agent(config.agent, context, **config.agent_options)

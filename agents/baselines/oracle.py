@@ -4,6 +4,8 @@ What it needs, given explicitly through :class:`~agents.base.AgentContext`:
 
 - ``lookup``: maps ``info["task_id"]`` to the task being solved (the harness passes the suite's items and the env's
   buffer). Without it the oracle cannot answer and says so in its ``<think>`` text.
+- ``problems``: the same for a solve-only type's problem (code generation, math), answered with its task type's
+  ``reference_answer`` (HumanEval's canonical solution, the gold number).
 - ``executor``: deduction answers are recomputed by running the task's program on its input in the sandbox (so a
   wrong stored label would show up as a failed oracle); induction proposals check their inputs run.
 - ``buffer_tasks``: for induction proposals on programs outside its library, the stored inputs it mutates.
@@ -24,6 +26,7 @@ from agents.baselines.answers import INDUCTION_INPUTS, propose_response, solve_f
 from agents.baselines.inputs import fresh_inputs
 from agents.baselines.programs import LIBRARY, library_inputs
 from agents.registry import register_agent
+from azr_env.tasks import get_solve_type
 from azr_env.tasks.base import Task
 from azr_env.tasks.parsing import fenced_blocks
 
@@ -55,11 +58,19 @@ class OracleAgent:
         for info, task in zip(infos, tasks, strict=True):
             task_type = str(info.get("task_type", ""))
             if task is None:
-                out.append(solve_response(task_type, "None", thought="oracle: task not found by lookup"))
+                out.append(self._reference(str(info.get("task_id", "")), task_type))
                 continue
             answer = computed.get(task.task_id) or solve_format(task.task_type).gold(task)
             out.append(solve_response(task_type, answer, thought="oracle"))
         return out
+
+    def _reference(self, task_id: str, task_type: str) -> str:
+        """A solve-only problem's reference answer, or a wrong placeholder when there is none."""
+        problem = self.context.problems(task_id)
+        region = get_solve_type(problem.task_type).reference_answer(problem) if problem is not None else None
+        if region is None:
+            return solve_response(task_type, "None", thought="oracle: task not found by lookup")
+        return f"<think>oracle</think>\n<answer>\n{region}\n</answer>"
 
     def _induction_inputs(self, program: str) -> list[str]:
         generator = library_inputs(program)

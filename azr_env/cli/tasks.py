@@ -14,11 +14,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def list_types(args: argparse.Namespace) -> int:
-    """Print one line per registered task type: name and description."""
-    from azr_env.tasks import get_task_type, list_task_types
+    """Print one line per registered task type: name and description; self-play types first, then solve-only."""
+    from azr_env.tasks import get_solve_type, list_task_types
 
-    names = list_task_types()
+    solve_only = list_task_types(solve_only=True)
+    names = list_task_types() + solve_only
     width = max((len(name) for name in names), default=0)
     for name in names:
-        print(f"{name:<{width}}  {get_task_type(name).description}")
+        note = " (solve-only)" if name in solve_only else ""
+        print(f"{name:<{width}}  {get_solve_type(name).description}{note}")
     return 0

@@ -8,7 +8,9 @@ both hash seeds), filter and select deterministically with ``BUILD_SEED`` (``sel
 A released ``name@version`` never changes: if a rebuild would give different tasks for a version already in the
 manifest, the build stops and asks for a new version number in ``SPECS`` (old versions stay loadable).
 ``--check`` rebuilds in memory and only reports whether every released suite is reproduced exactly; ``--only NAME``
-builds some suites and leaves the other releases as they are.
+builds some suites and leaves the other releases as they are. Suites of solve-only task types (``PROBLEM_SPECS``,
+``azr_env.suites.problems``) skip labelling: their problems are read as published, and every reference answer is
+scored by its type's own ``verify`` in the sandbox, each failure printed.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.limits import MAX_INPUT_CHARS, MAX_OUTPUT_CHARS
 from azr_env.executor.literals import canonical_value
 from azr_env.suites import cruxeval, frozen, select
+from azr_env.suites.problems import PROBLEM_SPECS, ProblemSpec, reference_failures
 from azr_env.suites.sources import SourceProgram, iter_codeio, iter_humaneval
 from azr_env.suites.suite import DATA_DIR
 from azr_env.suites.wheels import ensure_data_dir
-from azr_env.tasks.base import Task
+from azr_env.tasks.base import Problem, Task
 
 BUILD_SEED = 20251122
 """Seed of the CodeI/O generator draws and of every selection."""
@@ -215,7 +218,7 @@ def build_suite(
     return items
 
 
-def freeze(spec: SuiteSpec, items: Sequence[tuple[Task, str]]) -> tuple[frozen.SuiteInfo, bytes]:
+def freeze(spec: SuiteSpec | ProblemSpec, items: Sequence[tuple[Problem, str]]) -> tuple[frozen.SuiteInfo, bytes]:
     """Encode one suite; return its manifest entry and the gzipped file bytes."""
     content = frozen.encode_tasks([t for t, _ in items], [o for _, o in items])
     raw = frozen.gzip_bytes(content)
@@ -266,6 +269,21 @@ def _print_counts(title: str, counts: Counter[str]) -> None:
     print(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
 
 
+def build_problems(
+    specs: Sequence[ProblemSpec], data_dir: Path, executor: ExecutorBackend, allowed_modules: Iterable[str]
+) -> list[tuple[frozen.SuiteInfo, bytes]]:
+    """Read, reference-check (printing every failure) and freeze the suites of solve-only types."""
+    built = []
+    for spec in specs:
+        skipped: Counter[str] = Counter()
+        made = spec.make(data_dir, frozenset(allowed_modules), skipped)
+        for origin, reason in reference_failures(spec.task_type, made, executor).items():
+            print(f"{spec.name} {origin}: the reference answer does not score correct: {reason}")
+        _print_counts(f"{spec.name} skipped items", skipped)
+        built.append(freeze(spec, made))
+    return built
+
+
 def sources_of(specs: Sequence[SuiteSpec]) -> set[str]:
     """Return the source names the given suites are built from."""
     return {source for spec in specs for source, _ in spec.quotas}
@@ -280,6 +298,7 @@ def build(
     check: bool = False,
     specs: Sequence[SuiteSpec] = SPECS,
     cruxeval_dir: Path | None = None,
+    problem_specs: Sequence[ProblemSpec] = (),
 ) -> int:
     """Build ``specs`` (default: every suite) into ``out_dir``; print counts; return the exit status.
 
@@ -291,6 +310,7 @@ def build(
         check: only report whether the released suites are reproduced.
         specs: the suites to build; released suites not among them are left as they are.
         cruxeval_dir: the directory holding ``cruxeval.jsonl`` (needed by CRUXEval suites).
+        problem_specs: the suites of solve-only types to build (they read ``data_dir``); none by default.
 
     Returns:
         0 when every suite was released or reproduced exactly; 1 with ``check`` when a released suite differs.
@@ -309,6 +329,8 @@ def build(
     if "cruxeval" in needed:
         print_label_differences(labeled["cruxeval"], published)
     built = [freeze(spec, build_suite(spec, labeled, dropped)) for spec in specs]
+    if problem_specs:
+        built += build_problems(problem_specs, _required(data_dir, "--data-dir"), executor, allowed_modules)
     for info, _ in built:
         print(f"{info.id}: {info.size} tasks, sha256 {info.sha256[:12]}")
     _print_counts("programs", Counter({k: len(v) for k, v in programs.items()}))
@@ -328,18 +350,23 @@ def _required(path: Path | None, flag: str) -> Path:
 
 
 def select_specs(names: Sequence[str] | None) -> tuple[SuiteSpec, ...]:
-    """Return the specs named (suite names, every version of each), or every spec for ``None``.
+    """Return the program-suite specs named (suite names, every version of each), or every spec for ``None``.
 
     Raises:
-        UnknownNameError: a name is not in ``SPECS``.
+        UnknownNameError: a name is in neither ``SPECS`` nor ``PROBLEM_SPECS``.
     """
     if not names:
         return SPECS
-    known = {spec.name for spec in SPECS}
+    known = {spec.name for spec in SPECS} | {spec.name for spec in PROBLEM_SPECS}
     for name in names:
         if name not in known:
             raise UnknownNameError("suite", name, known)
     return tuple(spec for spec in SPECS if spec.name in names)
+
+
+def select_problem_specs(names: Sequence[str] | None) -> tuple[ProblemSpec, ...]:
+    """Return the solve-only suite specs named, or every one for ``None`` (names checked by ``select_specs``)."""
+    return tuple(spec for spec in PROBLEM_SPECS if not names or spec.name in names)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -365,12 +392,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from azr_env.executor import Executor
     from azr_env.executor.limits import ALLOWED_MODULES
 
-    specs = select_specs(args.only)
-    data_dir = ensure_data_dir(args.data_dir) if sources_of(specs) & WHEEL_SOURCES else None
+    specs, problem_specs = select_specs(args.only), select_problem_specs(args.only)
+    needs_wheels = bool(sources_of(specs) & WHEEL_SOURCES or problem_specs)
+    data_dir = ensure_data_dir(args.data_dir) if needs_wheels else None
     with Executor(workers=args.workers, timeout_s=args.timeout_s) as executor:
         return build(
-            data_dir, args.out, executor, ALLOWED_MODULES, check=args.check, specs=specs, cruxeval_dir=args.cruxeval
-        )
+            data_dir, args.out, executor, ALLOWED_MODULES, check=args.check, specs=specs, cruxeval_dir=args.cruxeval,
+            problem_specs=problem_specs,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """The frozen file format of a suite: a manifest entry plus a gzipped JSON-lines file of tasks.
 
-A suite file ``data/<name>@<version>.jsonl.gz`` holds one task per line::
+A suite file ``data/<name>@<version>.jsonl.gz`` holds one task per line, the fields of its problem record plus the
+source item it came from; for the self-play types (a ``Task``)::
 
     {"task_type": ..., "program": ..., "inputs": [...], "outputs": [...], "message": ..., "task_id": ...,
      "origin": "HumanEval/10"}
+
+and for a solve-only type its own typed fields (``codegen``: ``prompt``, ``entry_point``, ``test``, ``reference``).
 
 ``data/manifest.json`` lists every released ``(name, version)`` with the file's SHA-256 (``sha256``, over the
 gzipped bytes, checked on every load) and the SHA-256 of the uncompressed lines (``content_sha256``, used by the
@@ -20,8 +23,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from azr_env.tasks.base import Task
+from azr_env.tasks.base import Problem
 
 MANIFEST = "manifest.json"
 """File name of the manifest inside a data directory."""
@@ -61,12 +65,13 @@ class SuiteInfo:
         return f"{self.name}@{self.version}"
 
 
-def task_record(task: Task, origin: str) -> dict[str, object]:
-    """Return the JSON object stored for one task: its fields plus the source item it came from."""
-    return {**asdict(task), "origin": origin}
+def task_record(task: Problem, origin: str) -> dict[str, object]:
+    """Return the JSON object stored for one task (a dataclass problem): its fields plus its source item."""
+    fields: dict[str, Any] = asdict(task)  # type: ignore[call-overload]
+    return {**fields, "origin": origin}
 
 
-def encode_tasks(tasks: Sequence[Task], origins: Sequence[str]) -> bytes:
+def encode_tasks(tasks: Sequence[Problem], origins: Sequence[str]) -> bytes:
     """Serialize tasks as UTF-8 JSON lines (stable key order, no trailing spaces)."""
     lines = (
         json.dumps(task_record(t, o), ensure_ascii=False, sort_keys=True) for t, o in zip(tasks, origins, strict=True)

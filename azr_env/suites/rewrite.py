@@ -41,21 +41,23 @@ def identifiers(tree: ast.AST) -> set[str]:
     return found
 
 
-class _Rename(ast.NodeTransformer):
-    """Rename one global function (its def and every plain-name reference) to ``f``."""
+class Rename(ast.NodeTransformer):
+    """Rename one function (its def and every plain-name reference) to ``new`` (default ``f``)."""
 
-    def __init__(self, old: str) -> None:
-        self.old = old
+    def __init__(self, old: str, new: str = ENTRY) -> None:
+        self.old, self.new = old, new
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        """Rename the def (then visit its body)."""
         if node.name == self.old:
-            node.name = ENTRY
+            node.name = self.new
         self.generic_visit(node)
         return node
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        """Rename a plain-name reference."""
         if node.id == self.old:
-            node.id = ENTRY
+            node.id = self.new
         return node
 
 
@@ -73,7 +75,7 @@ def rename_entry_point(tree: ast.Module, old: str) -> ast.Module | None:
         return tree
     if ENTRY in identifiers(tree):
         return None
-    return _Rename(old).visit(tree)
+    return Rename(old).visit(tree)
 
 
 def _is_docstring(statement: ast.stmt) -> bool:

@@ -1,7 +1,9 @@
 """Loading released suites: ``load_suite("humaneval-deduction")`` or a pinned ``load_suite("...@1")``.
 
 Every load checks the file's SHA-256 against the manifest and every task's content id, so a modified, truncated or
-corrupted file raises ``SuiteIntegrityError`` instead of silently changing an evaluation.
+corrupted file raises ``SuiteIntegrityError`` instead of silently changing an evaluation. A record is read by its
+task type (``SolveType.read_problem``): a ``Task`` for the self-play types, the type's own problem record for a
+solve-only type (``codegen``: prompt, test, entry point, reference solution).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from azr_env.errors import ConfigError, SuiteIntegrityError, UnknownNameError
 from azr_env.suites.frozen import SuiteInfo, read_manifest, sha256_hex
-from azr_env.tasks.base import Task
+from azr_env.tasks.base import Problem, SolveType, Task
 
 DATA_DIR = Path(__file__).parent / "data"
 """The package's own frozen suite files and manifest."""
@@ -28,7 +30,8 @@ class Suite:
     Attributes:
         name: suite name without version, for example ``"humaneval-deduction"``.
         version: the release number; ``name@version`` always denotes the same tasks.
-        tasks: the tasks, in file order; outputs were computed by our executor at build time.
+        tasks: the tasks (``Task``, or a solve-only type's problems), in file order; the outputs of ``Task`` items
+            were computed by our executor at build time.
         source: where the programs and inputs come from.
         license: SPDX id(s) of the data's license.
         description: what the suite measures and how it was built.
@@ -37,7 +40,7 @@ class Suite:
 
     name: str
     version: int
-    tasks: tuple[Task, ...]
+    tasks: tuple[Problem, ...]
     source: str
     license: str
     description: str
@@ -51,8 +54,22 @@ class Suite:
     def __len__(self) -> int:
         return len(self.tasks)
 
-    def __iter__(self) -> Iterator[Task]:
+    def __iter__(self) -> Iterator[Problem]:
         return iter(self.tasks)
+
+    def program_tasks(self) -> tuple[Task, ...]:
+        """The tasks as ``Task`` triplets, for consumers that read programs and outputs.
+
+        Raises:
+            ConfigError: the suite belongs to a solve-only type, whose problems are no ``Task``.
+        """
+        tasks = tuple(task for task in self.tasks if isinstance(task, Task))
+        if len(tasks) != len(self.tasks):
+            raise ConfigError(
+                f"suite {self.id} holds problems of a solve-only task type (not program/input/output tasks); "
+                "evaluate it with azr eval or azr_env/Solve-v1"
+            )
+        return tasks
 
 
 def list_suites(*, versions: bool = False, data_dir: Path | None = None) -> list[str]:
@@ -80,15 +97,11 @@ def resolve(name: str, data_dir: Path | None = None) -> SuiteInfo:
     raise UnknownNameError("suite version", name, {info.id for info in matches})
 
 
-def _task(record: dict[str, Any], where: str) -> tuple[Task, str]:
+def _task(record: dict[str, Any], kind: SolveType[Any], where: str) -> tuple[Problem, str]:
+    if record.get("task_type") != kind.name:
+        raise SuiteIntegrityError(f"{where}: task type {record.get('task_type')!r}, the manifest says {kind.name!r}")
     try:
-        task = Task(
-            task_type=str(record["task_type"]),
-            program=str(record["program"]),
-            inputs=tuple(str(x) for x in record["inputs"]),
-            outputs=tuple(str(x) for x in record["outputs"]),
-            message=str(record["message"]),
-        )
+        task = kind.read_problem(record)
     except (KeyError, TypeError, ValueError) as exc:
         raise SuiteIntegrityError(f"{where}: malformed task record ({exc})") from exc
     if task.task_id != record.get("task_id"):
@@ -96,7 +109,7 @@ def _task(record: dict[str, Any], where: str) -> tuple[Task, str]:
     return task, str(record.get("origin", ""))
 
 
-def read_tasks(info: SuiteInfo, data_dir: Path | None = None) -> tuple[tuple[Task, ...], tuple[str, ...]]:
+def read_tasks(info: SuiteInfo, data_dir: Path | None = None) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
     """Read and verify the tasks of one manifest entry.
 
     Raises:
@@ -113,7 +126,10 @@ def read_tasks(info: SuiteInfo, data_dir: Path | None = None) -> tuple[tuple[Tas
         )
     # Lines end at line feeds only: a U+2028 inside a program (JSON written without ASCII escapes) is no line end.
     lines = [line for line in gzip.decompress(raw).decode("utf-8").split("\n") if line]
-    pairs = [_task(json.loads(line), f"{path.name} line {n}") for n, line in enumerate(lines, 1)]
+    from azr_env.tasks import get_solve_type
+
+    kind = get_solve_type(info.task_type)
+    pairs = [_task(json.loads(line), kind, f"{path.name} line {n}") for n, line in enumerate(lines, 1)]
     if len(pairs) != info.size:
         raise SuiteIntegrityError(f"suite {info.id}: {len(pairs)} tasks, the manifest says {info.size}")
     return tuple(t for t, _ in pairs), tuple(o for _, o in pairs)

@@ -1,9 +1,18 @@
-"""The task-type contract: what every task type (built in or third party) implements.
+"""The task-type contract: what every task type (built in or third party) implements, in two parts.
 
-A task is a triplet ``(program, input, output)`` with ``output = program(input)``. A task type says how the
-proposer is prompted, how its answer is parsed into a candidate task, how that candidate is validated in the
-sandbox, how the solver is prompted, and how a solver's answer is verified. One file per task type, registered with
-``@register_task_type``.
+**The solve part** (``SolveType``, every task type has it): how the solver is prompted for a ``Problem``
+(``solver_prompt``), how a solver's answer is judged (``verify``), how a problem is read back from a suite file
+(``read_problem``) and, optionally, its reference answer (``reference_answer``, what the oracle baseline writes).
+
+**The propose part** (``ProposeType``, self-play needs it): how the proposer is prompted (``make_context``,
+``proposer_prompt``), how its answer is parsed into a candidate task (``parse_proposal``) and how that candidate is
+validated in the sandbox (``validate``). ``TaskType`` is both parts over the program triplet ``Task``.
+
+A task of a self-play type is a triplet ``(program, input, output)`` with ``output = program(input)``. A
+*solve-only* type (``SolveType`` alone: code generation, math word problems) has its own problem record, a frozen
+dataclass with typed fields (``Problem``); it can be evaluated on a suite, in ``Solve-v1`` and with ``azr eval``,
+and self-play refuses it with a ``ConfigError`` (there is nothing to propose). One file per task type, registered
+with ``@register_task_type`` whichever parts it has.
 
 Task types never see raw response text: the judge finds each response's answer region once, under the env's
 ``AnswerRule`` (``azr_env.tasks.parsing``, the one answer parser), and passes an ``Answer``: the region's fenced
@@ -19,12 +28,14 @@ Model mistakes never raise: they come back as a ``ParseFailure`` or a ``Verdict`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import typing
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -79,9 +90,65 @@ class Task:
 
 def task_id_of(task_type: str, program: str, inputs: Sequence[str]) -> str:
     """Return the stable content id of a task: the first 16 hex digits of a SHA-256."""
+    return content_id(task_type, program, *inputs)
+
+
+def content_id(*parts: str) -> str:
+    """Return the stable content id of a problem's fields: the first 16 hex digits of a SHA-256 of ``parts``."""
     # surrogatepass: any str hashes, even one holding a lone surrogate (never raised out of env.step)
-    digest = hashlib.sha256("\x1f".join([task_type, program, *inputs]).encode("utf-8", "surrogatepass")).hexdigest()
-    return digest[:16]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class Problem(Protocol):
+    """What a solver is asked: a ``Task``, or the record of a solve-only type.
+
+    A problem is a frozen dataclass whose fields are ``str`` or ``tuple[str, ...]``, two of them ``task_type`` (the
+    registered type that judges it) and ``task_id`` (a content hash of the other fields, computed in
+    ``__post_init__`` when not given, so a suite file's ids check its content).
+    """
+
+    @property
+    def task_type(self) -> str:
+        """The registered name of the task type that owns it."""
+        ...
+
+    @property
+    def task_id(self) -> str:
+        """The stable content id."""
+        ...
+
+
+ProblemT = TypeVar("ProblemT", bound=Problem)
+
+
+def read_dataclass(cls: type[ProblemT], record: Mapping[str, Any]) -> ProblemT:
+    """Build a problem of dataclass ``cls`` from a suite record, its ``task_id`` recomputed (never copied).
+
+    Every init field but ``task_id`` is read by its annotation: ``str`` fields need a string, ``tuple[str, ...]``
+    fields a list of strings. Missing fields take their default.
+
+    Raises:
+        KeyError, TypeError, ValueError: the record is malformed (the suite loader reports it as an integrity error).
+    """
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for spec in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if not spec.init or spec.name == "task_id" or (spec.name not in record and _has_default(spec)):
+            continue
+        values[spec.name] = _field_value(spec.name, hints[spec.name], record[spec.name])
+    return cls(**values)
+
+
+def _has_default(spec: dataclasses.Field[Any]) -> bool:
+    return spec.default is not dataclasses.MISSING or spec.default_factory is not dataclasses.MISSING
+
+
+def _field_value(name: str, hint: object, value: object) -> str | tuple[str, ...]:
+    if hint is str and isinstance(value, str):
+        return value
+    if hint == tuple[str, ...] and isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return tuple(value)
+    raise TypeError(f"field {name!r} must be {hint}, got {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +211,12 @@ class Verdict:
     detail: str = ""
 
 
-class TaskType(ABC):
-    """Base class of every task type. Subclass it, set ``name``, implement the methods, register it.
+class SolveType(ABC, Generic[ProblemT]):
+    """The solve part of a task type; subclass it alone for a solve-only type, then register it.
 
-    Prompts are pure functions of their inputs (the same context gives the same prompt). All randomness comes from
-    the ``rng`` argument of ``make_context``.
+    A solve-only type sets ``problem_type`` to its frozen dataclass (see ``Problem``) and implements
+    ``solver_prompt`` and ``verify``; ``reference_answer`` is optional (the oracle baseline writes it). Prompts are
+    pure functions of the problem (the same problem gives the same prompt).
     """
 
     name: ClassVar[str]
@@ -156,6 +224,41 @@ class TaskType(ABC):
 
     description: ClassVar[str] = ""
     """One line shown by ``azr tasks list``."""
+
+    problem_type: ClassVar[type[Any]]
+    """The dataclass of this type's problems (``Task`` for self-play types); suite files are read into it."""
+
+    @abstractmethod
+    def solver_prompt(self, task: ProblemT) -> Prompt:
+        """Build the solver prompt for a problem (induction shows only the visible pairs)."""
+
+    @abstractmethod
+    def verify(self, items: Sequence[tuple[ProblemT, Answer]], executor: ExecutorBackend) -> list[Verdict]:
+        """Verify a batch of solver answers against their problems; one verdict each, in order.
+
+        A missing block or a value that is not data is ``FORMAT_ERROR``; a well-formed answer is ``CORRECT`` or
+        ``WRONG``. Model text never runs in the env's process: whatever must run goes to ``executor``.
+        """
+
+    def read_problem(self, record: Mapping[str, Any]) -> ProblemT:
+        """Read one problem from a suite record (its fields by name); ``read_dataclass`` of ``problem_type``.
+
+        Raises:
+            KeyError, TypeError, ValueError: the record is malformed.
+        """
+        problem: ProblemT = read_dataclass(self.problem_type, record)
+        return problem
+
+    def reference_answer(self, task: ProblemT) -> str | None:
+        """Return a known-correct answer region (what goes inside ``<answer>``) for ``task``, or ``None``."""
+        return None
+
+
+class ProposeType(ABC):
+    """The propose part of a task type: what self-play needs besides solving. Only ``TaskType`` has it.
+
+    All randomness comes from the ``rng`` argument of ``make_context``.
+    """
 
     @abstractmethod
     def make_context(self, buffers: dict[str, Sequence[Task]], k: int, rng: np.random.Generator) -> ProposalContext:
@@ -178,14 +281,11 @@ class TaskType(ABC):
     ) -> list[ProposalCheck]:
         """Validate a batch of proposals in the sandbox; one check per item, in order."""
 
-    @abstractmethod
-    def solver_prompt(self, task: Task) -> Prompt:
-        """Build the solver prompt for a task (induction shows only the visible pairs)."""
 
-    @abstractmethod
-    def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
-        """Verify a batch of solver answers against their tasks; one verdict each, in order.
+class TaskType(SolveType[Task], ProposeType):
+    """A self-play task type: both parts, over the program triplet ``Task``. Subclass it, set ``name``, register.
 
-        A missing block or a value that is not data is ``FORMAT_ERROR``; a well-formed answer is ``CORRECT`` or
-        ``WRONG``.
-        """
+    Prompts are pure functions of their inputs (the same context gives the same prompt).
+    """
+
+    problem_type: ClassVar[type[Any]] = Task

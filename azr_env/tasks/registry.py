@@ -1,5 +1,9 @@
 """The task-type registry: built-ins register on import of ``azr_env.tasks``; plugins through entry points.
 
+One registry holds every task type, self-play types (``TaskType``) and solve-only ones (``SolveType`` alone):
+``get_solve_type`` returns any of them (suites, ``Solve-v1``), ``get_task_type`` only a self-play type and refuses a
+solve-only one with a ``ConfigError`` that says why.
+
 A third-party package adds a type by declaring, in its ``pyproject.toml``::
 
     [project.entry-points."azr_env.task_types"]
@@ -13,29 +17,29 @@ from __future__ import annotations
 import importlib
 import warnings
 from importlib.metadata import entry_points
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from azr_env.errors import ConfigError, DuplicateNameError, UnknownNameError
-from azr_env.tasks.base import TaskType
+from azr_env.tasks.base import SolveType, TaskType
 
 ENTRY_POINT_GROUP = "azr_env.task_types"
 
-_T = TypeVar("_T", bound=type[TaskType])
+_T = TypeVar("_T", bound=type[SolveType[Any]])
 
-_REGISTRY: dict[str, type[TaskType]] = {}
-_INSTANCES: dict[str, TaskType] = {}
+_REGISTRY: dict[str, type[SolveType[Any]]] = {}
+_INSTANCES: dict[str, SolveType[Any]] = {}
 _entry_points_loaded = False
 
 
 def register_task_type(cls: _T) -> _T:
-    """Class decorator: register a ``TaskType`` subclass under its ``name``.
+    """Class decorator: register a ``TaskType`` (or solve-only ``SolveType``) subclass under its ``name``.
 
     Raises:
         DuplicateNameError: another class is already registered under the same name.
-        TypeError: ``cls`` is not a ``TaskType`` subclass with a non-empty string ``name``.
+        TypeError: ``cls`` is not a ``SolveType`` subclass with a non-empty string ``name``.
     """
-    if not (isinstance(cls, type) and issubclass(cls, TaskType)):
-        raise TypeError(f"register_task_type expects a TaskType subclass, got {cls!r}")
+    if not (isinstance(cls, type) and issubclass(cls, SolveType)):
+        raise TypeError(f"register_task_type expects a TaskType or SolveType subclass, got {cls!r}")
     name = getattr(cls, "name", None)
     if not isinstance(name, str) or not name:
         raise TypeError(f"{cls.__qualname__} needs a non-empty class attribute `name` to be registered")
@@ -47,7 +51,31 @@ def register_task_type(cls: _T) -> _T:
 
 
 def get_task_type(name: str) -> TaskType:
-    """Return the (shared, stateless) instance of the task type registered as ``name``.
+    """Return the (shared, stateless) instance of the self-play task type registered as ``name``.
+
+    Raises:
+        UnknownNameError: no such type; the message suggests close names.
+        ConfigError: the type is solve-only (it has no propose part, so self-play cannot use it).
+    """
+    return proposing(get_solve_type(name))
+
+
+def proposing(task_type: SolveType[Any]) -> TaskType:
+    """Return ``task_type`` as a self-play type.
+
+    Raises:
+        ConfigError: it is solve-only.
+    """
+    if not isinstance(task_type, TaskType):
+        raise ConfigError(
+            f"task type {task_type.name!r} is solve-only: it has no propose part (no proposer prompt, no proposal "
+            "validation), so self-play cannot use it; evaluate it on a suite (azr eval, azr_env/Solve-v1)"
+        )
+    return task_type
+
+
+def get_solve_type(name: str) -> SolveType[Any]:
+    """Return the (shared, stateless) instance of any task type registered as ``name``, solve-only ones included.
 
     Raises:
         UnknownNameError: no such type; the message suggests close names.
@@ -61,10 +89,16 @@ def get_task_type(name: str) -> TaskType:
     return _INSTANCES[name]
 
 
-def list_task_types() -> list[str]:
-    """Return every registered task-type name, built-ins first, in registration order."""
+def list_task_types(*, solve_only: bool | None = False) -> list[str]:
+    """Return registered task-type names, built-ins first, in registration order.
+
+    Args:
+        solve_only: ``False`` (default): the self-play types; ``True``: the solve-only types; ``None``: all.
+    """
     _load_entry_points()
-    return list(_REGISTRY)
+    if solve_only is None:
+        return list(_REGISTRY)
+    return [name for name, cls in _REGISTRY.items() if issubclass(cls, TaskType) != solve_only]
 
 
 def resolve_task_type(spec: str) -> TaskType:

@@ -32,7 +32,7 @@ def solve_row(task: Task, prompt_format: PromptFormat = "chat") -> dict[str, Any
 def suite_dataset(suite: str | Suite, *, prompt_format: PromptFormat = "chat", limit: int | None = None) -> Any:
     """A ``datasets.Dataset`` with one solve row per task of a frozen suite (``"humaneval-deduction@1"``)."""
     datasets = require(DATASETS)
-    tasks = (load_suite(suite) if isinstance(suite, str) else suite).tasks[:limit]
+    tasks = (load_suite(suite) if isinstance(suite, str) else suite).program_tasks()[:limit]
     return datasets.Dataset.from_list([solve_row(task, prompt_format) for task in tasks])
 
 

@@ -56,7 +56,7 @@ def slot_record(role: Role, task_type: str, index: int) -> dict[str, Any]:
 def suite_records(name: str) -> list[dict[str, Any]]:
     """Solve rows for every task of a frozen suite (``data_source`` is the pinned ``name@version``)."""
     suite = load_suite(name)
-    return [solve_record(task, f"azr-env/{suite.id}", i) for i, task in enumerate(suite.tasks)]
+    return [solve_record(task, f"azr-env/{suite.id}", i) for i, task in enumerate(suite.program_tasks())]
 
 
 def buffer_records(buffer: TaskBuffer, task_types: Sequence[str] | None = None) -> list[dict[str, Any]]:
