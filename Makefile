@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_CPU)"
-	$(BIN)/python -m pip install --quiet "$(TORCH_CPU)" -e ".[agents,dev,bench,ray,trl,lora]"
+	$(BIN)/python -m pip install --quiet "$(TORCH_CPU)" -e ".[agents,dev,bench,ray,trl,lora,math]"
 	touch $(STAMP)
 
 venv: $(STAMP)
