@@ -60,6 +60,10 @@ main(sys.argv[2:])
 """Imports the worker without ``azr_env/__init__`` (which would load gymnasium and the registry)."""
 
 
+TIMED_OUT = object()
+"""What ``_Worker.receive`` returns when the deadline passed with no complete frame."""
+
+
 class CheckStatus(StrEnum):
     """How one comparison ended."""
 
@@ -126,12 +130,12 @@ class _Worker:
         self.layers = {str(k): v is True for k, v in dict(ready.get("layers", {})).items()}
 
     def receive(self, timeout_s: float) -> Any:
-        """The next frame from the worker, or ``None`` past ``timeout_s``, at end of file or on a bad frame."""
+        """The next frame from the worker; ``TIMED_OUT`` past ``timeout_s``; ``None`` at end of file or a bad frame."""
         deadline = time.monotonic() + timeout_s
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not transport.wait_readable([self.sock.fileno()], remaining):
-                return None
+                return TIMED_OUT
             try:
                 data = self.sock.recv(65536)
                 messages = self.reader.feed(data) if data else None
@@ -210,9 +214,8 @@ class MathChecker:
         check = _check(reply)
         if check is not None:
             return check
-        timed_out = sent and reply is None and worker.process.poll() is None
         self._replace()
-        if timed_out:
+        if reply is TIMED_OUT:
             return Check(False, CheckStatus.TIMEOUT, f"math-verify took more than {self.timeout_s} s")
         return Check(False, CheckStatus.CRASHED, "the math-check worker died or sent a malformed reply")
 
