@@ -24,9 +24,10 @@ from azr_env.errors import ConfigError
 
 ALL = "all"
 PAPER = "paper"
-PAPER_SUITES = ("cruxeval-input", "cruxeval-output", "humaneval-codegen")
-"""``--suite paper``: the benchmarks the paper reports that ship here (CRUXEval-I/O in domain, HumanEval code
-generation out of domain; the paper's math benchmarks have no suite yet)."""
+PAPER_SUITES = ("cruxeval-input", "cruxeval-output", "humaneval-codegen", "gsm8k-sample", "arithmetic-algebra")
+"""``--suite paper``: the benchmarks the paper reports that ship here (CRUXEval-I/O in domain; out of domain,
+HumanEval code generation, 100 GSM8K test items, and procedural arithmetic and algebra in place of the paper's
+MATH500, AIME and the other math benchmarks, which have no offline source)."""
 _EVAL_DEFAULTS = {
     "k": 1, "limit": None, "episodes": 48, "n_solve_samples": 8, "batch_size": 32, "workers": None,
     "scoring": "default",

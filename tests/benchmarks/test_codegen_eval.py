@@ -40,4 +40,6 @@ def test_suite_paper_names_the_papers_benchmarks_we_ship() -> None:
     from benchmarks.cli import _eval_config
 
     args = build_parser().parse_args(["eval", "--agent", "oracle", "--suite", "paper"])
-    assert _eval_config(args, "oracle").suites == ("cruxeval-input", "cruxeval-output", "humaneval-codegen")
+    assert _eval_config(args, "oracle").suites == (
+        "cruxeval-input", "cruxeval-output", "humaneval-codegen", "gsm8k-sample", "arithmetic-algebra",
+    )  # fmt: skip

@@ -50,3 +50,16 @@ def test_a_modified_file_is_an_integrity_error(tmp_path: Path) -> None:
     (tmp_path / info.file).write_bytes(bytes(raw))
     with pytest.raises(SuiteIntegrityError, match="SHA-256"):
         load_suite("gsm8k-sample@1", data_dir=tmp_path)
+
+
+def test_solve_v1_scores_the_gold_answer_correct(executor) -> None:
+    import gymnasium
+
+    import azr_env  # noqa: F401  (registers the env ids)
+
+    env = gymnasium.make("azr_env/Solve-v1", suite="gsm8k-sample@1", executor=executor)
+    observation, info = env.reset(options={"index": 0})
+    gold = load_suite("gsm8k-sample@1").tasks[0]
+    assert isinstance(gold, MathProblem) and gold.question in observation
+    _, reward, *_, step = env.step(example_response(f"\\boxed{{{gold.answer}}}"))
+    assert (reward, step["outcome"]) == (1.0, "correct")
