@@ -1,4 +1,4 @@
-"""``import azr_env`` stays light: no torch, transformers, vllm or ray, and no executor processes."""
+"""``import azr_env`` stays light: no torch, transformers, vllm, ray or sympy, and no executor processes."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("torch", "transformers", "vllm", "ray")
+HEAVY = ("torch", "transformers", "vllm", "ray", "sympy", "math_verify")
 
 PROBE = f"""
 import json, os, sys
 import gymnasium
 import azr_env
+import azr_env.suites, azr_env.tasks  # the task types (math among them) and suites stay light too
 
 def children():
     found = []

@@ -61,3 +61,14 @@ def test_a_child_process_never_shares_its_parents_checker(monkeypatch) -> None:
     parent = shared_checker()
     monkeypatch.setattr(os, "getpid", lambda: -1)
     assert shared_checker() is not parent
+
+
+def test_without_math_verify_the_error_names_the_extra(monkeypatch) -> None:
+    import importlib.util
+
+    from azr_env.errors import MissingDependencyError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "math_verify" else real(name, *a))
+    with pytest.raises(MissingDependencyError, match=r"azr-env\[math\]"):
+        MathChecker()
