@@ -30,7 +30,7 @@ HumanEval code generation, 100 GSM8K test items, and procedural arithmetic and a
 MATH500, AIME and the other math benchmarks, which have no offline source)."""
 _EVAL_DEFAULTS = {
     "k": 1, "limit": None, "episodes": 48, "n_solve_samples": 8, "batch_size": 32, "workers": None,
-    "scoring": "default",
+    "scoring": "default", "prompt_format": "r1",
 }  # fmt: skip
 """Defaults of the ``azr eval`` options, shared by the parser and by the command line it prints back."""
 
@@ -83,6 +83,12 @@ def _register_eval(subparsers: Any) -> None:
         default=_EVAL_DEFAULTS["scoring"],
         help="suite scoring: 'default' (answers are data, type-strict) or 'cruxeval' (CRUXEval's scorer: expressions, "
         "Python ==; both run in the sandbox)",
+    )
+    parser.add_argument(
+        "--prompt-format",
+        choices=("r1", "chat"),
+        default=_EVAL_DEFAULTS["prompt_format"],
+        help="prompt format of the envs: 'r1' (the paper's, for base models) or 'chat' (instruct models)",
     )
     parser.add_argument("--agent-option", action="append", default=[], metavar="KEY=VALUE", help="agent option")
     parser.add_argument(
@@ -142,7 +148,7 @@ def _progress(total: int) -> tuple[Callable[[str], None], Callable[[], None]]:
 def eval_command(args: argparse.Namespace) -> str:
     """Return the ``azr eval`` command line equivalent to the parsed arguments (defaults left out)."""
     parts = ["azr eval", "--agent", *args.agent, "--suite", *args.suite, "--seeds", *map(str, args.seeds)]
-    for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers", "scoring"):
+    for flag in ("k", "limit", "episodes", "n_solve_samples", "batch_size", "workers", "scoring", "prompt_format"):
         value = getattr(args, flag)
         if value != _EVAL_DEFAULTS[flag]:
             parts += ["--samples" if flag == "k" else f"--{flag.replace('_', '-')}", str(value)]
@@ -170,6 +176,7 @@ def _eval_config(args: argparse.Namespace, agent: str) -> Any:
         task_types=tuple(args.task_types) if args.task_types else None,
         agent_options=parse_options(args.agent_option),
         scoring=args.scoring,
+        prompt_format=args.prompt_format,
     )
 
 

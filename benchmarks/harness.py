@@ -28,6 +28,9 @@ from azr_env.records import StepRecord
 from azr_env.tasks.base import Outcome, Task
 from benchmarks.evaluate import buffer_diversity
 
+PROMPT_FORMATS = ("r1", "chat")
+"""The prompt formats of ``azr_env.config.EnvConfig.prompt_format``."""
+
 SELFPLAY = "selfplay"
 """The suite name that selects self-play instead of a held-out suite."""
 
@@ -51,6 +54,8 @@ class EvalConfig:
         agent_options: extra keyword options for the agent's factory.
         scoring: how suite answers are scored, a name in ``azr_env.config.SCORING_MODES``: ``"default"`` (answers
             are data, compared type-strictly) or ``"cruxeval"`` (as CRUXEval's scorer: expressions, Python ``==``).
+        prompt_format: how the envs render prompts: ``"r1"`` (the paper's raw prompt, for base models) or ``"chat"``
+            (a system and a user message, for instruct models; the answer rule follows, ``EnvConfig.answer_rule``).
     """
 
     agent: str
@@ -64,6 +69,7 @@ class EvalConfig:
     task_types: tuple[str, ...] | None = None
     agent_options: Mapping[str, Any] = field(default_factory=dict)
     scoring: str = "default"
+    prompt_format: str = "r1"
 
     def __post_init__(self) -> None:
         if not self.suites or not self.seeds:
@@ -74,6 +80,8 @@ class EvalConfig:
             raise ConfigError("limit must be >= 1 or None: a suite slice with no items measures nothing")
         check_suite_names(self.suites)
         scoring_overrides(self.scoring)
+        if self.prompt_format not in PROMPT_FORMATS:
+            raise UnknownNameError("prompt format", self.prompt_format, PROMPT_FORMATS)
 
 
 def scoring_overrides(scoring: str) -> dict[str, Any]:
@@ -138,6 +146,7 @@ def make_selfplay_env(executor: ExecutorBackend, buffer: Any, config: EvalConfig
         buffer=buffer,
         n_solve_samples=config.n_solve_samples,
         task_types=task_types,
+        prompt_format=config.prompt_format,
     )
 
 
@@ -158,12 +167,12 @@ def run_suite(config: EvalConfig, suite_name: str, seed: int, executor: Executor
         executor=executor,
         lookup=tasks.get,
         problems=by_id.get,
-        env_factory=lambda: make_solve_env(suite, executor, scoring=config.scoring),
+        env_factory=lambda: make_solve_env(suite, executor, config.prompt_format, config.scoring),
     )
     agent = make_agent(config.agent, context, **config.agent_options)
     return answer_suite(
         agent, suite, executor, seed=seed, k=config.k, limit=config.limit, batch_size=config.batch_size,
-        scoring=config.scoring,
+        prompt_format=config.prompt_format, scoring=config.scoring,
     )  # fmt: skip
 
 

@@ -35,21 +35,30 @@ from benchmarks.cli import parse_options
 
 CPU_BUDGET: dict[str, Any] = {
     "prompt_format": "chat",
+    "task_types": ("deduction", "abduction"),
     "batch_size": 2,
     "group_size": 2,
     "n_solve_samples": 4,
-    "k_references": 2,
+    "k_references": 1,
     "max_new_tokens": 192,
-    "learning_rate": 1e-5,
+    "lora_rank": 16,
+    "learning_rate": 2e-4,
+    "update_autocast": "bfloat16",
+    "rollout_dtype": "bfloat16",
     "micro_batch_size": 1,
-    "gradient_checkpointing": True,
+    "gradient_checkpointing": False,
+    "eval_suites": ("humaneval-deduction", "cruxeval-output"),
     "eval_limit": 32,
     "checkpoint_every": 5,
     "progress": False,
 }
 """Settings sized for a 2-core CPU (``azr train`` keeps the paper's defaults); ``--set KEY=VALUE`` overrides any.
-The update takes one sequence at a time with gradient checkpointing: with four at a time, two runs of the 0.5B model
-(7.7 and 10.9 GB) were killed for memory on a 24 GB machine."""
+They are the settings of the measured run in the README: the 0.5B model's valid proposals come in deduction and
+abduction (rarely induction); a LoRA adapter of rank 16 at learning rate 2e-4 (LoRA wants about ten times the
+learning rate of a full update) so that a few dozen steps can move the policy; the update under bfloat16 autocast
+and rollouts from a bfloat16 copy (each about twice as fast on this CPU; the loss stays float32); one sequence per
+backward pass. A step takes about two and a half minutes on two cores, a held-out evaluation (32 items of each suite,
+greedy) about three."""
 
 GROUPING = {
     "trr++": "by (task type, role): six baselines, whitened (the paper)",

@@ -28,12 +28,13 @@ class ZeroShotAgent:
         max_new_tokens: int = 256,
         temperature: float = 1.0,
         device: str = "cpu",
+        dtype: str = "float32",
     ) -> None:
-        """Load the model and build its backend (heavy imports happen here, not at module import)."""
+        """Load the model in ``dtype`` and build its backend (heavy imports happen here, not at module import)."""
         from agents.llm.backends import make_backend
         from agents.llm.models import load_policy
 
-        self.model, self.tokenizer = load_policy(model, device=device)
+        self.model, self.tokenizer = load_policy(model, device=device, dtype=dtype)
         self.backend = make_backend(backend, self.model, self.tokenizer)
         self.seed = context.seed
         self.max_new_tokens = max_new_tokens

@@ -20,19 +20,20 @@ from agents.llm.config import TrainConfig, from_mapping
 from agents.llm.models import DEFAULT_MODEL
 
 SIZES: dict[str, dict[str, Any]] = {
-    "qwen2.5-coder-0.5b": {"steps": 1, "batch_size": 2, "n_solve_samples": 2, "k_references": 1,
-                           "max_new_tokens": 256, "prompt_format": "chat", "micro_batch_size": 1,
-                           "gradient_checkpointing": True, "task_types": ["deduction", "abduction"]},
+    "qwen2.5-coder-0.5b": {"steps": 2, "batch_size": 2, "n_solve_samples": 4, "k_references": 1,
+                           "max_new_tokens": 192, "prompt_format": "chat", "micro_batch_size": 1,
+                           "lora_rank": 16, "learning_rate": 2e-4, "update_autocast": "bfloat16",
+                           "rollout_dtype": "bfloat16", "task_types": ["deduction", "abduction"]},
     "smollm2-135m": {"steps": 3, "batch_size": 1, "n_solve_samples": 4, "k_references": 1, "max_new_tokens": 128,
                      "prompt_format": "chat"},
     "tiny-random": {"steps": 2, "batch_size": 2, "n_solve_samples": 2, "k_references": 1, "max_new_tokens": 16},
 }  # fmt: skip
 """Per-model budgets sized for about ten minutes (the instruct models) or seconds (tiny-random) on two CPU cores.
 Two episodes per task type and role: a group of one always has advantage 0. For the 0.5B model: two task types
-(its proposals are valid in deduction and abduction, rarely in induction), 256 new tokens (at 128 its proposals are
-cut off before the program ends), and an update that takes one sequence at a time with gradient checkpointing
-(with four sequences of about 1,500 tokens at a time a 24 GB machine ran out of memory; one at a time, the demo's
-peak RSS was 11.7 GB)."""
+(its proposals are valid in deduction and abduction, rarely in induction), 192 new tokens, and the settings of the
+learning benchmark's measured run (``azr bench learn``, README "Results"): a LoRA adapter (rank 16, learning rate
+2e-4, the ``[lora]`` extra), the update under bfloat16 autocast, rollouts from a bfloat16 copy, one sequence per
+backward pass. A step takes about two minutes there (a full float32 update with gradient checkpointing took ten)."""
 
 
 def demo_config(args: argparse.Namespace) -> TrainConfig:

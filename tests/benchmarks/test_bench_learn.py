@@ -14,6 +14,7 @@ from benchmarks import learning
 TINY_SET = [
     "task_types=deduction", "batch_size=2", "max_new_tokens=8", "eval_limit=2", "prompt_format=r1",
     "tensorboard=False", "checkpoint_every=1", "executor_workers=1", "k_references=1", "n_solve_samples=2",
+    "eval_suites=humaneval-deduction",
 ]  # fmt: skip
 
 

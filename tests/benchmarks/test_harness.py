@@ -140,3 +140,34 @@ def test_azr_eval_checks_every_suite_name_before_any_work(tmp_path: Path, capsys
 def test_eval_config_refuses_an_unknown_scoring_mode_listing_the_known_ones() -> None:
     with pytest.raises(UnknownNameError, match="known: cruxeval, default"):
         EvalConfig(agent="random", suites=("selfplay",), scoring="official")
+
+
+def test_eval_config_refuses_an_unknown_prompt_format() -> None:
+    with pytest.raises(UnknownNameError, match="known: chat, r1"):
+        EvalConfig(agent="random", suites=("selfplay",), prompt_format="plain")
+
+
+@pytest.mark.parametrize("prompt_format", ["r1", "chat"])
+def test_the_prompt_format_reaches_the_agent(prompt_format: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from azr_env.executor import Executor
+    from benchmarks import harness
+
+    seen: list[dict] = []
+
+    class Recorder:
+        def act(self, observations: list[str], infos: list[dict]) -> list[str]:
+            seen.extend(infos)
+            return ["<answer>0</answer>" for _ in observations]
+
+    monkeypatch.setattr(harness, "make_agent", lambda name, context, **options: Recorder())
+    config = EvalConfig(agent="recorder", suites=(_first_suite(),), limit=2, prompt_format=prompt_format)
+    with Executor(workers=1) as executor:
+        run_suite(config, _first_suite(), 0, executor)
+    assert len(seen) == 2 and all(("system_prompt" in info) == (prompt_format == "chat") for info in seen)
+
+
+def test_eval_command_prints_back_the_prompt_format() -> None:
+    from azr_env.cli import build_parser
+
+    args = build_parser().parse_args(["eval", "--agent", "zero-shot", "--suite", "paper", "--prompt-format", "chat"])
+    assert eval_command(args) == "azr eval --agent zero-shot --suite paper --seeds 0 --prompt-format chat"
