@@ -107,17 +107,28 @@ def _register_report(subparsers: Any) -> None:
     parser.set_defaults(handler=run_report_command)
 
 
+def parse_value(text: str) -> Any:
+    """A ``KEY=VALUE`` value: a Python literal when it parses as one, a list for ``[a, b]`` of bare words (each
+    item a literal or a string, as a shell leaves ``--set task_types=[deduction,abduction]``), else the string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        pass
+    stripped = text.strip()
+    if stripped.startswith("[") and stripped.endswith("]"):
+        items = [item.strip() for item in stripped[1:-1].split(",")]
+        return [parse_value(item) for item in items if item]
+    return text
+
+
 def parse_options(pairs: Sequence[str]) -> dict[str, Any]:
-    """Parse ``KEY=VALUE`` agent options; values are Python literals when they parse as one, else strings."""
+    """Parse ``KEY=VALUE`` options (``--agent-option``, ``--set``); each value as ``parse_value`` reads it."""
     options: dict[str, Any] = {}
     for pair in pairs:
         key, sep, text = pair.partition("=")
         if not sep or not key:
-            raise ConfigError(f"agent options are KEY=VALUE, got {pair!r}")
-        try:
-            options[key.replace("-", "_")] = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            options[key.replace("-", "_")] = text
+            raise ConfigError(f"options are KEY=VALUE, got {pair!r}")
+        options[key.replace("-", "_")] = parse_value(text)
     return options
 
 

@@ -68,6 +68,13 @@ def test_agent_options_parse_literals() -> None:
     assert parse_options(["timesteps=64", "model=tiny-random"]) == {"timesteps": 64, "model": "tiny-random"}
 
 
+def test_parse_options_reads_bare_word_lists_and_keeps_text() -> None:
+    parsed = parse_options(["task_types=[deduction,abduction]", "eval_suites=['cruxeval-output']", "lr=1e-4",
+                            "model=qwen2.5-coder-0.5b", "shape=[1, x]", "empty=[]"])
+    assert parsed == {"task_types": ["deduction", "abduction"], "eval_suites": ["cruxeval-output"], "lr": 1e-4,
+                      "model": "qwen2.5-coder-0.5b", "shape": [1, "x"], "empty": []}
+
+
 def _first_suite() -> str:
     from azr_env.suites import list_suites
 
