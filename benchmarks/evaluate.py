@@ -69,12 +69,17 @@ def buffer_diversity(views: Mapping[str, Sequence[Task]]) -> dict[str, Any]:
     return {**_diversity(everything), "per_type": {name: _diversity(tasks) for name, tasks in views.items()}}
 
 
-def item_scores(rows: Sequence[Row]) -> list[float]:
-    """Each item's fraction of correct answers, over the solve rows of one suite and seed."""
+def item_score_map(rows: Sequence[Row]) -> dict[str, float]:
+    """Item id -> its fraction of correct answers, over the solve rows of one suite and seed."""
     items: dict[str, list[bool]] = defaultdict(list)
     for row in rows:
         items[str(row.get("item", row["task_id"]))].append(bool(row["correct"]))
-    return [float(np.mean(samples)) for samples in items.values()]
+    return {item: float(np.mean(samples)) for item, samples in items.items()}
+
+
+def item_scores(rows: Sequence[Row]) -> list[float]:
+    """Each item's fraction of correct answers, over the solve rows of one suite and seed."""
+    return list(item_score_map(rows).values())
 
 
 def _solve_summary(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:

@@ -4,7 +4,8 @@ Reads each run's ``episodes.jsonl`` (one row per episode) and ``eval.jsonl`` (on
 metric is a mean over per-episode scores: ``well_formed`` (every episode: its response is not a format error),
 ``valid_proposal`` (proposals: valid), ``solve_accuracy`` (answers to buffer tasks: correct), ``learnability``
 (valid proposals: the paper's learnability of their attempts' solve rate). Held-out accuracy is a mean over items
-of each item's fraction correct, at step 0 and at the last step.
+of each item's fraction correct, at step 0 and at the last step; its change is paired over items (each item's score
+at the end minus its score at step 0, for the items answered at both), the test with more power on the same items.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from azr_env.rewards import learnability
-from benchmarks.evaluate import item_scores, pyplot
-from benchmarks.stats import stratified_interval
+from benchmarks.evaluate import item_score_map, item_scores, pyplot
+from benchmarks.stats import Estimate, stratified_interval
 
 Row = dict[str, Any]
 
@@ -83,7 +84,24 @@ def _held_out(evals: Sequence[Sequence[Row]], last_step: int, rng: np.random.Gen
             for when, step in (("start", 0), ("end", last_step))
         }
         out[suite] = {when: stratified_interval(groups, rng).as_dict() for when, groups in at.items()}
+        steps = [[r for r in rows if r["suite"] == suite] for rows in evals]
+        out[suite]["change"] = _change([_paired(rows, last_step) for rows in steps], rng).as_dict()
     return out
+
+
+def _paired(rows: Sequence[Row], last_step: int) -> list[float]:
+    """Each item answered at step 0 and at the last step: its score at the end minus its score at step 0."""
+    start = item_score_map([r for r in rows if int(r["step"]) == 0])
+    end = item_score_map([r for r in rows if int(r["step"]) == last_step])
+    return [end[item] - start[item] for item in sorted(start.keys() & end.keys())]
+
+
+def _change(groups: Sequence[Sequence[float]], rng: np.random.Generator) -> Estimate:
+    """The stratified interval of paired differences; a point at 0 when no item changed."""
+    flat = [x for group in groups for x in group]
+    if flat and not any(flat):
+        return Estimate(0.0, 0.0, 0.0, len(flat))
+    return stratified_interval(groups, rng)
 
 
 def _fmt(estimate: Mapping[str, float]) -> str:
@@ -100,6 +118,13 @@ def _clear(pair: Mapping[str, Mapping[str, float]], a: str, b: str) -> str:
     if hi["low"] > lo["high"]:
         return "up"
     return "down" if hi["high"] < lo["low"] else "-"
+
+
+def _sign(change: Mapping[str, float]) -> str:
+    """``up``/``down`` when the interval of a change excludes 0, else ``-``."""
+    if not change["n"]:
+        return "-"
+    return "up" if change["low"] > 0 else "down" if change["high"] < 0 else "-"
 
 
 def table(result: Row) -> str:
@@ -122,6 +147,11 @@ def table(result: Row) -> str:
         for algo in algos:
             pair = result["algorithms"][algo]["held_out"].get(suite)
             cells += [_fmt(pair["start"]), _fmt(pair["end"]), _clear(pair, "start", "end")] if pair else ["-"] * 3
+        lines.append("| " + " | ".join(cells) + " |")
+        cells = [f"held-out {suite}: end - step 0, paired over items"]
+        for algo in algos:
+            change = result["algorithms"][algo]["held_out"].get(suite, {}).get("change")
+            cells += ["", _fmt(change), _sign(change)] if change else ["-"] * 3
         lines.append("| " + " | ".join(cells) + " |")
     seeds = {a: result["algorithms"][a]["seeds"] for a in algos}
     lines += ["", f"Seeds per algorithm: {seeds}; intervals: bootstrap over episodes (items) within each seed."]

@@ -93,3 +93,33 @@ def test_algorithms_are_printed_side_by_side_with_their_grouping(straight) -> No
     header = table(result).splitlines()[0]
     assert "trr++: last 1 steps" in header and "grpo: first 1 steps" in header
     assert "grpo groups by prompt" in table(result)
+
+
+def _eval_rows(before: list[bool], after: list[bool]) -> list[dict[str, object]]:
+    rows = []
+    for step, answers in ((0, before), (5, after)):
+        rows += [{"suite": "s@1", "step": step, "task_id": f"t{i}", "correct": c} for i, c in enumerate(answers)]
+    return rows
+
+
+@pytest.mark.parametrize(("before", "after", "sign"), [(False, True, "up"), (True, False, "down")])
+def test_the_held_out_change_is_paired_over_items(before: bool, after: bool, sign: str) -> None:
+    import numpy as np
+
+    from benchmarks.learning_report import _held_out, _sign
+
+    # Eight of ten items flip in both seeds; two are right at both steps.
+    seeds = [_eval_rows([before] * 8 + [True] * 2, [after] * 8 + [True] * 2) for _ in range(2)]
+    change = _held_out(seeds, 5, np.random.default_rng(0))["s@1"]["change"]
+    assert change["mean"] == pytest.approx(0.8 if sign == "up" else -0.8)
+    assert change["n"] == 20 and _sign(change) == sign
+
+
+def test_an_unchanged_held_out_suite_is_no_change() -> None:
+    import numpy as np
+
+    from benchmarks.learning_report import _held_out, _sign
+
+    same = [True, False, True]
+    change = _held_out([_eval_rows(same, same)] * 2, 5, np.random.default_rng(0))["s@1"]["change"]
+    assert (change["mean"], change["low"], change["high"]) == (0.0, 0.0, 0.0) and _sign(change) == "-"
