@@ -108,8 +108,11 @@ def _register_report(subparsers: Any) -> None:
 
 
 def parse_value(text: str) -> Any:
-    """A ``KEY=VALUE`` value: a Python literal when it parses as one, a list for ``[a, b]`` of bare words (each
-    item a literal or a string, as a shell leaves ``--set task_types=[deduction,abduction]``), else the string."""
+    """Read the value of a ``KEY=VALUE`` option.
+
+    A Python literal when it parses as one; a list for ``[a, b]`` of bare words (each item a literal or a string, as
+    a shell leaves ``--set task_types=[deduction,abduction]``); else the text itself.
+    """
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):

@@ -69,10 +69,24 @@ def test_agent_options_parse_literals() -> None:
 
 
 def test_parse_options_reads_bare_word_lists_and_keeps_text() -> None:
-    parsed = parse_options(["task_types=[deduction,abduction]", "eval_suites=['cruxeval-output']", "lr=1e-4",
-                            "model=qwen2.5-coder-0.5b", "shape=[1, x]", "empty=[]"])
-    assert parsed == {"task_types": ["deduction", "abduction"], "eval_suites": ["cruxeval-output"], "lr": 1e-4,
-                      "model": "qwen2.5-coder-0.5b", "shape": [1, "x"], "empty": []}
+    parsed = parse_options(
+        [
+            "task_types=[deduction,abduction]",
+            "eval_suites=['cruxeval-output']",
+            "lr=1e-4",
+            "model=qwen2.5-coder-0.5b",
+            "shape=[1, x]",
+            "empty=[]",
+        ]
+    )
+    assert parsed == {
+        "task_types": ["deduction", "abduction"],
+        "eval_suites": ["cruxeval-output"],
+        "lr": 1e-4,
+        "model": "qwen2.5-coder-0.5b",
+        "shape": [1, "x"],
+        "empty": [],
+    }
 
 
 def _first_suite() -> str:
