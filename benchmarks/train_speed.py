@@ -232,10 +232,16 @@ def our_update_time(
     return best_of(args.repeats, step)[1]
 
 
+TRL_GENERATIONS = 2
+"""TRL's ``num_generations``: GRPO groups completions by prompt, and a micro-batch must hold whole groups."""
+
+
 def trl_update_time(
     model: Any, tokenizer: Any, generations: Sequence[Any], advantages: np.ndarray, *, setup: Setup, args: Any
 ) -> tuple[float | None, str]:
     """Best time of TRL's GRPO loss + backward + AdamW step over the same micro-batches, or why it was skipped."""
+    if args.micro_batch % TRL_GENERATIONS:
+        return None, f"trl skipped: its micro-batch must hold whole groups of {TRL_GENERATIONS}: use --micro-batch 2"
     try:
         trainer = trl_trainer(copy.deepcopy(model), tokenizer, len(generations), args)
     except ImportError:
@@ -257,7 +263,7 @@ def trl_trainer(model: Any, tokenizer: Any, batch: int, args: Any) -> Any:
 
     config = GRPOConfig(
         output_dir=tempfile.mkdtemp(prefix="azr-trl-"), per_device_train_batch_size=args.micro_batch,
-        num_generations=2, max_completion_length=args.new_tokens, beta=0.0, loss_type="bnpo", epsilon=0.2,
+        num_generations=TRL_GENERATIONS, max_completion_length=args.new_tokens, beta=0.0, loss_type="bnpo", epsilon=0.2,
         learning_rate=1e-6, report_to="none", use_cpu=not torch.cuda.is_available(), save_strategy="no",
         logging_strategy="no", bf16=False,
     )  # fmt: skip
