@@ -15,6 +15,8 @@ Usage::
 
 Faults (never an exception into the env for them):
 
+- before a batch (at most once per ``NODE_CHECK_S``) the actors on nodes the cluster has marked dead are lost
+  and replaced, so no work is sent to a node that is gone, idle actors included;
 - an actor that dies mid-batch (its process killed, its node gone, or a call past its deadline) is killed for good
   and a replacement is started; the unanswered pieces it held go back to the queue once, split into smaller pieces
   over the live actors, and a job whose second run is lost too comes back ``CRASHED``;
@@ -60,6 +62,9 @@ DEPTH = 2
 
 CALL_SLACK_S = 30.0
 """Time allowed to a piece on top of its worst case (every job to its deadline): scheduling, transfer, respawns."""
+
+NODE_CHECK_S = 1.0
+"""At most one look per this many seconds at which nodes the cluster still holds alive (a GCS call)."""
 
 CRASHED_TWICE = "the Ray actor running this job was lost twice (actor or node died, or the call hung)"
 
@@ -161,6 +166,7 @@ class RayExecutor:
         self.spec = spec if spec is not None else RaySpec()
         self.timeout_s = float(timeout_s)
         self._lock = threading.Lock()
+        self._nodes_checked = time.monotonic()
         ray, owns = connect(self.spec.address, self.spec.connect_timeout_s)
         self._pool = _Pool(ray, owns)
         self._finalizer = weakref.finalize(self, _Pool.shutdown, self._pool)
@@ -277,7 +283,22 @@ class RayExecutor:
         with self._lock:
             if self._pool.closed:
                 raise ExecutorError("the Ray executor was used after close()")
+            self._drop_dead_nodes()
             return _Batch(self, list(jobs), method).run()
+
+    def _drop_dead_nodes(self) -> None:
+        """Lose the actors whose node the cluster has marked dead (checked at most once per ``NODE_CHECK_S``)."""
+        now = time.monotonic()
+        if now - self._nodes_checked < NODE_CHECK_S:
+            return
+        self._nodes_checked = now
+        try:
+            alive = {node["NodeID"] for node in self._pool.ray.nodes() if node["Alive"]}
+        except Exception as exc:  # the GCS is unreachable: each call's own fault handling still applies
+            logger.debug("ray.nodes() failed: %s", exc)
+            return
+        for member in [m for m in self._pool.members if m.node_id not in alive]:
+            self._lose(member)
 
     def _lose(self, member: _Member) -> None:
         """Kill a failed actor for good and start its replacement (which may never be placed: then the pool shrinks)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .test_hostile import CASES
 
 ray = pytest.importorskip("ray", reason="the Ray backend needs the [ray] extra")
 
-from azr_env.executor.ray_backend import RayExecutor, RaySpec  # noqa: E402
+from azr_env.executor.ray_backend import NODE_CHECK_S, RayExecutor, RaySpec  # noqa: E402
 
 HUMAN = Path(__file__).resolve().parent.parent / "data" / "human_programs.jsonl"
 POOL_LIMITS = {"shared": {}, FAST: {"timeout_s": 0.5}, LOW_MEMORY: {"memory_mb": 160}}
@@ -143,6 +144,21 @@ def test_node_that_disappears_shrinks_the_pool(cluster: Cluster, pool: RayExecut
     assert [r.output for r in second] == expected
 
 
+def test_idle_actors_on_a_dead_node_are_dropped_before_the_next_batch(cluster: Cluster, pool: RayExecutor) -> None:
+    doomed = cluster.start_node(cpus=2)
+    wait_for(lambda: sum(n["Alive"] for n in ray.nodes()) == 3, "the third node to join")
+    jobs = [("def f(x):\n    return x - 1\n", str(i)) for i in range(8)]
+    with RayExecutor(RaySpec(actors=4, replace_timeout_s=3)) as ex:
+        assert len(ex.node_ids()) == 3
+        doomed.kill()
+        wait_for(lambda: sum(n["Alive"] for n in ray.nodes()) == 2, "the cluster to mark the node dead")
+        time.sleep(NODE_CHECK_S)
+        results = ex.run_many(jobs)  # one piece only: without the node check it could land on a dead actor
+        assert ex.actor_count == 2
+        assert len(ex.node_ids()) == 2
+    assert [r.output for r in results] == [str(i - 1) for i in range(8)]
+
+
 def test_a_pool_larger_than_the_cluster_is_refused_at_once(cluster: Cluster) -> None:
     from azr_env.errors import ExecutorError
 
@@ -154,9 +170,10 @@ def test_security_layers_are_the_nodes_layers(pool: RayExecutor, executor: Execu
     assert dict(pool.security_layers()) == dict(executor.security_layers())
 
 
-def test_close_leaves_no_actor(cluster: Cluster) -> None:
-    wait_for(lambda: ray.cluster_resources().get("CPU") == 4.0, "the cluster to forget the lost node")
-    before = free_cpus()
+def test_close_leaves_no_actor(cluster: Cluster, pool: RayExecutor) -> None:
+    wait_for(lambda: ray.cluster_resources().get("CPU") == 4.0, "the cluster to forget the lost nodes")
+    before = 4.0 - pool.actor_count
+    wait_for(lambda: free_cpus() == before, "the killed actors of earlier tests to release their CPUs")
     ex = RayExecutor(RaySpec(actors=2))
     wait_for(lambda: free_cpus() == before - 2, "the actors to hold their CPUs")
     ex.close()
