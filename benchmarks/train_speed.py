@@ -4,8 +4,11 @@ For each model (``--models``) and each CPU setup (``--setups``), on the env's ow
 solver prompt per task type, in the model's chat format, repeated to ``--batch``):
 
 - rollout: our ``HFBackend`` next to ``transformers``' own ``generate`` (plain sampling, ``top_p=None``) on the same
-  model weights, prompts and budget, in tokens/s (``--shared`` adds a batch of one solver prompt repeated, the n
-  attempts at a proposal, where our backend prefills the prompt once);
+  model weights, prompts and budget, in tokens/s. EOS is banned until ``--new-tokens`` (``min_new_tokens`` on both
+  sides), so every row of both runs is exactly that long: the two do identical work, and the ratio is not swayed by
+  how long each random stream happens to run (the prefill is a fixed cost, so tokens/s would be). ``--shared``
+  adds a batch of one solver prompt repeated, the n attempts at a proposal, where our backend prefills the prompt
+  once;
 - update: our ``update_policy`` (micro-batched forward and backward, clip, AdamW step) next to TRL's
   ``GRPOTrainer.compute_loss`` plus the same backward and step (``[bench]`` extra), on the same weights, token ids,
   micro-batch size and mixed precision, in samples/s.
@@ -130,23 +133,22 @@ def load_setup(name: str, setup: Setup, device: str | None = None) -> tuple[Any,
 def measure(name: str, setup_name: str, args: argparse.Namespace) -> tuple[list[Row], list[tuple[str, int, float]]]:
     """Rollout and update rows of one model in one setup, and its batch-size sweep."""
     from agents.llm.backends.hf import HFBackend
-    from agents.llm.sampling import SamplingParams
 
     setup = SETUPS[setup_name]
     model, tokenizer = load_setup(name, setup, args.device)
     texts, solver = env_prompts(tokenizer)
     batch = [texts[i % len(texts)] for i in range(args.batch)]
     backend = HFBackend(model, tokenizer, batch_size=args.batch, rollout_dtype=setup.rollout)
-    params = SamplingParams(max_new_tokens=args.new_tokens, temperature=1.0, seed=0)
+    params = rollout_params(args.new_tokens)
     generations, ours = rollout_rate(backend, batch, params, args.repeats)
-    hf = hf_generate_rate(backend.model, tokenizer, batch, args.new_tokens, args.repeats)
+    hf = hf_generate_rate(backend.model, tokenizer, batch, args.new_tokens, args.repeats)[1]
     row = Row(name, setup_name, "env", ours, hf)
     row.update_samples_s, row.trl_samples_s, row.note = update_rates(model, tokenizer, generations, setup, args)
     rows = [row]
     if args.shared:
         repeated = [solver] * args.batch
         _, shared = rollout_rate(backend, repeated, params, args.repeats)
-        hf_shared = hf_generate_rate(backend.model, tokenizer, repeated, args.new_tokens, args.repeats)
+        hf_shared = hf_generate_rate(backend.model, tokenizer, repeated, args.new_tokens, args.repeats)[1]
         rows.append(Row(name, setup_name, "1 solver prompt x batch", shared, hf_shared))
     sweeps = []
     for size in args.sweep:
@@ -154,6 +156,13 @@ def measure(name: str, setup_name: str, args: argparse.Namespace) -> tuple[list[
         prompts = [texts[i % len(texts)] for i in range(size)]
         sweeps.append((f"{name} {setup_name}", size, rollout_rate(sized, prompts, params, 1)[1]))
     return rows, sweeps
+
+
+def rollout_params(new_tokens: int) -> Any:
+    """Our sampling settings: those of ``hf_generate_rate``, every row exactly ``new_tokens`` long."""
+    from agents.llm.sampling import SamplingParams
+
+    return SamplingParams(max_new_tokens=new_tokens, min_new_tokens=new_tokens, temperature=1.0, seed=0)
 
 
 def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -173,8 +182,13 @@ def rollout_rate(backend: Any, prompts: Sequence[str], params: Any, repeats: int
     return generations, sum(len(g.completion_ids) for g in generations) / seconds
 
 
-def hf_generate_rate(model: Any, tokenizer: Any, prompts: Sequence[str], new_tokens: int, repeats: int) -> float:
-    """``model.generate`` sampling on the same prompts: tokens per second (each row counted through its EOS)."""
+def hf_generate_rate(
+    model: Any, tokenizer: Any, prompts: Sequence[str], new_tokens: int, repeats: int
+) -> tuple[list[list[int]], float]:
+    """``model.generate`` sampling ``new_tokens`` tokens per row on the same prompts.
+
+    Returns the completions (each cut after its EOS, though none comes before ``new_tokens``) and tokens per second.
+    """
     import torch
 
     device = next(model.parameters()).device
@@ -185,13 +199,13 @@ def hf_generate_rate(model: Any, tokenizer: Any, prompts: Sequence[str], new_tok
     def sample() -> Any:
         with torch.no_grad():
             return model.generate(
-                **inputs, max_new_tokens=new_tokens, do_sample=True, temperature=1.0, top_p=None, top_k=None,
-                pad_token_id=tokenizer.pad_token_id,
+                **inputs, max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=True, temperature=1.0,
+                top_p=None, top_k=None, pad_token_id=tokenizer.pad_token_id,
             )  # fmt: skip
 
     out, seconds = best_of(repeats, sample)
-    completions = out[:, inputs["input_ids"].shape[1] :].tolist()
-    return sum(_through_eos(row, eos_ids) for row in completions) / seconds
+    completions = [row[: _through_eos(row, eos_ids)] for row in out[:, inputs["input_ids"].shape[1] :].tolist()]
+    return completions, sum(len(row) for row in completions) / seconds
 
 
 def _through_eos(row: Sequence[int], eos_ids: set[int]) -> int:

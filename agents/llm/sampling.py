@@ -27,6 +27,9 @@ class SamplingParams:
         top_k: Keep only the ``top_k`` most likely tokens (>= 1), or ``None`` for off.
         seed: Seed of the backend's own random generator for this call; the same seed, prompts and weights give
             the same generations. ``None`` draws fresh entropy (not reproducible).
+        min_new_tokens: EOS cannot be drawn before this many tokens (0, the default: off). ``min_new_tokens ==
+            max_new_tokens`` makes every completion exactly that long, so two backends can be timed on identical
+            work; ``Generation.logprobs`` stay those of the unmasked distribution.
     """
 
     max_new_tokens: int = 512
@@ -34,6 +37,7 @@ class SamplingParams:
     top_p: float | None = None
     top_k: int | None = None
     seed: int | None = None
+    min_new_tokens: int = 0
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:
@@ -44,6 +48,10 @@ class SamplingParams:
             raise ConfigError(f"top_p must be in (0, 1] or None (got {self.top_p}): it is a probability mass")
         if self.top_k is not None and self.top_k < 1:
             raise ConfigError(f"top_k must be >= 1 or None (got {self.top_k}): zero tokens cannot be sampled")
+        if not 0 <= self.min_new_tokens <= self.max_new_tokens:
+            raise ConfigError(
+                f"min_new_tokens must be in [0, max_new_tokens={self.max_new_tokens}] (got {self.min_new_tokens})"
+            )
 
     @property
     def greedy(self) -> bool:
@@ -65,9 +73,10 @@ class Generation:
         completion_ids: Sampled token ids, up to and including the EOS token when one was sampled; no padding.
         logprobs: One float per completion id: ``log_softmax(logits / T)[token]`` where ``logits`` are the raw
             model logits at that position and ``T`` is ``SamplingParams.logprob_temperature``, computed before any
-            top-k / top-p truncation. This is exactly what a training forward pass recomputes from
-            ``prompt_ids + completion_ids`` at the same temperature, so it is the "old" log-probability of the PPO
-            ratio (equal to the sampling distribution's own log-probability when top-k and top-p are off).
+            top-k / top-p truncation or ``min_new_tokens`` EOS masking. This is exactly what a training forward pass
+            recomputes from ``prompt_ids + completion_ids`` at the same temperature, so it is the "old"
+            log-probability of the PPO ratio (equal to the sampling distribution's own log-probability when top-k,
+            top-p and ``min_new_tokens`` are off).
         text: ``completion_ids`` decoded with special tokens removed.
         finish_reason: ``"stop"`` when an EOS token ended the completion, ``"length"`` when ``max_new_tokens`` did.
     """

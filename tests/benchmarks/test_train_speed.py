@@ -28,3 +28,18 @@ def test_an_odd_micro_batch_skips_trl_with_the_fix():
 
     seconds, why = trl_update_time(None, None, [], None, setup=None, args=SimpleNamespace(micro_batch=1))
     assert seconds is None and "--micro-batch 2" in why
+
+
+def test_both_rollouts_do_identical_work_even_when_the_model_wants_to_stop():
+    from agents.llm.backends.hf import HFBackend
+    from agents.llm.tiny import tiny_policy
+    from benchmarks.train_speed import hf_generate_rate, rollout_params, rollout_rate
+
+    model, tok = tiny_policy(seed=0)
+    eos = torch.tensor([tok.eos_token_id])
+    model.lm_head.register_forward_hook(lambda _module, _args, out: out.index_fill(-1, eos, 1e4))
+    prompts = ["def f(x):", "ab"]
+    ours, _ = rollout_rate(HFBackend(model, tok, batch_size=2), prompts, rollout_params(5), repeats=1)
+    theirs, _ = hf_generate_rate(model, tok, prompts, 5, repeats=1)
+    assert [len(g.completion_ids) for g in ours] == [len(row) for row in theirs] == [5, 5]
+    assert all(tok.eos_token_id not in row for row in [*theirs, *(g.completion_ids for g in ours)])

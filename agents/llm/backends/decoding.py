@@ -54,15 +54,18 @@ def filter_logits(logits: torch.Tensor, top_k: int | None, top_p: float | None) 
 
 
 def pick_tokens(
-    logits: torch.Tensor, params: SamplingParams, generator: torch.Generator
+    logits: torch.Tensor, params: SamplingParams, generator: torch.Generator, banned: torch.Tensor | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Choose the next token per row and its log-probability. (B, V) raw logits -> ((B,) ids, (B,) logprobs)."""
-    logits = logits.float()
-    scaled = logits / params.logprob_temperature  # (B, V)
+    """Choose the next token per row and its log-probability. (B, V) raw logits -> ((B,) ids, (B,) logprobs).
+
+    ``banned`` ids (EOS before ``min_new_tokens``) are never chosen; the log-probabilities ignore the ban.
+    """
+    scaled = logits.float() / params.logprob_temperature  # (B, V)
+    allowed = scaled if banned is None else scaled.index_fill(-1, banned, float("-inf"))
     if params.greedy:
-        tokens = torch.argmax(logits, dim=-1)
+        tokens = torch.argmax(allowed, dim=-1)
     else:
-        probs = torch.softmax(filter_logits(scaled, params.top_k, params.top_p), dim=-1)
+        probs = torch.softmax(filter_logits(allowed, params.top_k, params.top_p), dim=-1)
         tokens = torch.multinomial(probs, 1, generator=generator).squeeze(-1)
     logprobs = torch.log_softmax(scaled, dim=-1).gather(-1, tokens[:, None]).squeeze(-1)
     return tokens, logprobs
@@ -85,15 +88,16 @@ def decode_batch(
     done = torch.zeros(batch, dtype=torch.bool, device=input_ids.device)
     lengths = torch.zeros(batch, dtype=torch.long, device=input_ids.device)
     tokens, logprobs = [], []
-    for _ in range(params.max_new_tokens):
-        step_tokens, step_logprobs = pick_tokens(logits, params, generator)
+    for step in range(params.max_new_tokens):
+        banned = eos_ids if step < params.min_new_tokens else None
+        step_tokens, step_logprobs = pick_tokens(logits, params, generator, banned)
         step_tokens = step_tokens.masked_fill(done, pad_id)
         tokens.append(step_tokens)
         logprobs.append(step_logprobs.masked_fill(done, 0.0))
         lengths += (~done).long()
         done |= torch.isin(step_tokens, eos_ids)
-        if bool(done.all()):
-            break
+        if bool(done.all()) or step + 1 == params.max_new_tokens:
+            break  # no forward for a token that will never be drawn
         attention_mask = torch.cat([attention_mask, attention_mask.new_ones(batch, 1)], dim=-1)
         positions = positions[:, -1:] + 1
         out = model(

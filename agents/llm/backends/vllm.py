@@ -52,7 +52,7 @@ def request_seeds(seed: int | None, n: int) -> list[int | None]:
 
 
 def to_vllm_params(vllm: Any, params: SamplingParams, seed: int | None, stop_ids: Sequence[int]) -> Any:
-    """Map our ``SamplingParams`` to one ``vllm.SamplingParams`` request (top-k/top-p omitted when off)."""
+    """Map our ``SamplingParams`` to one ``vllm.SamplingParams`` request (top-k/top-p/min-tokens omitted when off)."""
     kwargs: dict[str, Any] = {
         "n": 1,
         "max_tokens": params.max_new_tokens,
@@ -66,6 +66,8 @@ def to_vllm_params(vllm: Any, params: SamplingParams, seed: int | None, stop_ids
         kwargs["top_p"] = params.top_p
     if params.top_k is not None:
         kwargs["top_k"] = params.top_k
+    if params.min_new_tokens:
+        kwargs["min_tokens"] = params.min_new_tokens
     return vllm.SamplingParams(**kwargs)
 
 

@@ -103,6 +103,28 @@ def test_eos_stops_a_row_and_is_kept(policy):
     assert (g.completion_ids, g.finish_reason, g.text) == ([tok.eos_token_id], "stop", "")
 
 
+def test_min_new_tokens_bans_eos_but_not_from_the_logprobs(policy):
+    model, tok = policy
+    forced = _PreferToken(model, tok.eos_token_id, 1e4)
+    (g,) = HFBackend(forced, tok).generate(["hi"], SamplingParams(max_new_tokens=4, min_new_tokens=4, seed=0))
+    assert (len(g.completion_ids), g.finish_reason) == (4, "length")
+    assert tok.eos_token_id not in g.completion_ids
+    ids = torch.tensor([g.prompt_ids + g.completion_ids])
+    with torch.no_grad():
+        logits = forced(input_ids=ids).logits[0, len(g.prompt_ids) - 1 : -1]
+    expected = torch.log_softmax(logits, -1).gather(-1, torch.tensor(g.completion_ids)[:, None]).squeeze(-1)
+    assert torch.allclose(torch.tensor(g.logprobs), expected, atol=1e-3)
+    assert max(g.logprobs) < -1e3  # the unmasked policy gives every non-EOS token almost nothing
+
+
+def test_eos_comes_right_after_min_new_tokens(policy):
+    model, tok = policy
+    forced = _PreferToken(model, tok.eos_token_id, 1e4)
+    (g,) = HFBackend(forced, tok).generate(["hi"], SamplingParams(max_new_tokens=5, min_new_tokens=2, seed=0))
+    assert len(g.completion_ids) == 3  # two tokens that cannot be EOS, then the EOS the model wants
+    assert (g.completion_ids[-1], g.finish_reason) == (tok.eos_token_id, "stop")
+
+
 def test_text_is_decoded_completion(backend, policy):
     for g in backend.generate(PROMPTS, SamplingParams(max_new_tokens=10, seed=4)):
         assert g.text == policy[1].decode(g.completion_ids, skip_special_tokens=True)
@@ -137,13 +159,14 @@ def test_batch_size_does_not_change_greedy_output(policy):
 
 
 class _PrefillRows(torch.nn.Module):
-    """Wraps a model and records the batch size of every forward that has no KV cache yet (a prefill)."""
+    """Wraps a model; records the batch size of every forward that has no KV cache yet (a prefill), counts all."""
 
     def __init__(self, model):
         super().__init__()
-        self.inner, self.prefill_rows = model, []
+        self.inner, self.prefill_rows, self.forwards = model, [], 0
 
     def forward(self, input_ids=None, past_key_values=None, **kwargs):
+        self.forwards += 1
         if past_key_values is None:
             self.prefill_rows.append(input_ids.shape[0])
         return self.inner(input_ids=input_ids, past_key_values=past_key_values, **kwargs)
@@ -157,6 +180,14 @@ def test_repeated_prompts_are_prefilled_once(policy):
     counted = _PrefillRows(model)
     HFBackend(counted, tok, batch_size=4).generate(REPEATED, SamplingParams(max_new_tokens=4, seed=0))
     assert counted.prefill_rows == [2]
+
+
+def test_a_full_length_completion_costs_one_forward_per_token(policy):
+    model, tok = policy
+    counted = _PrefillRows(_PreferToken(model, tok.eos_token_id, -1e4))  # EOS never drawn: every row runs to 6
+    (g,) = HFBackend(counted, tok).generate(["hi"], SamplingParams(max_new_tokens=6, seed=0))
+    assert (len(g.completion_ids), g.finish_reason) == (6, "length")
+    assert counted.forwards == 6  # the prefill draws the first token, five decode steps the rest
 
 
 def test_shared_prefill_keeps_each_row_its_own_prompt(policy):
@@ -327,6 +358,14 @@ def test_vllm_params_mapping_leaves_filters_off():
         "stop_token_ids": [2, 7],
         "detokenize": False,
     }
+
+
+def test_vllm_params_mapping_passes_min_new_tokens():
+    from agents.llm.backends.vllm import to_vllm_params
+
+    vllm = types.SimpleNamespace(SamplingParams=_FakeSamplingParams)
+    mapped = to_vllm_params(vllm, SamplingParams(max_new_tokens=9, min_new_tokens=9), 1, [2]).kwargs
+    assert mapped["min_tokens"] == 9
 
 
 def test_vllm_params_mapping_passes_filters_when_set():

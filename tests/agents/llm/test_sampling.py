@@ -9,11 +9,20 @@ from azr_env.errors import ConfigError
 def test_defaults_match_the_contract():
     p = SamplingParams()
     assert (p.max_new_tokens, p.temperature, p.top_p, p.top_k, p.seed) == (512, 1.0, None, None, None)
+    assert p.min_new_tokens == 0
 
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"max_new_tokens": 0}, {"temperature": -0.1}, {"top_p": 0.0}, {"top_p": 1.5}, {"top_k": 0}],
+    [
+        {"max_new_tokens": 0},
+        {"temperature": -0.1},
+        {"top_p": 0.0},
+        {"top_p": 1.5},
+        {"top_k": 0},
+        {"min_new_tokens": -1},
+        {"max_new_tokens": 4, "min_new_tokens": 5},
+    ],
 )
 def test_invalid_values_raise_config_error(kwargs):
     with pytest.raises(ConfigError):
