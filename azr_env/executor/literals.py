@@ -270,9 +270,13 @@ def _constructor(node: ast.Call, depth: int) -> Any:
     if _is_call(node, "frozenset") and len(node.args) <= 1:
         if depth >= MAX_DEPTH:
             raise _Refused(f"nested deeper than {MAX_DEPTH} containers")
-        items = _build(node.args[0], depth + 1) if node.args else ()
-        return _hashed(frozenset, items)
+        return _hashed(frozenset, _items(node.args[0], depth) if node.args else ())
     raise _Refused(f"only set(), frozenset(<value>) and float('nan'/'inf'/'-inf') calls are data; {RULE}")
+
+
+def _items(node: ast.expr, depth: int) -> Any:
+    """The items of ``frozenset(<node>)``: a display there is the frozenset's own level, as canonical text counts it."""
+    return _build(node, depth) if type(node) in _CONTAINERS else _build(node, depth + 1)
 
 
 def _special_float(node: ast.Call) -> float:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from azr_env.executor.canonical import MAX_DEPTH, canonical_repr
+from azr_env.executor.canonical import MAX_DEPTH, canonical_repr, encode
 from azr_env.executor.literals import (
     Arguments,
     JsonArguments,
@@ -16,6 +16,7 @@ from azr_env.executor.literals import (
     read_arguments,
     read_value,
 )
+from azr_env.executor.result import ExecStatus
 
 from .test_canonical import _values as plain_data
 
@@ -77,6 +78,16 @@ def test_nesting_deeper_than_the_output_cap_is_refused() -> None:
 def test_nesting_at_the_output_cap_is_data() -> None:
     deep = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert canonical_value(deep) == deep
+
+
+def test_frozensets_nested_at_the_output_cap_are_data() -> None:
+    # A canonical output nests frozensets as frozenset({...}): one level each, as the sandbox counts them.
+    value: frozenset[object] = frozenset()
+    for _ in range(MAX_DEPTH - 1):
+        value = frozenset([value])
+    status, text = encode(value)
+    assert status is ExecStatus.OK
+    assert canonical_value(text) == text
 
 
 @given(st.text(max_size=200))
