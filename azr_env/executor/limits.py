@@ -18,6 +18,12 @@ ALLOWED_MODULES = (
 )  # fmt: skip
 """The modules programs may import by default (see ``azr_env.executor.modules`` for the names each offers)."""
 
+VALIDATION_DEADLINE_SHARE = 0.5
+"""The share of ``timeout_s`` a validation run may take. A task validates only if it finishes well inside the
+deadline, so that the later runs that score solver answers on it (an abduction answer, an induction program on the
+task's inputs) have headroom: a program tuned to just under the deadline would otherwise time out at random under
+load, and a coin-flip verdict on a trivial task earns the proposer the learnability reward."""
+
 CPU_LIMIT_S = 3600
 """RLIMIT_CPU of a worker: a backstop only (the wall-clock deadline is the real limit)."""
 

@@ -55,7 +55,13 @@ from types import TracebackType
 from azr_env.errors import ConfigError, ExecutorError
 from azr_env.executor.backend import Job
 from azr_env.executor.dispatch import Batch
-from azr_env.executor.limits import ALLOWED_MODULES, CPU_LIMIT_S, MAX_INPUT_CHARS, MAX_PROGRAM_CHARS
+from azr_env.executor.limits import (
+    ALLOWED_MODULES,
+    CPU_LIMIT_S,
+    MAX_INPUT_CHARS,
+    MAX_PROGRAM_CHARS,
+    VALIDATION_DEADLINE_SHARE,
+)
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
 from azr_env.executor.spawn import WorkerHandle, ZygoteHandle
 
@@ -131,7 +137,8 @@ class Executor:
     Args:
         workers: workers per zygote, i.e. how many tasks ``run_many`` runs at once; default: one per available
             core. ``validate_many`` uses ``determinism_runs`` times as many (the same number in each zygote).
-        timeout_s: wall-clock limit of one task (compile, input, call and output), enforced with SIGKILL.
+        timeout_s: wall-clock limit of one task (compile, input, call and output), enforced with SIGKILL; a
+            validation run has half of it (``limits.VALIDATION_DEADLINE_SHARE``).
         memory_mb: address-space limit of each worker.
         allowed_modules: the modules programs may import, a subset of ``limits.ALLOWED_MODULES`` (the default).
         recycle_after: a worker is replaced after this many tasks.
@@ -183,15 +190,19 @@ class Executor:
 
     def run_many(self, jobs: Sequence[Job]) -> list[ExecutionResult]:
         """Run ``f(<input>)`` for every ``(program, input)`` job; results keep the jobs' order."""
-        return self._execute(jobs, (0,))[0]
+        return self._execute(jobs, (0,), self.timeout_s)[0]
 
     def validate(self, program: str, input: str) -> ValidationResult:
         """Validate one task; see ``validate_many``."""
         return self.validate_many([(program, input)])[0]
 
     def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
-        """Validate every job: static checks and one run in each of ``determinism_runs`` zygotes, compared."""
-        runs = self._execute(jobs, tuple(range(self.determinism_runs)))
+        """Validate every job: static checks and one run in each of ``determinism_runs`` zygotes, compared.
+
+        Each run has ``VALIDATION_DEADLINE_SHARE`` of ``timeout_s`` (half), so a valid task leaves the runs that
+        later score answers on it twice the time it needed: their verdicts do not flip with the machine's load.
+        """
+        runs = self._execute(jobs, tuple(range(self.determinism_runs)), self.timeout_s * VALIDATION_DEADLINE_SHARE)
         return [_compare(per_job) for per_job in zip(*runs, strict=True)]
 
     def security_layers(self) -> Mapping[str, bool]:
@@ -218,8 +229,8 @@ class Executor:
     ) -> None:
         self.close()
 
-    def _execute(self, jobs: Sequence[Job], groups: tuple[int, ...]) -> list[list[ExecutionResult]]:
-        """Run every job once in each of ``groups``; return one result list per group."""
+    def _execute(self, jobs: Sequence[Job], groups: tuple[int, ...], timeout_s: float) -> list[list[ExecutionResult]]:
+        """Run every job once in each of ``groups`` under a deadline of ``timeout_s``; one result list per group."""
         results: list[list[ExecutionResult | None]] = [[None] * len(jobs) for _ in groups]
         runnable = []
         for index, job in enumerate(jobs):
@@ -235,7 +246,7 @@ class Executor:
                 raise ExecutorError("the executor was used after close()")
             if self._pool.owner != os.getpid():
                 self._restart_in_forked_child()
-            batch = Batch(tasks, owners, self._pool.workers, self._pool.respawn, self.timeout_s)
+            batch = Batch(tasks, owners, self._pool.workers, self._pool.respawn, timeout_s)
             done = batch.run()
             self.retirements.update(batch.retired)
         for slot, per_group in enumerate(results):

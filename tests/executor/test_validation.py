@@ -4,6 +4,7 @@ same task always gets the same verdict (the seeds are fixed per zygote, the runs
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 
@@ -35,6 +36,16 @@ def test_a_gc_dependent_output_is_the_same_in_every_reference_run(executor: Exec
     jobs = [(GC_TIMING, "")] + [(noise[0], str(n)) for n in (1, 999, 12345)] + [(GC_TIMING, "")]
     outputs = {r.output for r in executor.run_many(jobs)[:: len(jobs) - 1]}
     assert outputs == {"2676"}
+
+
+def test_a_validation_run_has_half_the_deadline() -> None:
+    # A program tuned to just under the deadline would time out at random when its answers are scored under load.
+    with Executor(workers=1, timeout_s=2.0, memory_mb=256) as ex:
+        start = time.monotonic()
+        result = ex.validate("def f():\n    while True:\n        pass", "")
+        elapsed = time.monotonic() - start
+    assert result.outcome is ExecStatus.TIMEOUT
+    assert elapsed < 1.8
 
 
 @pytest.mark.parametrize("runs", [1, 6])
