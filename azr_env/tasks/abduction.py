@@ -47,14 +47,10 @@ Plan the puzzle in your reasoning first, then give it.
 
 SOLVER_TEMPLATE = """Find an input for which this Python program returns the output below.
 
-```python
 {program}
-```
 
 The call `f(<input>)` must return exactly:
-```output
 {output}
-```
 
 Inside <answer></answer>, give the input in an ```input block: what goes between the parentheses of `f(...)`, \
 comma-separated for several arguments (keyword arguments as name=value), strings quoted, empty when `f` takes no \
@@ -78,7 +74,10 @@ class Abduction(ProgramInputTaskType):
 
     def solver_prompt(self, task: Task) -> Prompt:
         """Show the program and the output."""
-        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, program=task.program.rstrip(), output=task.outputs[0]))
+        return Prompt(
+            SYSTEM_PROMPT,
+            render(SOLVER_TEMPLATE, program=fence("python", task.program), output=fence("output", task.outputs[0])),
+        )
 
     def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
         """Run each task's program on the answered input (data), all in one ``run_many``, and compare outputs."""

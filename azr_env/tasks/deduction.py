@@ -43,14 +43,10 @@ Plan the puzzle in your reasoning first, then give it.
 
 SOLVER_TEMPLATE = """Predict what this Python program returns.
 
-```python
 {program}
-```
 
 It is called as `f(<input>)` with this input:
-```input
 {input}
-```
 
 Inside <answer></answer>, give the returned value in an ```output block:
 <answer>
@@ -97,7 +93,10 @@ class Deduction(ProgramInputTaskType):
 
     def solver_prompt(self, task: Task) -> Prompt:
         """Show the program and the input."""
-        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, program=task.program.rstrip(), input=task.inputs[0]))
+        return Prompt(
+            SYSTEM_PROMPT,
+            render(SOLVER_TEMPLATE, program=fence("python", task.program), input=fence("input", task.inputs[0])),
+        )
 
     def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
         """Compare each answer's canonical value with the gold output (read in-process: answers are data)."""

@@ -46,9 +46,7 @@ PROGRAM_SOURCES = ("deduction", "abduction")
 
 PROPOSER_TEMPLATE = f"""Here is a Python program:
 
-```python
 {{program}}
-```
 
 Write {N_INPUTS} different inputs for it, and a message. Another model will see your message and the first \
 {N_INPUTS // 2} input/output pairs, and must write a program `f` that reproduces all {N_INPUTS} pairs, including \
@@ -76,9 +74,7 @@ your message
 SOLVER_TEMPLATE = """Write a Python function `f` from a description and examples.
 
 Message from the puzzle author:
-```message
 {message}
-```
 
 Examples, each `f(<input>)` returning the output:
 {pairs}
@@ -154,7 +150,7 @@ class Induction(TaskType):
 
     def proposer_prompt(self, context: ProposalContext) -> Prompt:
         """Show the sampled program."""
-        return Prompt(SYSTEM_PROMPT, render(PROPOSER_TEMPLATE, program=self._program(context).rstrip()))
+        return Prompt(SYSTEM_PROMPT, render(PROPOSER_TEMPLATE, program=fence("python", self._program(context))))
 
     def parse_proposal(self, answer: Answer, context: ProposalContext) -> Proposal | ParseFailure:
         """Take exactly ``N_INPUTS`` ```` ```input ```` blocks, each data, and the last ```` ```message ```` block."""
@@ -203,7 +199,7 @@ class Induction(TaskType):
     def solver_prompt(self, task: Task) -> Prompt:
         """Show the message and the visible pairs only."""
         pairs = render_pairs(task, visible_count(task))
-        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, message=task.message, pairs=pairs))
+        return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, message=fence("message", task.message), pairs=pairs))
 
     def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
         """Run each answered program on its task's inputs; correct iff every pair matches.

@@ -56,6 +56,9 @@ PROPOSAL_FORMAT = """Inside <answer></answer>, give the program in a ```python b
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+_BACKTICKS = re.compile("`{3,}")
+
+
 def fill(template: str, **values: str) -> str:
     """Replace each ``{name}`` in ``template`` by its value, in one pass (values are never scanned again).
 
@@ -98,8 +101,14 @@ def render_messages(prompt: Prompt) -> list[dict[str, str]]:
 
 
 def fence(tag: str, body: str) -> str:
-    """Return ``body`` as a fenced block tagged ``tag``."""
-    return f"```{tag}\n{body.rstrip()}\n```"
+    """Return ``body`` as a fenced block tagged ``tag``, its fence longer than any run of backticks in ``body``.
+
+    Bodies come from the model (a program, an input, a message): a string literal holding a line of three backticks
+    would otherwise end a three-backtick block early and show the reader a different program.
+    """
+    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{tag}\n{body.rstrip()}\n{ticks}"
 
 
 def render_reference(index: int, task: Task) -> str:
