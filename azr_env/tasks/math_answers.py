@@ -12,7 +12,8 @@ in its worker: ``azr_env.mathcheck``). ``final_answer`` returns the text math-ve
 3. it is **one number** (``NUMBER``): an integer (digit groups ``1,000`` or ``1{,}000`` allowed), a decimal, or a
    fraction ``p/q`` or ``\frac{p}{q}`` in lowest terms, with an optional sign, ``\$`` before it, ``\%`` after it, a
    unit in ``\text{...}`` (letters and spaces) after it, and ``x =`` before it (one letter). Anything else (an
-   expression, a list, several numbers, prose) is a format error.
+   expression, a list, several numbers, prose) is a format error. A percent sign is dropped before the comparison
+   (``18\%`` is 18, never also 0.18).
 
 Why only numbers: every gold answer of the shipped suites is a number, and an expression answer would let a policy
 copy the question's own arithmetic (``Calculate 36 / 2`` answered ``36/2``, or ``\frac{36}{2}``), which math-verify
@@ -36,6 +37,11 @@ _VALUE = rf"(?:{_INTEGER}(?:\.\d+)?|\.\d+|(?P<p>\d+)\s*/\s*(?P<q>\d+)|\\[dt]?fra
 _UNIT = r"(?:\s*\\?%)?(?:\s*\\(?:text|mathrm)\{[A-Za-z ]*\})?"
 NUMBER = re.compile(rf"(?:[A-Za-z]\s*=\s*)?(?:\\\$\s*)?[-+]?\s*(?:\\\$\s*)?{_VALUE}{_UNIT}")
 """What a final answer must be, whole (see the module docstring)."""
+
+_PERCENT = re.compile(r"\s*\\?%")
+"""A percent sign, dropped from the answer: math-verify finds ``18\\%`` equal to both 18 and 0.18, a free hedge on
+the answer's scale; without it the number is compared as written (the suites' golds for percentages are the
+number of percent, ``18``)."""
 
 
 def _boxed(region: str) -> str | ParseFailure:
@@ -77,4 +83,4 @@ def final_answer(region: str) -> str | ParseFailure:
         return ParseFailure("a fraction answer must be in lowest terms")
     if denominator is not None and int(denominator) in (0, 1):
         return ParseFailure("a fraction answer needs a denominator above 1")
-    return text
+    return _PERCENT.sub("", text)

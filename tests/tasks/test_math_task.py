@@ -33,6 +33,12 @@ def test_a_wrong_number_is_wrong() -> None:
     assert _outcomes(PROBLEM, "19", "-18", "\\frac{1}{18}") == [Outcome.WRONG] * 3
 
 
+def test_a_percent_sign_does_not_also_match_the_hundredth() -> None:
+    # math-verify finds "18\\%" equal to both 18 and 0.18: a free hedge on the scale of the answer.
+    hundredth = MathProblem("math", "What is 0.09 times 2?", "0.18")
+    assert _outcomes(PROBLEM, "18\\%") + _outcomes(hundredth, "18\\%") == [Outcome.CORRECT, Outcome.WRONG]
+
+
 HUNTS = {
     "several candidates": "3 or 18",
     "boxes with different values": "\\boxed{3} \\boxed{18}",
