@@ -1,15 +1,14 @@
 """Induction: from a message and some input/output pairs, write the program.
 
 The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
-distinct inputs plus a message for the solver; the message must not contain the program. Every input must be data
-(checked before anything runs; two inputs are the same when their values are, ``[1,2]`` and ``[1, 2]`` alike) and
-is validated in the sandbox and labelled. The solver sees the message and the first half of the pairs, writes a
+distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code
+(``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two inputs are the same when
+their values are, ``[1,2]`` and ``[1, 2]`` alike) and is validated in the sandbox and labelled. The solver sees the message and the first half of the pairs, writes a
 program ``f``, and is correct only if it reproduces every pair, visible and hidden.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -33,6 +32,7 @@ from azr_env.tasks.base import (
     Verdict,
 )
 from azr_env.tasks.examples import ConformanceExamples, example_response
+from azr_env.tasks.leaks import message_leaks
 from azr_env.tasks.program_io import answer_block, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 from azr_env.tasks.registry import register_task_type
@@ -95,21 +95,6 @@ EXAMPLE_INPUTS = ("0", "-7", "3.5", "'text'", "''", "[1, 2, 3]", "(True, None)",
 
 WRONG_EXAMPLE_PROGRAM = "def f(x):\n    return [x]\n"
 """A program that reproduces none of the identity's pairs."""
-
-
-_DEF_F = re.compile(r"\s*def\s+f\s*\(")
-
-
-def _normalized_whitespace(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def message_leaks(message: str, program: str) -> bool:
-    """Whether the message contains the program or its ``def f`` line (whitespace-insensitive)."""
-    said = _normalized_whitespace(message)
-    def_lines = [line for line in program.split("\n") if _DEF_F.match(line)]
-    leaked = [_normalized_whitespace(program), *(_normalized_whitespace(line) for line in def_lines)]
-    return any(piece and piece in said for piece in leaked)
 
 
 def _input_key(expr: str) -> str:
