@@ -3,8 +3,9 @@
 The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
 distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code
 (``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two inputs are the same when
-their values are, ``[1,2]`` and ``[1, 2]`` alike) and is validated in the sandbox and labelled. The solver sees the message and the first half of the pairs, writes a
-program ``f``, and is correct only if it reproduces every pair, visible and hidden.
+their values are, ``[1,2]`` and ``[1, 2]`` alike) and is validated in the sandbox and labelled. The solver sees the
+message and the first half of the pairs, writes a program ``f``, and is correct only if it reproduces every pair,
+visible and hidden.
 """
 
 from __future__ import annotations
