@@ -62,7 +62,7 @@ from azr_env.executor.limits import (
     MAX_PROGRAM_CHARS,
     VALIDATION_DEADLINE_SHARE,
 )
-from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
+from azr_env.executor.result import RESOURCE_FAILURES, ExecStatus, ExecutionResult, ValidationResult
 from azr_env.executor.spawn import WorkerHandle, ZygoteHandle
 
 logger = logging.getLogger("azr_env.executor")
@@ -75,7 +75,6 @@ ALWAYS_ON_LAYERS = (
     "process_isolation", "wall_clock_deadline", "restricted_python", "attribute_capabilities", "hash_seed_zygotes",
     "task_isolation", "audit_hook",
 )  # fmt: skip
-_RESOURCE_FAILURES = (ExecStatus.TIMEOUT, ExecStatus.MEMORY, ExecStatus.RECURSION, ExecStatus.CRASHED)
 _warned: set[frozenset[str]] = set()
 
 
@@ -315,7 +314,7 @@ def _compare(runs: Sequence[ExecutionResult]) -> ValidationResult:
             return ValidationResult(ExecStatus.OK, first.output, "")
         return ValidationResult(ExecStatus.NONDETERMINISTIC, None, "the hash-seed runs returned different outputs")
     for run in runs:
-        if run.status in _RESOURCE_FAILURES:
+        if run.status in RESOURCE_FAILURES:
             return ValidationResult(run.status, None, run.error)
     if any(run.status is not first.status for run in runs):
         return ValidationResult(ExecStatus.NONDETERMINISTIC, None, "the hash-seed runs did not end the same way")

@@ -31,6 +31,10 @@ class ExecStatus(StrEnum):
     CRASHED = "crashed"  # the worker died (signal, exit) without answering; it was respawned
 
 
+RESOURCE_FAILURES = frozenset({ExecStatus.TIMEOUT, ExecStatus.MEMORY, ExecStatus.RECURSION, ExecStatus.CRASHED})
+"""Statuses a run ends with because of a limit or the machine rather than what the program computes."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExecutionResult:
     """The outcome of running ``f(<input>)`` once.

@@ -3,7 +3,8 @@
 The proposer writes a program and one input such that inferring *an* input from the output is hard; the sandbox
 computes the output. The solver sees the program and the output and answers with an input in an
 ```` ```input ```` block; it is correct iff running the program on that input in the sandbox gives exactly the gold
-canonical output (any pre-image counts). The input must be data (``azr_env.tasks.answers``), checked before
+canonical output (any pre-image counts), and, when it is not the proposed input, gives it again in every hash-seed
+zygote (the output must not depend on the run). The input must be data (``azr_env.tasks.answers``), checked before
 anything runs: an answer that computes its arguments (brute force with the program's helpers, a mutation of its
 tables) is a format error and never reaches the executor. Only benchmark scoring with ``ValueSyntax.EXPRESSION``
 evaluates such an answer, in the sandbox and apart from the program's globals, and only
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.result import ExecutionResult
+from azr_env.executor.result import RESOURCE_FAILURES, ExecutionResult, ValidationResult
 from azr_env.tasks.answers import Reading, read_inputs
 from azr_env.tasks.base import Answer, Outcome, Prompt, ProposalContext, Task, Verdict
 from azr_env.tasks.deduction import example_proposal
@@ -111,17 +112,47 @@ def _run_and_compare(
         (task.outputs[0], run.output if run.ok else None, ans.equality)
         for (task, ans, _), run in zip(ran, runs, strict=True)
     ]
-    judged = iter(_judge(run, same) for run, same in zip(runs, equal_to_gold(golds, executor), strict=True))
+    same = equal_to_gold(golds, executor)
+    unsteady = _unsteady(
+        [(task, text, run) for (task, _, text), run, ok in zip(ran, runs, same, strict=True) if ok], executor
+    )
+    judged = iter(
+        _judge(run, ok, (task.program, text) in unsteady)
+        for (task, _, text), run, ok in zip(ran, runs, same, strict=True)
+    )
     return [next(judged) if reading.text is not None else _unreadable(reading) for reading in readings]
+
+
+def _unsteady(matched: Sequence[tuple[Task, str, ExecutionResult]], executor: ExecutorBackend) -> set[tuple[str, str]]:
+    """The ``(program, input)`` pairs among answers that matched the gold whose output depends on the run.
+
+    Validation checked the program on its proposed input only; on another input it may return the first of a set
+    of instances (ordered by address) or depend on gc timing, and one run would then score a coin flip, which the
+    learnability reward pays for. So each matching answer that is not the proposed input is run again in every
+    hash-seed zygote (``validate_many``, one batch): it counts only if those runs agree with the scoring run. A run
+    stopped by a limit there (validation has half the deadline) proves nothing and leaves the answer correct.
+    """
+    # Only the proposed input's own text was validated: equal values may still differ in dict insertion order.
+    jobs = list({(task.program, text): run for task, text, run in matched if text != task.inputs[0]}.items())
+    checks = executor.validate_many([job for job, _ in jobs]) if jobs else []
+    return {job for (job, run), check in zip(jobs, checks, strict=True) if _varies(check, run)}
+
+
+def _varies(check: ValidationResult, run: ExecutionResult) -> bool:
+    if check.outcome in RESOURCE_FAILURES:
+        return False
+    return not (check.valid and check.output == run.output)
 
 
 def _unreadable(reading: Reading) -> Verdict:
     return Verdict(Outcome.FORMAT_ERROR if reading.format_error else Outcome.WRONG, reading.error)
 
 
-def _judge(run: ExecutionResult, same: bool) -> Verdict:
+def _judge(run: ExecutionResult, same: bool, unsteady: bool) -> Verdict:
     if not run.ok:
         return Verdict(Outcome.WRONG, f"the program failed on the answer: {run.status.value}")
     if not same:
         return Verdict(Outcome.WRONG, "the program returns a different output on the answer")
+    if unsteady:
+        return Verdict(Outcome.WRONG, "the program's output on the answer depends on the run")
     return Verdict(Outcome.CORRECT)

@@ -3,7 +3,7 @@ import pytest
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.tasks import Outcome, Proposal, ProposalContext, Task, get_task_type
 
-from .helpers import fenced, respond, verdict
+from .helpers import fenced, respond, verdict, verdicts
 
 ABDUCTION = get_task_type("abduction")
 
@@ -43,3 +43,25 @@ def test_answer_without_input_block_is_a_format_error(sum_task: Task, executor: 
 def test_solver_prompt_shows_output_not_input(sum_task: Task) -> None:
     user = ABDUCTION.solver_prompt(sum_task).user
     assert "```output\n7\n```" in user and "[3, 4]" not in user
+
+
+ADDRESS_ORDER = (
+    "class Item:\n"
+    "    def __init__(self, value):\n"
+    "        self.value = value\n\n\n"
+    "def f(values):\n"
+    "    return [item.value for item in {Item(v) for v in values}][0]\n"
+)
+"""Deterministic on one value (the proposed input), but on several it returns the first of a set of instances,
+ordered by address: a different one from worker to worker."""
+
+
+def test_an_answer_whose_output_depends_on_the_run_is_wrong(executor: ExecutorBackend) -> None:
+    check = ABDUCTION.validate([(Proposal(ADDRESS_ORDER, ("[7]",)), ProposalContext())], executor)[0]
+    assert check.task is not None, check
+    answer = respond(fenced("input", repr([7, *range(20, 31)])))
+    outcomes = set()
+    for n in range(4):  # other history in the workers between rounds: other addresses (measured: 6 of 48 matched)
+        executor.run_many([("def f(n):\n    return len([[i] for i in range(n)])", str(1000 * n))] * 3)
+        outcomes |= {v.outcome for v in verdicts(check.task, [answer] * 8, executor)}
+    assert outcomes == {Outcome.WRONG}
