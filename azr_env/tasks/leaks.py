@@ -18,11 +18,12 @@ nothing runs.
 from __future__ import annotations
 
 import ast
-import copy
 import re
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TypeGuard
+
+from azr_env.tasks.parsing import parse_blocks
 
 MIN_NODES = 6
 """Statement and expression nodes a statement or value needs to count as a piece of the program:
@@ -31,7 +32,7 @@ MIN_NODES = 6
 
 _DEF_F = re.compile(r"\s*def\s+f\s*\(")
 _INLINE = re.compile(r"`([^`\n]+)`")
-_FENCED = re.compile(r"^[ \t]*(`{3,})[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_NAMES = re.compile(r"\b(id|arg|name)='[^']*'")
 
 
 def message_leaks(message: str, program: str) -> bool:
@@ -41,33 +42,45 @@ def message_leaks(message: str, program: str) -> bool:
     leaked = [_normalized_whitespace(program), *(_normalized_whitespace(line) for line in def_lines)]
     if any(piece and piece in said for piece in leaked):
         return True
-    pieces = _pieces([program])
-    return bool(pieces) and not pieces.isdisjoint(_pieces(_snippets(message)))
+    tree = _parse(program)
+    pieces: dict[tuple[type, int], set[str]] = {}
+    for part in _parts(tree) if tree is not None else ():
+        pieces.setdefault((type(part), _size(part)), set()).add(_dump(part))
+    return bool(pieces) and any(_holds(code, pieces) for code in _code(message))
 
 
 def _normalized_whitespace(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _snippets(message: str) -> Iterator[str]:
-    """The parts of a message that may be code: the whole, its fenced blocks, inline code spans, each line."""
-    yield message
-    yield from (match.group(2) for match in _FENCED.finditer(message))
-    yield from (match.group(1) for match in _INLINE.finditer(message))
-    yield from message.split("\n")
+def _code(message: str) -> Iterator[ast.Module]:
+    """The parts of a message that parse as code: the whole, else its fenced blocks, inline spans and lines."""
+    whole = _parse(message)
+    if whole is not None:  # every line's statements are among the whole's
+        yield whole
+        return
+    snippets = [block.body for block in parse_blocks(message)]
+    snippets += [match.group(1) for match in _INLINE.finditer(message)] + message.split("\n")
+    for snippet in dict.fromkeys(snippets):  # each distinct text once
+        tree = _parse(snippet)
+        if tree is not None:
+            yield tree
 
 
-def _pieces(texts: Iterable[str]) -> set[str]:
-    """The name-erased dumps of every large enough statement, and statement value, of the texts that parse."""
-    found: set[str] = set()
-    for text in texts:
-        tree = _parse(text)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.stmt):
-                found.update(_dump(part) for part in (node, getattr(node, "value", None)) if _large(part))
-    return found
+def _parts(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every large enough statement of ``tree``, and the value each returns, assigns or evaluates."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            yield from (part for part in (node, getattr(node, "value", None)) if _large(part))
+
+
+def _holds(tree: ast.AST, pieces: dict[tuple[type, int], set[str]]) -> bool:
+    """Whether ``tree`` holds one of the program's pieces (the dump is made only for a part of a piece's size)."""
+    for part in _parts(tree):
+        same_size = pieces.get((type(part), _size(part)))
+        if same_size is not None and _dump(part) in same_size:
+            return True
+    return False
 
 
 def _parse(text: str) -> ast.Module | None:
@@ -77,29 +90,14 @@ def _parse(text: str) -> ast.Module | None:
         return None
 
 
+def _size(node: ast.AST) -> int:
+    return sum(1 for part in ast.walk(node) if isinstance(part, ast.stmt | ast.expr))
+
+
 def _large(node: object) -> TypeGuard[ast.AST]:
-    if not isinstance(node, ast.AST):
-        return False
-    return sum(1 for part in ast.walk(node) if isinstance(part, ast.stmt | ast.expr)) >= MIN_NODES
+    return isinstance(node, ast.AST) and _size(node) >= MIN_NODES
 
 
 def _dump(node: ast.AST) -> str:
-    return ast.dump(_Erase().visit(copy.deepcopy(node)))
-
-
-class _Erase(ast.NodeTransformer):
-    """Erases every name a copy could change: variables, parameters, and the names of functions and classes."""
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        return ast.copy_location(ast.Name("_", node.ctx), node)
-
-    def visit_arg(self, node: ast.arg) -> ast.AST:
-        return ast.copy_location(ast.arg("_"), node)
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
-        node.name = "_"
-        return self.generic_visit(node)
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
-        node.name = "_"
-        return self.generic_visit(node)
+    """``ast.dump`` with every name a copy could change erased: variables, parameters, functions and classes."""
+    return _NAMES.sub(r"\1='_'", ast.dump(node))
