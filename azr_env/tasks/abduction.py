@@ -81,7 +81,10 @@ class Abduction(ProgramInputTaskType):
         )
 
     def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
-        """Run each task's program on the answered input (data), all in one ``run_many``, and compare outputs."""
+        """Run each task's program on the answered input (data) in one ``run_many`` and compare outputs.
+
+        The matching answers that are not the proposed input are confirmed in one ``validate_many`` (``_unsteady``).
+        """
 
         def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
             readings = read_inputs([(block.strip(), answer.syntax) for _, block, answer in found], executor)
