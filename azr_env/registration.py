@@ -6,6 +6,10 @@ semantics are not kept: results under different ids are not comparable).
 
 Versions:
 
+- ``v2``: validation runs get half of ``timeout_s`` (scoring runs on a valid task have headroom), an abduction
+  answer other than the proposed input must give the gold output in every hash-seed zygote, the induction leak check
+  matches any piece of the program's code under any names (``azr_env.tasks.leaks``), a percent sign is dropped
+  before math answers are compared, ``frozenset(<display>)`` nests one level.
 - ``v1``: answers and proposed inputs are data (``azr_env.executor.literals``; a computed answer is a format error),
   the one answer parser with its chat rules (``EnvConfig.answer_rule``), fences that close only on a fence line,
   zero-argument programs (an empty input), ``_`` and ``__`` as variable names.
@@ -18,10 +22,10 @@ from typing import Any
 
 import gymnasium
 
-SELF_PLAY_ID = "azr_env/AbsoluteZero-v1"
+SELF_PLAY_ID = "azr_env/AbsoluteZero-v2"
 """The self-play env's current id."""
 
-SOLVE_ID = "azr_env/Solve-v1"
+SOLVE_ID = "azr_env/Solve-v2"
 """The held-out solve env's current id."""
 
 ENV_IDS: dict[str, dict[str, Any]] = {
