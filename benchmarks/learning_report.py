@@ -2,8 +2,10 @@
 
 Reads each run's ``episodes.jsonl`` (one row per episode) and ``eval.jsonl`` (one row per held-out answer). Each
 metric is a mean over per-episode scores: ``well_formed`` (every episode: its response is not a format error),
-``valid_proposal`` (proposals: valid), ``solve_accuracy`` (answers to buffer tasks: correct), ``learnability``
-(valid proposals: the paper's learnability of their attempts' solve rate). Held-out accuracy is a mean over items
+``valid_proposal`` (proposals: valid), ``learnable_proposal`` (proposals: valid and solved by some but not all of
+their attempts; a proposer that drifts to trivial tasks raises ``valid_proposal`` but not this), ``solve_accuracy``
+(answers to buffer tasks: correct), ``learnability`` (valid proposals: the paper's learnability of their attempts'
+solve rate). Held-out accuracy is a mean over items
 of each item's fraction correct, at step 0 and at the last step; its change is paired over items (each item's score
 at the end minus its score at step 0, for the items answered at both), the test with more power on the same items.
 """
@@ -27,9 +29,15 @@ METRICS: dict[str, tuple[Callable[[Row], bool], Callable[[Row], float]]] = {
     "well_formed": (lambda r: True, lambda r: float(r["outcome"] != "format_error")),
     "valid_proposal": (lambda r: r["role"] == "propose", lambda r: float(r["outcome"] == "valid")),
     "solve_accuracy": (lambda r: r["role"] == "solve", lambda r: float(r["outcome"] == "correct")),
+    "learnable_proposal": (lambda r: r["role"] == "propose", lambda r: float(_in_band(r))),
     "learnability": (lambda r: r["solve_rate"] is not None, lambda r: learnability(float(r["solve_rate"]))),
 }
 """Metric name -> (which episode rows it averages, the score of one row)."""
+
+
+def _in_band(row: Row) -> bool:
+    """A valid proposal that some but not all of its attempts solved: the only kind the learnability reward pays."""
+    return row["outcome"] == "valid" and row["solve_rate"] is not None and 0.0 < float(row["solve_rate"]) < 1.0
 
 
 def _read(path: Path) -> list[Row]:

@@ -39,7 +39,9 @@ def straight(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 def test_the_table_reports_every_metric_first_and_last(straight) -> None:  # type: ignore[no-untyped-def]
     found = results(straight)["trr++"]
-    assert set(found["metrics"]) == {"well_formed", "valid_proposal", "solve_accuracy", "learnability"}
+    assert set(found["metrics"]) == {
+        "well_formed", "valid_proposal", "learnable_proposal", "solve_accuracy", "learnability"
+    }  # fmt: skip
     assert found["metrics"]["well_formed"]["first"]["n"] == 2 * 4  # two seeds, one step of 4 episodes each
     assert "held-out humaneval-deduction" in (straight / "learning.md").read_text()
     assert (straight / "learning.png").stat().st_size > 0
@@ -123,3 +125,18 @@ def test_an_unchanged_held_out_suite_is_no_change() -> None:
     same = [True, False, True]
     change = _held_out([_eval_rows(same, same)] * 2, 5, np.random.default_rng(0))["s@1"]["change"]
     assert (change["mean"], change["low"], change["high"]) == (0.0, 0.0, 0.0) and _sign(change) == "-"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "solve_rate", "in_band"),
+    [("valid", 0.5, 1.0), ("valid", 1.0, 0.0), ("valid", 0.0, 0.0), ("valid", None, 0.0), ("format_error", None, 0.0)],
+)
+def test_a_proposal_is_learnable_only_when_some_but_not_all_attempts_solve_it(
+    outcome: str, solve_rate: float | None, in_band: float
+) -> None:
+    from benchmarks.learning_report import METRICS
+
+    keep, score = METRICS["learnable_proposal"]
+    row = {"role": "propose", "outcome": outcome, "solve_rate": solve_rate}
+    assert keep(row) and score(row) == in_band
+    assert not keep({"role": "solve", "outcome": "correct", "solve_rate": None})
