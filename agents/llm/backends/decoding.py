@@ -13,6 +13,7 @@ random stream as a full prefill (up to float rounding: a matmul over fewer rows 
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,7 @@ def decode_batch(
     batch = input_ids.shape[0]
     positions = (attention_mask.cumsum(-1) - 1).clamp(min=0)  # (B, P)
     logits, cache = prefill(model, input_ids, attention_mask, positions)
+    name = cache_argument(model)
     done = torch.zeros(batch, dtype=torch.bool, device=input_ids.device)
     lengths = torch.zeros(batch, dtype=torch.long, device=input_ids.device)
     tokens, logprobs = [], []
@@ -104,10 +106,10 @@ def decode_batch(
             input_ids=step_tokens[:, None],
             attention_mask=attention_mask,
             position_ids=positions,
-            past_key_values=cache,
             use_cache=True,
+            **{name: cache},
         )
-        logits, cache = out.logits[:, -1, :], out.past_key_values
+        logits, cache = out.logits[:, -1, :], getattr(out, name)
     return DecodedBatch(torch.stack(tokens, dim=1), torch.stack(logprobs, dim=1), lengths, done)
 
 
@@ -125,11 +127,21 @@ def prefill(
     out = model(
         input_ids=input_ids, attention_mask=attention_mask, position_ids=positions, use_cache=True, **_last_only(model)
     )
-    logits, cache = out.logits[:, -1, :], out.past_key_values
+    logits, cache = out.logits[:, -1, :], getattr(out, cache_argument(model))
     if shared:
         cache.reorder_cache(index)  # (U, ...) -> (B, ...): row b takes the cache of its distinct prompt
         logits = logits[index]
     return logits, cache
+
+
+def cache_argument(model: Any) -> str:
+    """Name the forward argument and output field that carry the KV cache.
+
+    ``cache`` in recent ``transformers`` (which deprecates the old name and warns on every call), ``past_key_values``
+    in older ones and in plain modules.
+    """
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "cache" if "cache" in inspect.signature(inner.forward).parameters else "past_key_values"
 
 
 def _last_only(model: Any) -> dict[str, int]:

@@ -45,7 +45,8 @@ class HFBackend:
 
         Args:
             model: A ``transformers`` causal LM (anything whose forward takes ``input_ids``, ``attention_mask``,
-                ``position_ids``, ``past_key_values``, ``use_cache`` and returns ``logits``/``past_key_values``).
+                ``position_ids``, ``use_cache`` and a KV cache as ``cache`` or ``past_key_values``, and returns
+                ``logits`` and that cache).
             tokenizer: A ``transformers`` tokenizer or ``ByteTokenizer``; it must define ``eos_token_id``.
             batch_size: Prompts decoded together; larger is faster until memory runs out.
             device: Where input tensors go; defaults to the device of the model's first parameter.

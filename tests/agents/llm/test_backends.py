@@ -281,3 +281,13 @@ def test_filter_logits_top_p_keeps_the_nucleus():
 def test_filter_logits_off_is_identity():
     logits = torch.randn(2, 5, generator=torch.Generator().manual_seed(0))
     assert torch.equal(filter_logits(logits, None, None), logits)
+
+
+def test_decoding_passes_the_cache_under_the_name_the_model_takes(policy):
+    import warnings
+
+    model, tok = policy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # transformers warns on every forward given the old name
+        (g,) = HFBackend(model, tok).generate(["hi"], SamplingParams(max_new_tokens=4, seed=0))
+    assert len(g.completion_ids) >= 1
