@@ -6,6 +6,9 @@ semantics are not kept: results under different ids are not comparable).
 
 Versions:
 
+- ``v3``: an induction answer (the solver's program) is correct only if it reproduces every pair in every
+  hash-seed zygote, and a codegen answer only if its tests pass in every one, not in the scoring zygote alone
+  (``azr_env.tasks.steadiness``).
 - ``v2``: validation runs get half of ``timeout_s`` (scoring runs on a valid task have headroom), an abduction
   answer other than the proposed input must give the gold output in every hash-seed zygote, the induction leak check
   matches any piece of the program's code under any names (``azr_env.tasks.leaks``), a percent sign is dropped
@@ -22,10 +25,10 @@ from typing import Any
 
 import gymnasium
 
-SELF_PLAY_ID = "azr_env/AbsoluteZero-v2"
+SELF_PLAY_ID = "azr_env/AbsoluteZero-v3"
 """The self-play env's current id."""
 
-SOLVE_ID = "azr_env/Solve-v2"
+SOLVE_ID = "azr_env/Solve-v3"
 """The held-out solve env's current id."""
 
 ENV_IDS: dict[str, dict[str, Any]] = {

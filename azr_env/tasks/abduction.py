@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.result import RESOURCE_FAILURES, ExecutionResult, ValidationResult
+from azr_env.executor.result import ExecutionResult
 from azr_env.tasks.answers import Reading, read_inputs
 from azr_env.tasks.base import Answer, Outcome, Prompt, ProposalContext, Task, Verdict
 from azr_env.tasks.deduction import example_proposal
@@ -26,6 +26,7 @@ from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.program_io import ProgramInputTaskType, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 from azr_env.tasks.registry import register_task_type
+from azr_env.tasks.steadiness import run_dependent
 
 PROPOSER_TEMPLATE = """Write a new Python program and one input for it. Together they make a puzzle: another model \
 will be shown the program and the output it returns on your input, and must find an INPUT that produces exactly \
@@ -127,24 +128,13 @@ def _run_and_compare(
 
 
 def _unsteady(matched: Sequence[tuple[Task, str, ExecutionResult]], executor: ExecutorBackend) -> set[tuple[str, str]]:
-    """The ``(program, input)`` pairs among answers that matched the gold whose output depends on the run.
+    """The ``(program, input)`` pairs among matching answers other than the proposed input whose output varies.
 
-    Validation checked the program on its proposed input only; on another input it may return the first of a set
-    of instances (ordered by address) or depend on gc timing, and one run would then score a coin flip, which the
-    learnability reward pays for. So each matching answer that is not the proposed input is run again in every
-    hash-seed zygote (``validate_many``, one batch): it counts only if those runs agree with the scoring run. A run
-    stopped by a limit there (validation has half the deadline) proves nothing and leaves the answer correct.
+    Only the proposed input's own text was validated (equal values may still differ in dict insertion order), so
+    every other matching answer is checked in every zygote (``azr_env.tasks.steadiness``).
     """
-    # Only the proposed input's own text was validated: equal values may still differ in dict insertion order.
-    jobs = list({(task.program, text): run for task, text, run in matched if text != task.inputs[0]}.items())
-    checks = executor.validate_many([job for job, _ in jobs]) if jobs else []
-    return {job for (job, run), check in zip(jobs, checks, strict=True) if _varies(check, run)}
-
-
-def _varies(check: ValidationResult, run: ExecutionResult) -> bool:
-    if check.outcome in RESOURCE_FAILURES:
-        return False
-    return not (check.valid and check.output == run.output)
+    others = [((task.program, text), run) for task, text, run in matched if text != task.inputs[0]]
+    return run_dependent(others, executor)
 
 
 def _unreadable(reading: Reading) -> Verdict:

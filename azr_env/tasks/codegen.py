@@ -24,6 +24,7 @@ from azr_env.tasks.parsing import Answer, ParseFailure
 from azr_env.tasks.program_io import answer_block
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, fill
 from azr_env.tasks.registry import register_task_type
+from azr_env.tasks.steadiness import run_dependent
 
 USER_TEMPLATE = """Complete this Python function so that it does what its docstring says:
 
@@ -75,11 +76,17 @@ class Codegen(SolveType[CodegenProblem]):
         return Prompt(SYSTEM_PROMPT, fill(USER_TEMPLATE, prefix=PREFIX, **values))
 
     def verify(self, items: Sequence[tuple[CodegenProblem, Answer]], executor: ExecutorBackend) -> list[Verdict]:
-        """Run each answer's test program in one batch; correct iff ``check`` returned."""
+        """Run each answer's test program in one batch; correct iff ``check`` returned, in every hash-seed zygote.
+
+        A test program that passed is run again in every zygote (``azr_env.tasks.steadiness``): an answer whose
+        tests pass under one hash seed only is wrong.
+        """
         programs = [self._program(task, answer) for task, answer in items]
         jobs = [(program, "") for program in programs if isinstance(program, str)]
-        runs = iter(executor.run_many(jobs) if jobs else [])
-        return [program.verdict if isinstance(program, _Refused) else _verdict(next(runs)) for program in programs]
+        runs = executor.run_many(jobs) if jobs else []
+        varying = run_dependent([(job, run) for job, run in zip(jobs, runs, strict=True) if _passed(run)], executor)
+        verdicts = iter(_verdict(run, job in varying) for job, run in zip(jobs, runs, strict=True))
+        return [program.verdict if isinstance(program, _Refused) else next(verdicts) for program in programs]
 
     def reference_answer(self, task: CodegenProblem) -> str:
         """The reference solution in a python block."""
@@ -101,7 +108,13 @@ class _Refused:
     verdict: Verdict
 
 
-def _verdict(run: ExecutionResult) -> Verdict:
-    if run.ok and run.output == "True":
+def _passed(run: ExecutionResult) -> bool:
+    return run.ok and run.output == "True"
+
+
+def _verdict(run: ExecutionResult, varying: bool) -> Verdict:
+    if _passed(run) and varying:
+        return Verdict(Outcome.WRONG, "the tests pass under some hash seeds only")
+    if _passed(run):
         return Verdict(Outcome.CORRECT)
     return Verdict(Outcome.WRONG, f"the tests failed: {run.status.value} {run.error}".strip())

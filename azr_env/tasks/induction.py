@@ -38,6 +38,7 @@ from azr_env.tasks.program_io import answer_block, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 from azr_env.tasks.registry import register_task_type
 from azr_env.tasks.sampling import sample_one_of
+from azr_env.tasks.steadiness import run_dependent
 
 N_INPUTS = 10
 """Inputs per proposal (paper: 10)."""
@@ -188,11 +189,13 @@ class Induction(TaskType):
         return Prompt(SYSTEM_PROMPT, render(SOLVER_TEMPLATE, message=fence("message", task.message), pairs=pairs))
 
     def verify(self, items: Sequence[tuple[Task, Answer]], executor: ExecutorBackend) -> list[Verdict]:
-        """Run each answered program on its task's inputs; correct iff every pair matches.
+        """Run each answered program on its task's inputs; correct iff every pair matches, in every zygote.
 
         Two batches: every program on its first input, then the rest of the inputs only for programs whose first
         pair matched. A wrong or hanging program (an infinite loop would otherwise time out on all ten inputs)
-        costs one execution instead of ten.
+        costs one execution instead of ten. A program that matched every pair is run again on them in every
+        hash-seed zygote (``azr_env.tasks.steadiness``): the solver's program was never validated, and one whose
+        output depends on the run is wrong.
         """
 
         def score(found: Sequence[tuple[Task, str, Answer]]) -> list[Verdict]:
@@ -204,7 +207,8 @@ class Induction(TaskType):
             rest = iter(executor.run_many(jobs) if jobs else [])
             for i in alive:
                 runs[i] += [next(rest) for _ in parsed[i][0].inputs[1:]]
-            return [_pairs_verdict(task, item_runs) for (task, _), item_runs in zip(parsed, runs, strict=True)]
+            verdicts = [_pairs_verdict(task, item_runs) for (task, _), item_runs in zip(parsed, runs, strict=True)]
+            return _steady(parsed, runs, verdicts, executor)
 
         return verify_blocks(items, "python", score)
 
@@ -228,6 +232,24 @@ class Induction(TaskType):
 
 NOT_A_PROGRAM = frozenset({ExecStatus.SYNTAX_ERROR, ExecStatus.NO_F})
 """Executor statuses that mean an answered program is not a program at all (judged a format error)."""
+
+
+def _steady(
+    parsed: Sequence[tuple[Task, str]],
+    runs: Sequence[Sequence[ExecutionResult]],
+    verdicts: list[Verdict],
+    executor: ExecutorBackend,
+) -> list[Verdict]:
+    """Turn a correct verdict wrong when its program's output on some pair depends on the run."""
+    correct = [i for i, verdict in enumerate(verdicts) if verdict.outcome is Outcome.CORRECT]
+    matched = [
+        ((parsed[i][1], expr), run) for i in correct for expr, run in zip(parsed[i][0].inputs, runs[i], strict=True)
+    ]
+    varying = run_dependent(matched, executor)
+    for i in correct:
+        if any((parsed[i][1], expr) in varying for expr in parsed[i][0].inputs):
+            verdicts[i] = Verdict(Outcome.WRONG, "the program's output on a pair depends on the run")
+    return verdicts
 
 
 def _matches(run: ExecutionResult, task: Task, index: int) -> bool:

@@ -15,7 +15,7 @@ class CountingExecutor:
     """Delegates to the real executor and counts batch calls and executed jobs."""
 
     def __init__(self, inner: ExecutorBackend) -> None:
-        self.inner, self.calls, self.jobs = inner, 0, 0
+        self.inner, self.calls, self.jobs, self.validated = inner, 0, 0, 0
 
     def run_many(self, jobs: Sequence[Job]) -> list[ExecutionResult]:
         self.calls += 1
@@ -24,6 +24,7 @@ class CountingExecutor:
 
     def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
         self.calls += 1
+        self.validated += len(jobs)
         return self.inner.validate_many(jobs)
 
     def security_layers(self) -> Mapping[str, bool]:
@@ -70,13 +71,14 @@ def test_abduction_verify_is_one_call_per_batch(executor: ExecutorBackend) -> No
     assert counting.calls == 1
 
 
-def test_induction_verify_is_two_calls_per_batch(executor: ExecutorBackend) -> None:
-    """First pairs in one batch, the remaining pairs of the programs that matched in a second one."""
+def test_induction_verify_is_three_calls_per_batch(executor: ExecutorBackend) -> None:
+    """First pairs in one batch, the remaining pairs of the programs that matched in a second one, and every pair of
+    the programs that matched all of them, once per distinct job, in every zygote in a third."""
     counting = CountingExecutor(executor)
     answer, no_block = read(respond(fenced("python", PROGRAM))), read(respond("x"))
     items = [(IDENTITY_TASK, answer)] * 3 + [(IDENTITY_TASK, no_block)]
     verdicts = get_task_type("induction").verify(items, counting)
-    assert counting.calls == 2
+    assert (counting.calls, counting.validated) == (3, 10)
     assert [v.outcome.value for v in verdicts] == ["correct"] * 3 + ["format_error"]
 
 

@@ -70,6 +70,14 @@ def test_a_hostile_answer_never_scores_correct(attack: str, problems, executor) 
     assert _judge(problems["HumanEval/2"], HOSTILE[attack], executor) is not Outcome.CORRECT
 
 
+def test_an_answer_that_passes_under_one_hash_seed_only_scores_wrong(problems, executor) -> None:
+    letters = "{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}"
+    first = executor.run_many([(f"def f():\n    return next(iter({letters}))", "")])[0].output
+    right, wrong = "number % 1.0", "0.5"
+    code = f"def truncate_number(number):\n    return {right} if next(iter({letters})) == {first} else {wrong}\n"
+    assert _judge(problems["HumanEval/2"], code, executor) is Outcome.WRONG  # passes in the scoring zygote only
+
+
 def test_a_result_that_is_not_plain_data_scores_wrong_even_when_it_compares_equal(problems, executor) -> None:
     """Only plain data by exact type may reach the asserts: no object can bring its own idea of equality."""
     code = "from fractions import Fraction\ndef truncate_number(number):\n    return Fraction(number) % 1\n"

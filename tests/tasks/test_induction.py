@@ -107,3 +107,19 @@ def test_matching_only_the_hidden_pairs_is_wrong(square_task: Task, executor: Ex
 
 def test_answer_without_python_block_is_a_format_error(square_task: Task, executor: ExecutorBackend) -> None:
     assert verdict(square_task, respond("def f(x): return x*x-1"), executor) is Outcome.FORMAT_ERROR
+
+
+def test_a_program_whose_output_depends_on_the_hash_seed_is_wrong(square_task: Task, executor: ExecutorBackend) -> None:
+    letters = "{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}"
+    first = executor.run_many([(f"def f():\n    return next(iter({letters}))", "")])[0].output
+    program = f"def f(n):\n    return n * n - 1 if next(iter({letters})) == {first} else n\n"
+    assert all(
+        run.output == gold
+        for run, gold in zip(executor.run_many([(program, x) for x in INPUTS]), square_task.outputs, strict=True)
+    )
+    assert solve(square_task, program, executor) is Outcome.WRONG  # it matches every pair in the scoring zygote only
+
+
+def test_a_correct_program_stays_correct_under_every_hash_seed(square_task: Task, executor: ExecutorBackend) -> None:
+    program = "def f(n):\n    return sorted({n * n - 1, n * n - 1})[0]\n"
+    assert solve(square_task, program, executor) is Outcome.CORRECT
