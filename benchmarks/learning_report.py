@@ -4,8 +4,10 @@ Reads each run's ``episodes.jsonl`` (one row per episode) and ``eval.jsonl`` (on
 metric is a mean over per-episode scores: ``well_formed`` (every episode: its response is not a format error),
 ``valid_proposal`` (proposals: valid), ``learnable_proposal`` (proposals: valid and solved by some but not all of
 their attempts; a proposer that drifts to trivial tasks raises ``valid_proposal`` but not this), ``solve_accuracy``
-(answers to buffer tasks: correct), ``learnability`` (valid proposals: the paper's learnability of their attempts'
-solve rate). Held-out accuracy is a mean over items
+(answers to buffer tasks: correct), ``new_program`` (proposals: valid, with a program that no earlier valid proposal
+of the run had, formatting aside; a proposer that repeats one trivial program stays valid but not new; an induction
+proposer writes no program, so its proposals count the buffer program they were given), ``learnability`` (valid
+proposals: the paper's learnability of their attempts' solve rate). Held-out accuracy is a mean over items
 of each item's fraction correct, at step 0 and at the last step; its change is paired over items (each item's score
 at the end minus its score at step 0, for the items answered at both), the test with more power on the same items.
 """
@@ -20,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from azr_env.rewards import learnability
-from benchmarks.evaluate import item_score_map, item_scores, pyplot
+from azr_env.tasks.parsing import AnswerRule, ParseFailure, read_answer
+from benchmarks.evaluate import item_score_map, item_scores, normalized_program, pyplot
 from benchmarks.stats import Estimate, stratified_interval
 
 Row = dict[str, Any]
@@ -30,6 +33,7 @@ METRICS: dict[str, tuple[Callable[[Row], bool], Callable[[Row], float]]] = {
     "valid_proposal": (lambda r: r["role"] == "propose", lambda r: float(r["outcome"] == "valid")),
     "solve_accuracy": (lambda r: r["role"] == "solve", lambda r: float(r["outcome"] == "correct")),
     "learnable_proposal": (lambda r: r["role"] == "propose", lambda r: float(_in_band(r))),
+    "new_program": (lambda r: r["role"] == "propose", lambda r: float(r.get("new_program", False))),
     "learnability": (lambda r: r["solve_rate"] is not None, lambda r: learnability(float(r["solve_rate"]))),
 }
 """Metric name -> (which episode rows it averages, the score of one row)."""
@@ -46,6 +50,32 @@ def _read(path: Path) -> list[Row]:
     return read_metrics(path)
 
 
+def mark_new_programs(rows: Sequence[Row]) -> list[Row]:
+    """Mark every valid proposal whose program no earlier valid proposal of the run had (``new_program``).
+
+    ``rows`` are one run's episode rows in the order they were written. The program is the row's ``program`` (saved
+    since 2026-12-02) or, in older runs, the last python block of the response read with the chat rule.
+    """
+    seen: set[str] = set()
+    marked = []
+    for row in rows:
+        extra = {}
+        if row["role"] == "propose" and row["outcome"] == "valid":
+            key = normalized_program(_program(row))
+            extra = {"new_program": key not in seen}
+            seen.add(key)
+        marked.append({**row, **extra})
+    return marked
+
+
+def _program(row: Row) -> str:
+    if row.get("program") is not None:
+        return str(row["program"])
+    answer = read_answer(str(row["response"]), AnswerRule.FENCES)
+    block = None if isinstance(answer, ParseFailure) else answer.last("python")
+    return str(row["response"]) if block is None else block
+
+
 def _scores(rows: Sequence[Row], metric: str, steps: range) -> list[float]:
     keep, score = METRICS[metric]
     return [score(r) for r in rows if int(r["step"]) in steps and keep(r)]
@@ -54,7 +84,7 @@ def _scores(rows: Sequence[Row], metric: str, steps: range) -> list[float]:
 def analyse(run_dirs: Sequence[Path], window: int) -> Row:
     """Compare the first and last ``window`` steps of the runs (one per seed) of one algorithm."""
     rng = np.random.default_rng(0)
-    episodes = [_read(d / "episodes.jsonl") for d in run_dirs]
+    episodes = [mark_new_programs(_read(d / "episodes.jsonl")) for d in run_dirs]
     last_step = min(max((int(r["step"]) for r in rows), default=0) for rows in episodes)
     first, last = range(1, window + 1), range(max(1, last_step - window + 1), last_step + 1)
     metrics = {

@@ -151,6 +151,8 @@ def test_episode_rows_keep_each_response_beside_its_own_outcome(make_trainer, ti
             assert attempt["outcome"] == ("correct" if attempt["response"] == GOOD else "format_error")
     assert sum(len(row["attempt_responses"]) for row in rows) == 2
     assert {row["response"] for row in rows} == {GOOD, BAD}
+    valid = [row["role"] == "propose" and row["outcome"] == "valid" for row in rows]
+    assert any(valid) and [row["program"] for row in rows] == [PROGRAM + "\n" if v else None for v in valid]
 
 
 def test_the_buffer_growth_of_a_step_counts_the_valid_proposals_it_admitted(make_trainer, tiny_config) -> None:
