@@ -27,7 +27,7 @@ from azr_env.errors import AzrError, BufferFormatError, ConfigError, ExecutorErr
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.literals import NotData, arguments_key
 from azr_env.jsonl import dumps_line
-from azr_env.tasks.base import Task, TaskType
+from azr_env.tasks.base import Outcome, ProposalCheck, Task, TaskType
 from azr_env.tasks.sampling import sample_uniform
 
 FORMAT_NAME = "azr-env/task-buffer"
@@ -109,6 +109,18 @@ class TaskBuffer:
         self._by_id[task.task_id] = task
         self._key_of[task.task_id] = key
         return True
+
+    def novel(self, check: ProposalCheck) -> ProposalCheck:
+        """Return ``check``, or an invalid check when its task duplicates a stored one (``dedup_key``).
+
+        A copy of a stored task (a reference the proposer was shown, the seed task) is not a new task: valid and
+        rewarded for its learnability, it would pay the proposer for copying its prompt, and never enter the buffer.
+        Proposals are checked against the buffer as it was before their step (two equal new proposals of one step
+        are both new; the first enters the buffer).
+        """
+        if check.task is None or dedup_key(check.task) not in self._keys:
+            return check
+        return ProposalCheck(Outcome.INVALID, error="the task duplicates a task in the buffer: propose a new one")
 
     def _forget(self, task: Task) -> None:
         self._keys.discard(self._key_of.pop(task.task_id))

@@ -213,8 +213,11 @@ class Induction(TaskType):
         return verify_blocks(items, "python", score)
 
     def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
-        """Return ten identity-friendly inputs with a message, the shown program as the correct answer."""
-        blocks = "\n".join(fence("input", expr) for expr in EXAMPLE_INPUTS)
+        """Return ten identity-friendly inputs with a message, the shown program as the correct answer.
+
+        The inputs come in reverse order: in order they are the seed task, and a copy of a buffer task is invalid.
+        """
+        blocks = "\n".join(fence("input", expr) for expr in reversed(EXAMPLE_INPUTS))
         proposal = example_response(blocks, fence("message", "Think about what changes."), think="cover types")
         program = self._program(context)
         return ConformanceExamples(
