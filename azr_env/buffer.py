@@ -25,9 +25,9 @@ import numpy as np
 
 from azr_env.errors import AzrError, BufferFormatError, ConfigError, ExecutorError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.literals import NotData, arguments_key
 from azr_env.jsonl import dumps_line
 from azr_env.tasks.base import Outcome, ProposalCheck, Task, TaskType
+from azr_env.tasks.calls import call_key
 from azr_env.tasks.sampling import sample_uniform
 
 FORMAT_NAME = "azr-env/task-buffer"
@@ -256,16 +256,14 @@ class TaskBuffer:
 
 
 def dedup_key(task: Task) -> str:
-    """Return the hash that identifies duplicates: type, normalized program AST, canonical input values."""
-    parts = [task.task_type, _normalized_program(task.program), *map(_normalized_input, task.inputs)]
+    """Return the hash that identifies duplicates: type, normalized program AST, the calls its inputs make.
+
+    Inputs are compared as calls of the program's ``f`` (``azr_env.tasks.calls``): ``[1,2]`` and ``[1, 2]`` agree,
+    and so do ``1`` and ``x=1`` for ``def f(x)`` (a copied task with its input re-spelled is still a copy).
+    """
+    inputs = [call_key(task.program, text.strip()) for text in task.inputs]
+    parts = [task.task_type, _normalized_program(task.program), *inputs]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@functools.lru_cache(maxsize=8192)
-def _normalized_input(text: str) -> str:
-    """The canonical values of an input (``[1,2]`` and ``[1, 2]`` agree); cached, since inputs recur across tasks."""
-    key = arguments_key(text)
-    return text.strip() if isinstance(key, NotData) else key
 
 
 @functools.lru_cache(maxsize=8192)

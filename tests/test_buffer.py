@@ -58,6 +58,12 @@ def test_dedup_normalizes_input_formatting() -> None:
     )
 
 
+def test_dedup_compares_inputs_as_calls_of_f() -> None:
+    program = "def f(x, scale=3):\n    return x * scale\n"
+    keys = {dedup_key(Task("deduction", program, (expr,), ("3",))) for expr in ("1", "x=1", "1, 3", "scale=3, x=1")}
+    assert len(keys) == 1
+
+
 def test_different_inputs_are_not_duplicates() -> None:
     assert dedup_key(task(1)) != dedup_key(task(2))
 

@@ -3,7 +3,8 @@
 The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
 distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code
 (``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two inputs are the same when
-their values are, ``[1,2]`` and ``[1, 2]`` alike) and is validated in the sandbox and labelled. The solver sees the
+they make the same call of the program's ``f``: ``[1,2]`` and ``[1, 2]`` alike, and for ``def f(x, n=3)`` ``1``,
+``x=1`` and ``1, 3`` alike, ``azr_env.tasks.calls``) and is validated in the sandbox and labelled. The solver sees the
 message and the first half of the pairs, writes a program ``f``, and is correct only if it reproduces every pair,
 visible and hidden.
 """
@@ -17,7 +18,6 @@ import numpy as np
 
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.literals import NotData, arguments_key
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
 from azr_env.tasks.answers import checked_input
 from azr_env.tasks.base import (
@@ -32,6 +32,7 @@ from azr_env.tasks.base import (
     TaskType,
     Verdict,
 )
+from azr_env.tasks.calls import call_key
 from azr_env.tasks.examples import ConformanceExamples, example_response
 from azr_env.tasks.leaks import message_leaks
 from azr_env.tasks.program_io import answer_block, verify_blocks
@@ -97,11 +98,6 @@ EXAMPLE_INPUTS = ("0", "-7", "3.5", "'text'", "''", "[1, 2, 3]", "(True, None)",
 
 WRONG_EXAMPLE_PROGRAM = "def f(x):\n    return [x]\n"
 """A program that reproduces none of the identity's pairs."""
-
-
-def _input_key(expr: str) -> str:
-    key = arguments_key(expr)  # parse_proposal let only data through
-    return expr if isinstance(key, NotData) else key
 
 
 def render_pairs(task: Task, count: int) -> str:
@@ -177,7 +173,7 @@ class Induction(TaskType):
         )
 
     def _static_check(self, proposal: Proposal) -> ProposalCheck | None:
-        if len({_input_key(expr) for expr in proposal.inputs}) != len(proposal.inputs):
+        if len({call_key(proposal.program, expr) for expr in proposal.inputs}) != len(proposal.inputs):
             return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the inputs are not pairwise distinct")
         if message_leaks(proposal.message, proposal.program):
             return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the message contains the program")

@@ -60,6 +60,11 @@ def test_duplicate_inputs_are_invalid(executor: ExecutorBackend) -> None:
     assert validate(Proposal(PROGRAM, inputs, "hint"), executor) is Outcome.INVALID
 
 
+def test_inputs_that_make_the_same_call_are_invalid(executor: ExecutorBackend) -> None:
+    inputs = (*INPUTS[:5], *(f"n={n}" for n in INPUTS[:5]))  # the hidden five re-spell the visible five
+    assert validate(Proposal(PROGRAM, inputs, "hint"), executor) is Outcome.INVALID
+
+
 def test_message_containing_the_program_is_invalid(executor: ExecutorBackend) -> None:
     message = "It is  def f(n):\n  return n * n - 1"
     assert validate(Proposal(PROGRAM, INPUTS, message), executor) is Outcome.INVALID
