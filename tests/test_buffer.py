@@ -64,6 +64,17 @@ def test_dedup_compares_inputs_as_calls_of_f() -> None:
     assert len(keys) == 1
 
 
+def test_a_copy_with_its_names_changed_is_a_duplicate() -> None:
+    renamed = task(1, program="def f(value):\n    return value\n")
+    assert dedup_key(renamed) == dedup_key(task(1))
+
+
+def test_a_renaming_that_changes_the_output_is_not_a_duplicate() -> None:
+    program = "def f(x):\n    def {name}():\n        return x\n    return {name}.__name__\n"
+    first, second = (Task("deduction", program.format(name=name), ("1",), (repr(name),)) for name in ("g", "h"))
+    assert dedup_key(first) != dedup_key(second)
+
+
 def test_different_inputs_are_not_duplicates() -> None:
     assert dedup_key(task(1)) != dedup_key(task(2))
 

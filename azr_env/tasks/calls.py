@@ -5,8 +5,8 @@ Two inputs with different values may still call ``f`` with the same arguments: f
 would count them distinct, so an induction proposer could hide five re-spellings of the visible inputs, and a
 lookup table of the visible pairs would pass every hidden one; a copied buffer task with its input re-spelled would
 pass as new. ``call_key`` binds an input to the signature of the program's one top-level ``def f``, as Python would
-(``inspect.Signature.bind``, then the defaults), and writes each parameter's canonical value, as ``f(x=1, scale=3)``
-(no argument-values key starts so).
+(``inspect.Signature.bind``, then the defaults), and writes each parameter's canonical value in parameter order, as
+``f(1, 3)`` (no argument-values key starts so; the names are the program's, which the duplicate rule renames).
 
 The signature is read from the program's syntax tree: nothing runs. A default that is not data (``key=len``) is
 kept as an opaque marker, so an input that passes a value for it is never taken for one that omits it. When the
@@ -28,10 +28,7 @@ _KIND = inspect.Parameter
 
 
 class _Opaque:
-    """A default that is not data: compared by name only, never equal to a passed value."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+    """A default that is not data: written ``<default>``, never equal to a passed value."""
 
 
 def call_key(program: str, expr: str) -> str:
@@ -49,12 +46,12 @@ def call_key(program: str, expr: str) -> str:
     except TypeError:
         return values
     bound.apply_defaults()
-    return "f(" + ", ".join(f"{name}={_text(value)}" for name, value in bound.arguments.items()) + ")"  # no data text
+    return "f(" + ", ".join(_text(value) for value in bound.arguments.values()) + ")"  # no data text starts so
 
 
 def _text(value: Any) -> str:
     if isinstance(value, _Opaque):
-        return f"<default of {value.name}>"
+        return "<default>"
     return encode(value, max_chars=None, max_depth=None)[1]
 
 
@@ -93,4 +90,4 @@ def _parameter(arg: ast.arg, kind: Any, default: ast.expr | None) -> inspect.Par
     if default is None:
         return _KIND(arg.arg, kind)
     value = read_value(ast.unparse(default))
-    return _KIND(arg.arg, kind, default=value.value if isinstance(value, Data) else _Opaque(arg.arg))
+    return _KIND(arg.arg, kind, default=value.value if isinstance(value, Data) else _Opaque())
