@@ -51,28 +51,28 @@ def normal_form(source: str) -> str:
     return _dump(tree)
 
 
-def _bound(tree: ast.AST) -> set[str]:
-    """The names the program binds that may be renamed."""
-    names = set()
-    for node in ast.walk(tree):
-        kind = type(node)
-        if kind in _BINDERS and not (kind is ast.Name and type(node.ctx) is ast.Load):  # type: ignore[attr-defined]
-            names.add(getattr(node, _NAME_FIELDS[kind]))
-    return {name for name in names if name and name != "f" and not name.startswith("_") and name not in _BUILTINS}
-
-
 def _rename(tree: ast.AST) -> None:
     """Rename every occurrence of a bound name, in order of first appearance (breadth first: set by the shape)."""
-    bound = _bound(tree)
+    sites: list[tuple[ast.AST, str]] = []
+    bound = set()
+    for node in ast.walk(tree):  # one walk: the sites that hold a name, and the names that are bound
+        kind = type(node)
+        field = _NAME_FIELDS.get(kind)
+        if field is not None:
+            sites.append((node, field))
+            if kind in _BINDERS and not (kind is ast.Name and type(node.ctx) is ast.Load):  # type: ignore[attr-defined]
+                bound.add(getattr(node, field))
+        elif kind in (ast.Global, ast.Nonlocal):
+            sites.append((node, "names"))
+    bound = {name for name in bound if name and name != "f" and not name.startswith("_") and name not in _BUILTINS}
     renamed: dict[str, str] = {}
-    for node in ast.walk(tree):
-        field = _NAME_FIELDS.get(type(node))
-        if field is not None and getattr(node, field) in bound:
-            name = getattr(node, field)
-            setattr(node, field, renamed.setdefault(name, f"_{len(renamed)}"))
-        elif type(node) in (ast.Global, ast.Nonlocal):
-            names = node.names  # type: ignore[attr-defined]
-            node.names = [renamed.setdefault(n, f"_{len(renamed)}") if n in bound else n for n in names]  # type: ignore[attr-defined]
+
+    def rename(name: str) -> str:
+        return renamed.setdefault(name, f"_{len(renamed)}") if name in bound else name
+
+    for node, field in sites:
+        value = getattr(node, field)
+        setattr(node, field, [rename(n) for n in value] if field == "names" else rename(value) if value else value)
 
 
 def _strip_docstrings(tree: ast.AST) -> None:
