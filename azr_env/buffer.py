@@ -261,11 +261,22 @@ def dedup_key(task: Task) -> str:
     The program's normal form (``azr_env.tasks.normal_form``) ignores comments, docstrings, layout and the names it
     binds; inputs are compared as calls of its ``f`` (``azr_env.tasks.calls``): ``[1,2]`` and ``[1, 2]`` agree, and so
     do ``1`` and ``x=1`` for ``def f(x)``. A copied task with its names or its input re-spelled is still a copy; the
-    outputs keep apart two programs that differ only in names a program reads (``getattr(obj, 'a')``).
+    outputs keep apart two programs that differ only in names a program reads (``getattr(obj, 'a')``). A type whose
+    solver never sees the inputs (``TaskType.inputs_shown``, abduction) is keyed without them.
     """
-    inputs = [call_key(task.program, text.strip()) for text in task.inputs]
+    inputs = [call_key(task.program, text.strip()) for text in task.inputs] if _inputs_shown(task.task_type) else []
     parts = [task.task_type, normal_form(task.program), *inputs, *task.outputs]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _inputs_shown(task_type: str) -> bool:
+    from azr_env.tasks.registry import get_solve_type
+
+    try:
+        kind = get_solve_type(task_type)
+    except UnknownNameError:  # a type registered by no one (a buffer file of a plugin not installed)
+        return True
+    return bool(getattr(kind, "inputs_shown", True))
 
 
 def _close_ids(task_id: str, known: dict[str, Task]) -> list[str]:

@@ -10,7 +10,8 @@ Versions:
   hash-seed zygote, and a codegen answer only if its tests pass in every one, not in the scoring zygote alone
   (``azr_env.tasks.steadiness``); a proposal that duplicates a buffer task is invalid (``TaskBuffer.novel``);
   induction's distinct inputs and the buffer's duplicates compare inputs as calls of ``f`` (``azr_env.tasks.calls``);
-  the duplicate rule ignores the names a program binds (``azr_env.tasks.normal_form``) and compares outputs.
+  the duplicate rule ignores the names a program binds (``azr_env.tasks.normal_form``), compares outputs, and
+  ignores abduction's inputs (``TaskType.inputs_shown``).
 - ``v2``: validation runs get half of ``timeout_s`` (scoring runs on a valid task have headroom), an abduction
   answer other than the proposed input must give the gold output in every hash-seed zygote, the induction leak check
   matches any piece of the program's code under any names (``azr_env.tasks.leaks``), a percent sign is dropped
