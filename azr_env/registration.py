@@ -12,7 +12,8 @@ Versions:
   induction's distinct inputs and the buffer's duplicates compare inputs as calls of ``f`` (``azr_env.tasks.calls``);
   the duplicate rule ignores the names a program binds (``azr_env.tasks.normal_form``), compares outputs, and
   ignores abduction's inputs (``TaskType.inputs_shown``); a carriage return is a line break
-  (``parsing.python_line_breaks``) and a form feed in a proposed program's indentation is a format error.
+  (``parsing.python_line_breaks``), and a proposed program with a form feed in its indentation or an identifier
+  that is not ASCII is a format error (``azr_env.tasks.legibility``).
 - ``v2``: validation runs get half of ``timeout_s`` (scoring runs on a valid task have headroom), an abduction
   answer other than the proposed input must give the gold output in every hash-seed zygote, the induction leak check
   matches any piece of the program's code under any names (``azr_env.tasks.leaks``), a percent sign is dropped

@@ -4,13 +4,11 @@ Both types sample K references from their own buffer, read the same ```` ```pyth
 proposal from the answer's blocks (by tag), refuse an input that is not data, and validate the rest with one
 ``validate_many`` call per batch. They differ in their prompts and in how a solver's answer is verified, which each
 subclass defines. An empty ```` ```input ```` block means "no arguments" (a program ``f`` that takes none). A
-program is shown to the solver as written, so it must read as Python reads it: a form feed inside a line's
-indentation (which resets Python's column count) is a format error.
+program is shown to the solver as written, so it must read as Python reads it (``azr_env.tasks.legibility``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -30,12 +28,9 @@ from azr_env.tasks.base import (
     TaskType,
     Verdict,
 )
+from azr_env.tasks.legibility import misreading
 from azr_env.tasks.prompts import SYSTEM_PROMPT, render, render_references
 from azr_env.tasks.sampling import sample_uniform
-
-_FORM_FEED_INDENT = re.compile(r"^[ \t\f]*[ \t][ \t]*\f", re.MULTILINE)
-r"""A form feed after a space or tab in a line's indentation: Python forgets the whitespace before it, so
-``"    \f    y = 1"`` is indented 4 to Python and 8 to a reader (a statement shown inside an ``if`` ran after it)."""
 
 Scorer = Callable[[Sequence[tuple[Task, str, Answer]]], list[Verdict]]
 """Scores a batch of ``(task, block, answer)`` triples whose block was found; one verdict each, in order."""
@@ -97,11 +92,9 @@ class ProgramInputTaskType(TaskType):
         program = answer_block(answer, "python")
         if isinstance(program, ParseFailure):
             return program
-        if _FORM_FEED_INDENT.search(program):
-            return ParseFailure(
-                "a form feed in a line's indentation resets Python's column count: the program would not read as it "
-                "runs (remove the form feed)"
-            )
+        misread = misreading(program)
+        if misread is not None:
+            return ParseFailure(f"the program does not read as it runs: {misread}")
         expr = input_block(answer)
         if isinstance(expr, ParseFailure):
             return expr
