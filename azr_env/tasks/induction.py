@@ -1,12 +1,12 @@
 """Induction: from a message and some input/output pairs, write the program.
 
 The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
-distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code
-(``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two inputs are the same when
-they make the same call of the program's ``f``: ``[1,2]`` and ``[1, 2]`` alike, and for ``def f(x, n=3)`` ``1``,
-``x=1`` and ``1, 3`` alike, ``azr_env.tasks.calls``) and is validated in the sandbox and labelled. The solver sees the
-message and the first half of the pairs, writes a program ``f``, and is correct only if it reproduces every pair,
-visible and hidden.
+distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code,
+nor state a hidden pair (``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two
+inputs are the same when they make the same call of the program's ``f``: ``[1,2]`` and ``[1, 2]`` alike, and for
+``def f(x, n=3)`` ``1``, ``x=1`` and ``1, 3`` alike, ``azr_env.tasks.calls``) and is validated in the sandbox and
+labelled. The solver sees the message and the first half of the pairs, writes a program ``f``, and is correct only
+if it reproduces every pair, visible and hidden.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from azr_env.tasks.base import (
 )
 from azr_env.tasks.calls import call_key
 from azr_env.tasks.examples import ConformanceExamples, example_response
-from azr_env.tasks.leaks import message_leaks
+from azr_env.tasks.leaks import message_leaks, states_hidden_pair
 from azr_env.tasks.program_io import answer_block, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 from azr_env.tasks.registry import register_task_type
@@ -168,9 +168,11 @@ class Induction(TaskType):
             if not label.valid or label.output is None:
                 return ProposalCheck(Outcome.INVALID, status=label.outcome, error=f"input {index}: {label.error}")
         outputs = tuple(str(label.output) for label in labels)
-        return ProposalCheck(
-            Outcome.VALID, task=Task(self.name, proposal.program, proposal.inputs, outputs, proposal.message)
-        )
+        task = Task(self.name, proposal.program, proposal.inputs, outputs, proposal.message)
+        shown = visible_count(task)
+        if states_hidden_pair(task.message, list(zip(task.inputs[shown:], outputs[shown:], strict=True))):
+            return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the message states a hidden pair")
+        return ProposalCheck(Outcome.VALID, task=task)
 
     def _static_check(self, proposal: Proposal) -> ProposalCheck | None:
         if len({call_key(proposal.program, expr) for expr in proposal.inputs}) != len(proposal.inputs):
