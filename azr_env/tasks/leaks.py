@@ -16,8 +16,9 @@ nothing runs.
 
 A message must not state a hidden pair either (``states_hidden_pair``): the hidden pairs test that the solver found
 the rule, and a message listing them (``f(7) = 48, f(9) = 80``) lets a lookup table of the shown values pass. A pair
-is stated when its input is written (as the proposer wrote it, or as its canonical values) and its output follows
-within ``PAIR_WINDOW`` characters, each as a whole token (``7`` is not in ``17`` or ``7.5``).
+is stated when its input is written (as the proposer wrote it, or as its canonical values; as a call ``f(2)`` when
+the pair is short) and its output follows within ``PAIR_WINDOW`` characters, each as a whole token (``7`` is not
+in ``17`` or ``7.5``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ MIN_NODES = 6
 PAIR_WINDOW = 40
 """How far after a hidden input its output may be written for the message to state the pair (``f(7) = 48``,
 ``7 -> 48``, ``the input 7 gives 48``)."""
+
+SHORT_PAIR = 3
+"""A pair written in fewer characters (``2`` and ``5``) counts only with its input as a call, ``f(2) = 5``: "multiply
+by 2 and add 5" states no pair."""
 
 _DEF_F = re.compile(r"\s*def\s+f\s*\(")
 _INLINE = re.compile(r"`([^`\n]+)`")
@@ -117,8 +122,11 @@ def states_hidden_pair(message: str, pairs: Sequence[tuple[str, str]]) -> bool:
     """Whether the message writes one of the ``(input, canonical output)`` pairs (module docstring)."""
     said = _normalized_whitespace(message)
     for expr, output in pairs:
-        outputs = [_token(form) for form in _forms(output)]
-        for form in _forms(expr, arguments_key(expr)):
+        written, results = _forms(expr, arguments_key(expr)), _forms(output)
+        calls = [f"f({form})" for form in written]
+        short = max(map(len, written), default=0) + max(map(len, results), default=0) < SHORT_PAIR
+        outputs = [_token(form) for form in results]
+        for form in calls if short else written + calls:
             for found in _token(form).finditer(said):
                 window = said[found.end() : found.end() + PAIR_WINDOW]
                 if any(pattern.search(window) for pattern in outputs):
