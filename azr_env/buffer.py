@@ -11,8 +11,6 @@ file uses the same task lines (header optional; ``outputs`` and the counts ignor
 
 from __future__ import annotations
 
-import ast
-import functools
 import hashlib
 import json
 import os
@@ -25,9 +23,10 @@ import numpy as np
 
 from azr_env.errors import AzrError, BufferFormatError, ConfigError, ExecutorError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.literals import NotData, arguments_key
 from azr_env.jsonl import dumps_line
-from azr_env.tasks.base import Task, TaskType
+from azr_env.tasks.base import Outcome, ProposalCheck, Task, TaskType
+from azr_env.tasks.calls import call_key
+from azr_env.tasks.normal_form import normal_form
 from azr_env.tasks.sampling import sample_uniform
 
 FORMAT_NAME = "azr-env/task-buffer"
@@ -83,7 +82,8 @@ class _Ring(Sequence[Task]):
 class TaskBuffer:
     """Validated tasks per task type, each type capped at ``cap`` with first-in-first-out eviction.
 
-    Duplicates (same type, same program up to comments, docstrings and formatting, same inputs) are refused.
+    Duplicates (same type, same program up to comments, docstrings, formatting and the names it binds, inputs that
+    make the same calls, same outputs: ``dedup_key``) are refused.
     ``views()`` and ``tasks()`` return live read-only sequences, oldest first, indexable in O(1).
     """
 
@@ -109,6 +109,18 @@ class TaskBuffer:
         self._by_id[task.task_id] = task
         self._key_of[task.task_id] = key
         return True
+
+    def novel(self, check: ProposalCheck) -> ProposalCheck:
+        """Return ``check``, or an invalid check when its task duplicates a stored one (``dedup_key``).
+
+        A copy of a stored task (a reference the proposer was shown, the seed task) is not a new task: valid and
+        rewarded for its learnability, it would pay the proposer for copying its prompt, and never enter the buffer.
+        Proposals are checked against the buffer as it was before their step (two equal new proposals of one step
+        are both new; the first enters the buffer).
+        """
+        if check.task is None or dedup_key(check.task) not in self._keys:
+            return check
+        return ProposalCheck(Outcome.INVALID, error="the task duplicates a task in the buffer: propose a new one")
 
     def _forget(self, task: Task) -> None:
         self._keys.discard(self._key_of.pop(task.task_id))
@@ -244,67 +256,27 @@ class TaskBuffer:
 
 
 def dedup_key(task: Task) -> str:
-    """Return the hash that identifies duplicates: type, normalized program AST, canonical input values."""
-    parts = [task.task_type, _normalized_program(task.program), *map(_normalized_input, task.inputs)]
+    """Return the hash that identifies duplicates: type, program normal form, the calls its inputs make, outputs.
+
+    The program's normal form (``azr_env.tasks.normal_form``) ignores comments, docstrings, layout and the names it
+    binds; inputs are compared as calls of its ``f`` (``azr_env.tasks.calls``): ``[1,2]`` and ``[1, 2]`` agree, and so
+    do ``1`` and ``x=1`` for ``def f(x)``. A copied task with its names or its input re-spelled is still a copy; the
+    outputs keep apart two programs that differ only in names a program reads (``getattr(obj, 'a')``). A type whose
+    solver never sees the inputs (``TaskType.inputs_shown``, abduction) is keyed without them.
+    """
+    inputs = [call_key(task.program, text.strip()) for text in task.inputs] if _inputs_shown(task.task_type) else []
+    parts = [task.task_type, normal_form(task.program), *inputs, *task.outputs]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@functools.lru_cache(maxsize=8192)
-def _normalized_input(text: str) -> str:
-    """The canonical values of an input (``[1,2]`` and ``[1, 2]`` agree); cached, since inputs recur across tasks."""
-    key = arguments_key(text)
-    return text.strip() if isinstance(key, NotData) else key
+def _inputs_shown(task_type: str) -> bool:
+    from azr_env.tasks.registry import get_solve_type
 
-
-@functools.lru_cache(maxsize=8192)
-def _normalized_program(source: str) -> str:
-    """The AST dump of a program without docstrings, built without recursion (any depth the parser accepts)."""
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return source.strip()
-    _strip_docstrings(tree)
-    return _dump(tree)
-
-
-_SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers")
-_END = object()
-"""Marks the end of a node's or a list's children in ``_dump``'s stack (never a field value)."""
-
-
-def _strip_docstrings(tree: ast.AST) -> None:
-    """Drop the docstring of every module, function and class, visiting statements only (expressions hold none)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _SCOPES) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and type(getattr(first.value, "value", None)) is str:
-                node.body = node.body[1:] or [ast.Pass()]
-        for field in _STATEMENT_LISTS:
-            stack.extend(getattr(node, field, ()))
-
-
-def _dump(tree: ast.AST) -> str:
-    """A text of the tree's node types and field values (what ``ast.dump`` shows), from an explicit stack."""
-    parts: list[str] = []
-    stack: list[object] = [tree]
-    while stack:
-        item = stack.pop()
-        if item is _END:
-            parts.append(")")
-        elif isinstance(item, ast.AST):
-            parts.append(type(item).__name__ + "(")
-            stack.append(_END)
-            stack.extend(reversed([getattr(item, name, None) for name in item._fields]))
-        elif isinstance(item, list):
-            parts.append("[")
-            stack.append(_END)
-            stack.extend(reversed(item))
-        else:
-            parts.append(repr(item) + ",")
-    return "".join(parts)
+        kind = get_solve_type(task_type)
+    except UnknownNameError:  # a type registered by no one (a buffer file of a plugin not installed)
+        return True
+    return bool(getattr(kind, "inputs_shown", True))
 
 
 def _close_ids(task_id: str, known: dict[str, Task]) -> list[str]:

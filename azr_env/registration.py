@@ -8,7 +8,14 @@ Versions:
 
 - ``v3``: an induction answer (the solver's program) is correct only if it reproduces every pair in every
   hash-seed zygote, and a codegen answer only if its tests pass in every one, not in the scoring zygote alone
-  (``azr_env.tasks.steadiness``).
+  (``azr_env.tasks.steadiness``); a proposal that duplicates a buffer task is invalid (``TaskBuffer.novel``);
+  induction's distinct inputs and the buffer's duplicates compare inputs as calls of ``f`` (``azr_env.tasks.calls``);
+  the duplicate rule ignores the names a program binds (``azr_env.tasks.normal_form``), compares outputs, and
+  ignores abduction's inputs (``TaskType.inputs_shown``); a carriage return is a line break
+  (``parsing.python_line_breaks``), and a proposed program with a form feed in its indentation or an identifier
+  that is not ASCII is a format error (``azr_env.tasks.legibility``), and so is an input's keyword name that is not
+  ASCII (``azr_env.executor.literals``); an induction message that states a hidden pair
+  makes the proposal invalid (``leaks.states_hidden_pair``).
 - ``v2``: validation runs get half of ``timeout_s`` (scoring runs on a valid task have headroom), an abduction
   answer other than the proposed input must give the gold output in every hash-seed zygote, the induction leak check
   matches any piece of the program's code under any names (``azr_env.tasks.leaks``), a percent sign is dropped

@@ -2,11 +2,11 @@
 
 ``start`` begins an episode (role, task type, buffer references or a buffer task, the prompt); ``advance`` judges one
 action for each of a batch of episodes and returns one typed ``StepRecord`` per episode (``azr_env.records``):
-proposals are parsed and validated with one executor batch per task type; the injected solver, if any, is asked
-once for every attempt at the step's valid proposals; every answer of the step (in-episode solve steps and the
-solver's attempts) is verified with one more executor batch per task type; rewards are computed; an optional
-``StepObserver`` reviews the step's records; then the admitted tasks enter the buffer. ``episode.py`` states how
-the rewards of an episode add up.
+proposals are parsed and validated with one executor batch per task type (a copy of a buffer task is invalid:
+``TaskBuffer.novel``); the injected solver, if any, is asked once for every attempt at the step's valid proposals;
+every answer of the step (in-episode solve steps and the solver's attempts) is verified with one more executor batch
+per task type; rewards are computed; an optional ``StepObserver`` reviews the step's records; then the admitted
+tasks enter the buffer. ``episode.py`` states how the rewards of an episode add up.
 """
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ class SelfPlayEngine:
         """Judge one action per episode, update the buffer, and return one record per episode, in order."""
         proposing = [i for i, ep in enumerate(episodes) if ep.phase is Role.PROPOSE]
         items = [(episodes[i].task_type, actions[i], episodes[i].context or ProposalContext()) for i in proposing]
-        checks = dict(zip(proposing, self.judge.check_proposals(items), strict=True))
+        novel = [self.runtime.buffer.novel(check) for check in self.judge.check_proposals(items)]
+        checks = dict(zip(proposing, novel, strict=True))
         requests = self._requests({i: c.task for i, c in checks.items() if c.task is not None})
         responses = self._call_solver([r for rs in requests.values() for r in rs])
         answers = {i: (ep.task, actions[i]) for i, ep in enumerate(episodes) if i not in checks and ep.task is not None}

@@ -36,7 +36,7 @@ COMPACT_FRAGMENTS = {
         "imports above it); deterministic under any hash seed (no randomness, clock, files, network, printing or "
         "changing module state); returns only None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset "
         "(nested); imports only {modules}; no `match`, `nonlocal`, `async` or names starting with `_` (special "
-        "methods, `_` and `__` are fine); well under a second; at most {max_program_chars} characters.",
+        "methods, `_` and `__` are fine); ASCII names; well under a second; at most {max_program_chars} characters.",
         modules=", ".join(name for name in ALLOWED_MODULES if not name.startswith("_")),
         max_program_chars=str(MAX_PROGRAM_CHARS),
     ),

@@ -58,6 +58,29 @@ def test_dedup_normalizes_input_formatting() -> None:
     )
 
 
+def test_dedup_compares_inputs_as_calls_of_f() -> None:
+    program = "def f(x, scale=3):\n    return x * scale\n"
+    keys = {dedup_key(Task("deduction", program, (expr,), ("3",))) for expr in ("1", "x=1", "1, 3", "scale=3, x=1")}
+    assert len(keys) == 1
+
+
+def test_a_copy_with_its_names_changed_is_a_duplicate() -> None:
+    renamed = task(1, program="def f(value):\n    return value\n")
+    assert dedup_key(renamed) == dedup_key(task(1))
+
+
+def test_a_renaming_that_changes_the_output_is_not_a_duplicate() -> None:
+    program = "def f(x):\n    def {name}():\n        return x\n    return {name}.__name__\n"
+    first, second = (Task("deduction", program.format(name=name), ("1",), (repr(name),)) for name in ("g", "h"))
+    assert dedup_key(first) != dedup_key(second)
+
+
+def test_abduction_tasks_with_one_program_and_output_are_duplicates_whatever_their_inputs() -> None:
+    program = "def f(xs):\n    return sorted(xs)\n"
+    keys = {dedup_key(Task("abduction", program, (expr,), ("[1, 2, 3]",))) for expr in ("[3, 1, 2]", "[2, 3, 1]")}
+    assert len(keys) == 1  # the abduction solver sees the program and the output only
+
+
 def test_different_inputs_are_not_duplicates() -> None:
     assert dedup_key(task(1)) != dedup_key(task(2))
 

@@ -18,7 +18,8 @@ rule, applied twice:
 - ``float('nan')``, ``float('inf')`` or ``float('-inf')`` (any case, ``'infinity'`` too, optionally signed).
 
 An *argument list* (an input: what goes between the parentheses of ``f(...)``) is zero or more values separated by
-commas, then zero or more keyword arguments ``name=value`` with distinct names; no ``*``/``**`` unpacking. An empty
+commas, then zero or more keyword arguments ``name=value`` with distinct ASCII names (Python folds a name to NFKC:
+a fullwidth ``ｘ=1`` would be shown as one name and passed as ``x``); no ``*``/``**`` unpacking. An empty
 argument list means "no arguments". Comments and line breaks are allowed. Containers nest at most ``MAX_DEPTH``
 levels (the cap on outputs); callers cap the text's length before calling.
 
@@ -147,7 +148,8 @@ def read_arguments(text: str) -> Arguments | JsonArguments | NotData:
     fast = _json_arguments(text)
     if fast is not None:
         return fast
-    tree = _parse(f"{_CALL}(\n{text}\n)")
+    source = f"{_CALL}(\n{text}\n)"
+    tree = _parse(source)
     if isinstance(tree, NotData):
         return tree
     call = tree.body
@@ -155,6 +157,8 @@ def read_arguments(text: str) -> Arguments | JsonArguments | NotData:
     # text that closes the parenthesis early ("1) or g(") parses as another node type.
     if not (type(call) is ast.Call and type(call.func) is ast.Name and call.func.id == _CALL):
         return NotData("the input must be the arguments of one call f(<input>)")
+    if not text.isascii() and any(not _written_name(source, keyword).isascii() for keyword in call.keywords):
+        return NotData("keyword names are ASCII (Python reads a fullwidth 'ｘ=' as 'x=', not as the name it shows)")
     try:
         arguments = _arguments(call)
         arguments.values()  # builds every value once: unhashable set items and the depth cap are found here
@@ -185,6 +189,11 @@ def _parse(source: str) -> ast.Expression | NotData:
         return NotData(f"not valid Python syntax ({type(exc).__name__}: {str(exc)[:120]})", syntax_error=True)
     except (RecursionError, MemoryError):
         return NotData("nested too deeply to parse", syntax_error=True)
+
+
+def _written_name(source: str, keyword: ast.keyword) -> str:
+    """A keyword argument's name as written (the tree holds it folded to NFKC)."""
+    return (ast.get_source_segment(source, keyword) or "").split("=", 1)[0]
 
 
 def _json_arguments(text: str) -> JsonArguments | None:

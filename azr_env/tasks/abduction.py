@@ -73,6 +73,7 @@ class Abduction(ProgramInputTaskType):
     name: ClassVar[str] = "abduction"
     description: ClassVar[str] = "find an input that makes a program return a given output"
     proposer_template: ClassVar[str] = PROPOSER_TEMPLATE
+    inputs_shown: ClassVar[bool] = False
 
     def solver_prompt(self, task: Task) -> Prompt:
         """Show the program and the output."""

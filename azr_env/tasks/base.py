@@ -289,3 +289,9 @@ class TaskType(SolveType[Task], ProposeType):
     """
 
     problem_type: ClassVar[type[Any]] = Task
+
+    inputs_shown: ClassVar[bool] = True
+    """Whether the solver is shown (or scored on) the task's inputs. When not (abduction: the solver sees the program
+    and the output), tasks that differ only in their inputs are one puzzle, and the buffer's duplicate rule
+    (``azr_env.buffer.dedup_key``) ignores the inputs: a reference copied with another input giving the same output
+    is still a copy."""

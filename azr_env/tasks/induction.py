@@ -1,11 +1,12 @@
 """Induction: from a message and some input/output pairs, write the program.
 
 The proposer is shown one program sampled from the deduction and abduction buffers and writes ``N_INPUTS`` pairwise
-distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code
-(``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two inputs are the same when
-their values are, ``[1,2]`` and ``[1, 2]`` alike) and is validated in the sandbox and labelled. The solver sees the
-message and the first half of the pairs, writes a program ``f``, and is correct only if it reproduces every pair,
-visible and hidden.
+distinct inputs plus a message for the solver; the message must not contain the program or a piece of its code,
+nor state a hidden pair (``azr_env.tasks.leaks``). Every input must be data (checked before anything runs; two
+inputs are the same when they make the same call of the program's ``f``: ``[1,2]`` and ``[1, 2]`` alike, and for
+``def f(x, n=3)`` ``1``, ``x=1`` and ``1, 3`` alike, ``azr_env.tasks.calls``) and is validated in the sandbox and
+labelled. The solver sees the message and the first half of the pairs, writes a program ``f``, and is correct only
+if it reproduces every pair, visible and hidden.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import numpy as np
 
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
-from azr_env.executor.literals import NotData, arguments_key
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
 from azr_env.tasks.answers import checked_input
 from azr_env.tasks.base import (
@@ -32,8 +32,9 @@ from azr_env.tasks.base import (
     TaskType,
     Verdict,
 )
+from azr_env.tasks.calls import call_key
 from azr_env.tasks.examples import ConformanceExamples, example_response
-from azr_env.tasks.leaks import message_leaks
+from azr_env.tasks.leaks import message_leaks, states_hidden_pair
 from azr_env.tasks.program_io import answer_block, verify_blocks
 from azr_env.tasks.prompts import SYSTEM_PROMPT, fence, render
 from azr_env.tasks.registry import register_task_type
@@ -97,11 +98,6 @@ EXAMPLE_INPUTS = ("0", "-7", "3.5", "'text'", "''", "[1, 2, 3]", "(True, None)",
 
 WRONG_EXAMPLE_PROGRAM = "def f(x):\n    return [x]\n"
 """A program that reproduces none of the identity's pairs."""
-
-
-def _input_key(expr: str) -> str:
-    key = arguments_key(expr)  # parse_proposal let only data through
-    return expr if isinstance(key, NotData) else key
 
 
 def render_pairs(task: Task, count: int) -> str:
@@ -172,12 +168,14 @@ class Induction(TaskType):
             if not label.valid or label.output is None:
                 return ProposalCheck(Outcome.INVALID, status=label.outcome, error=f"input {index}: {label.error}")
         outputs = tuple(str(label.output) for label in labels)
-        return ProposalCheck(
-            Outcome.VALID, task=Task(self.name, proposal.program, proposal.inputs, outputs, proposal.message)
-        )
+        task = Task(self.name, proposal.program, proposal.inputs, outputs, proposal.message)
+        shown = visible_count(task)
+        if states_hidden_pair(task.message, list(zip(task.inputs[shown:], outputs[shown:], strict=True))):
+            return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the message states a hidden pair")
+        return ProposalCheck(Outcome.VALID, task=task)
 
     def _static_check(self, proposal: Proposal) -> ProposalCheck | None:
-        if len({_input_key(expr) for expr in proposal.inputs}) != len(proposal.inputs):
+        if len({call_key(proposal.program, expr) for expr in proposal.inputs}) != len(proposal.inputs):
             return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the inputs are not pairwise distinct")
         if message_leaks(proposal.message, proposal.program):
             return ProposalCheck(Outcome.INVALID, status=ExecStatus.OK, error="the message contains the program")
@@ -213,8 +211,11 @@ class Induction(TaskType):
         return verify_blocks(items, "python", score)
 
     def conformance_examples(self, context: ProposalContext) -> ConformanceExamples:
-        """Return ten identity-friendly inputs with a message, the shown program as the correct answer."""
-        blocks = "\n".join(fence("input", expr) for expr in EXAMPLE_INPUTS)
+        """Return ten identity-friendly inputs with a message, the shown program as the correct answer.
+
+        The inputs come in reverse order: in order they are the seed task, and a copy of a buffer task is invalid.
+        """
+        blocks = "\n".join(fence("input", expr) for expr in reversed(EXAMPLE_INPUTS))
         proposal = example_response(blocks, fence("message", "Think about what changes."), think="cover types")
         program = self._program(context)
         return ConformanceExamples(

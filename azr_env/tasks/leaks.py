@@ -13,6 +13,12 @@ a copy whose names were changed or that leaves out the ``def`` line, so ``messag
 Prose that explains the rule ("square the multiples of three") holds no code and never leaks, and short generic
 statements (``return out``, ``total += x``) are too small to count. All of it is ``ast`` work on capped text;
 nothing runs.
+
+A message must not state a hidden pair either (``states_hidden_pair``): the hidden pairs test that the solver found
+the rule, and a message listing them (``f(7) = 48, f(9) = 80``) lets a lookup table of the shown values pass. A pair
+is stated when its input is written (as the proposer wrote it, or as its canonical values; as a call ``f(2)`` when
+the pair is short) and its output follows within ``PAIR_WINDOW`` characters, each as a whole token (``7`` is not
+in ``17`` or ``7.5``).
 """
 
 from __future__ import annotations
@@ -20,15 +26,24 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TypeGuard
 
+from azr_env.executor.literals import Data, arguments_key, read_value
 from azr_env.tasks.parsing import parse_blocks
 
 MIN_NODES = 6
 """Statement and expression nodes a statement or value needs to count as a piece of the program:
 ``out.append(x * x)`` and ``sorted(xs)[::-1]`` have 7; ``a * b * c`` (a formula prose may state) has 5,
 ``return out`` 2 and ``out = []`` 3."""
+
+PAIR_WINDOW = 40
+"""How far after a hidden input its output may be written for the message to state the pair (``f(7) = 48``,
+``7 -> 48``, ``the input 7 gives 48``)."""
+
+SHORT_PAIR = 3
+"""A pair written in fewer characters (``2`` and ``5``) counts only with its input as a call, ``f(2) = 5``: "multiply
+by 2 and add 5" states no pair."""
 
 _DEF_F = re.compile(r"\s*def\s+f\s*\(")
 _INLINE = re.compile(r"`([^`\n]+)`")
@@ -101,3 +116,34 @@ def _large(node: object) -> TypeGuard[ast.AST]:
 def _dump(node: ast.AST) -> str:
     """``ast.dump`` with every name a copy could change erased: variables, parameters, functions and classes."""
     return _NAMES.sub(r"\1='_'", ast.dump(node))
+
+
+def states_hidden_pair(message: str, pairs: Sequence[tuple[str, str]]) -> bool:
+    """Whether the message writes one of the ``(input, canonical output)`` pairs (module docstring)."""
+    said = _normalized_whitespace(message)
+    for expr, output in pairs:
+        written, results = _forms(expr, arguments_key(expr)), _forms(output)
+        calls = [f"f({form})" for form in written]
+        short = max(map(len, written), default=0) + max(map(len, results), default=0) < SHORT_PAIR
+        outputs = [_token(form) for form in results]
+        for form in calls if short else written + calls:
+            for found in _token(form).finditer(said):
+                window = said[found.end() : found.end() + PAIR_WINDOW]
+                if any(pattern.search(window) for pattern in outputs):
+                    return True
+    return False
+
+
+def _forms(text: str, *more: object) -> list[str]:
+    """The spellings of a value a message may use: as written, canonical, a string's bare content; spaced or not."""
+    forms = [_normalized_whitespace(text), *(str(m) for m in more if isinstance(m, str))]
+    value = read_value(text)
+    if isinstance(value, Data) and type(value.value) is str and len(value.value.strip()) > 1:
+        forms.append(_normalized_whitespace(value.value))
+    forms += [re.sub(r"\s+", "", form) for form in forms]
+    return [form for form in dict.fromkeys(forms) if form]
+
+
+def _token(form: str) -> re.Pattern[str]:
+    """``form`` as a whole token: not inside a longer word or number."""
+    return re.compile(rf"(?<![\w.\-]){re.escape(form)}(?!\w|\.\d)")

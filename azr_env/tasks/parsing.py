@@ -1,4 +1,4 @@
-"""The one answer parser: how a response's answer is found (an ``AnswerRule``) and split into fenced blocks.
+r"""The one answer parser: how a response's answer is found (an ``AnswerRule``) and split into fenced blocks.
 
 Every task type reads responses through this module only, and only once: the judge (``azr_env.judge``) applies
 the env's ``EnvConfig.answer_rule`` to each response and hands the task type an ``Answer``, the answer region's
@@ -28,6 +28,12 @@ at the next line made only of at least as many backticks: a line that merely end
 ``) does not close it, and a block opened with four backticks may hold three-backtick lines. A block written on one
 line, ```` ```output 5``` ````, counts too. Lines are split at line feeds only (a U+2028 inside a string literal of
 a program stays in its line), and a block never closed is no block.
+
+**Line breaks.** Python reads a carriage return, alone or before a line feed, as a line break, anywhere in source
+(in a triple-quoted string too), so every response's carriage returns become line feeds before its answer region is
+found: the blocks a task is built from, and so the program a solver is shown, break lines where Python does. A
+lone ``\r`` inside a comment (``y = x  # keep x\r    y = x + 100``) hid a statement from every reader that splits
+lines at line feeds, the solver included; the sandbox ran it.
 """
 
 from __future__ import annotations
@@ -179,12 +185,22 @@ def answer_region(text: str, rule: AnswerRule) -> tuple[str, AnswerRule] | Parse
     """Return the answer region of ``text`` under ``rule`` and the clause that found it, or why there is none."""
     if len(text) > MAX_RESPONSE_CHARS:
         return ParseFailure(f"the response has more than {MAX_RESPONSE_CHARS} characters")
+    text = python_line_breaks(text)
     if rule is AnswerRule.STRICT:
         return _strict(text)
     opened = _open(text)
     if opened is not None or rule is AnswerRule.OPEN:
         return opened or ParseFailure(f"no {ANSWER_OPEN} in the response")
     return _after_think(text)
+
+
+def python_line_breaks(text: str) -> str:
+    r"""Return ``text`` with its line breaks as Python reads them in source: ``\r\n`` and a lone ``\r`` become ``\n``.
+
+    Python's meaning of source text is unchanged (its tokenizer does the same); only the line breaks become visible
+    to readers that split at line feeds.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _strict(text: str) -> tuple[str, AnswerRule] | ParseFailure:

@@ -3,7 +3,8 @@
 Both types sample K references from their own buffer, read the same ```` ```python ```` + ```` ```input ````
 proposal from the answer's blocks (by tag), refuse an input that is not data, and validate the rest with one
 ``validate_many`` call per batch. They differ in their prompts and in how a solver's answer is verified, which each
-subclass defines. An empty ```` ```input ```` block means "no arguments" (a program ``f`` that takes none).
+subclass defines. An empty ```` ```input ```` block means "no arguments" (a program ``f`` that takes none). A
+program is shown to the solver as written, so it must read as Python reads it (``azr_env.tasks.legibility``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from azr_env.tasks.base import (
     TaskType,
     Verdict,
 )
+from azr_env.tasks.legibility import misreading
 from azr_env.tasks.prompts import SYSTEM_PROMPT, render, render_references
 from azr_env.tasks.sampling import sample_uniform
 
@@ -90,6 +92,9 @@ class ProgramInputTaskType(TaskType):
         program = answer_block(answer, "python")
         if isinstance(program, ParseFailure):
             return program
+        misread = misreading(program)
+        if misread is not None:
+            return ParseFailure(f"the program does not read as it runs: {misread}")
         expr = input_block(answer)
         if isinstance(expr, ParseFailure):
             return expr

@@ -27,7 +27,8 @@ CODE_RULES = """Rules for the program:
 - It returns plain data only: None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset (nested freely).
 - It imports nothing except these modules: {modules}.
 - It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore (special methods such
-  as `__init__` are fine, and so are `_` and `__` as throwaway variables): the sandbox refuses them.
+  as `__init__` are fine, and so are `_` and `__` as throwaway variables): the sandbox refuses them. Its names are
+  ASCII (strings and comments may hold any text).
 - It finishes in well under a second and is at most {max_program_chars} characters long."""
 
 DATA_RULE = """Values are data, written out: Python literals (numbers, quoted strings, bytes, True, False, None, \

@@ -139,6 +139,16 @@ def test_buffer_grows_with_valid_proposals_only(fake_executor: CountingExecutor)
     assert len(env.buffer) == 3  # the seed task, 1 and 2 (the repeated 2 is a duplicate)
 
 
+def test_a_copy_of_a_buffer_task_is_invalid_not_paid_its_learnability(fake_executor: CountingExecutor) -> None:
+    env = make_env(fake_executor, solver=solver_with([True, False, False, False]))
+    rewards = []
+    for n in range(2):
+        env.reset(seed=n, options={"role": "propose"})
+        _, reward, _, _, info = env.step(answer(5))  # the second time, 5 is a buffer task (a reference) copied
+        rewards.append((reward, info["outcome"]))
+    assert rewards == [(0.75, "valid"), (-1.0, "invalid")]
+
+
 def test_task_id_replays_a_buffer_task_exactly(fake_executor: CountingExecutor) -> None:
     env = make_env(fake_executor, solver=solver_with([True]))
     env.reset(seed=0, options={"role": "propose"})

@@ -126,6 +126,15 @@ def test_argument_lists_that_are_not_data_are_refused(text: str) -> None:
     assert isinstance(read_arguments(text), NotData)
 
 
+@pytest.mark.parametrize("text", ["\uff58=1", "1, \uff58 = [2]"])
+def test_a_keyword_name_that_is_not_ascii_is_refused(text: str) -> None:
+    assert isinstance(read_arguments(text), NotData)  # Python would pass the fullwidth x as x
+
+
+def test_text_that_is_not_ascii_in_values_is_data() -> None:
+    assert not isinstance(read_arguments("'\uff58', x='\u00e9'"), NotData)
+
+
 @pytest.mark.parametrize("text", ["[[1], 2]", "[[1], 2], x={'k': [3]}"])
 def test_values_are_fresh_objects_on_every_call(text: str) -> None:
     arguments = read_arguments(text)

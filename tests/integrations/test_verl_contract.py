@@ -101,6 +101,17 @@ def test_service_proposal_attempts_and_learnability(executor: ExecutorBackend) -
         service.scorer.close()
 
 
+def test_service_refuses_a_copy_of_a_buffer_task(executor: ExecutorBackend) -> None:
+    service = SelfPlayService(EnvConfig(task_types=("deduction",)))
+    try:
+        seed = service.buffer.tasks("deduction")[0]
+        service.proposer_prompt("deduction", "uid-1")
+        copy = example_response(fence("python", seed.program), fence("input", seed.inputs[0]))
+        assert service.judge_proposal("deduction", "uid-1", copy)["outcome"] == "invalid"
+    finally:
+        service.scorer.close()
+
+
 def test_service_remembers_each_rollouts_group() -> None:
     service = SelfPlayService(EnvConfig(task_types=("deduction",)))
     try:

@@ -31,6 +31,20 @@ def test_parse_proposal_without_input_block_fails() -> None:
     assert isinstance(parse("deduction", text, CONTEXT), ParseFailure)
 
 
+FORM_FEED = "def f(x):\n    y = 0\n    if x > 5:\n        y = 1\n    {}    y = y + 10\n    return y"
+
+
+@pytest.mark.parametrize("task_type", ["deduction", "abduction"])
+def test_a_form_feed_in_an_indentation_is_a_format_error(task_type: str) -> None:
+    text = respond(fenced("python", FORM_FEED.format("\f")), fenced("input", "1"))  # Python reads it as 4 spaces
+    assert isinstance(parse(task_type, text, CONTEXT), ParseFailure)
+
+
+def test_a_form_feed_elsewhere_is_allowed() -> None:
+    program = "def f(x):\n\f    return x  # \f\n"
+    assert isinstance(parse("deduction", respond(fenced("python", program), fenced("input", "1")), CONTEXT), Proposal)
+
+
 def test_parse_proposal_without_envelope_fails() -> None:
     text = fenced("python", "def f(x):\n    return x") + fenced("input", "3")
     assert isinstance(parse("deduction", text, CONTEXT), ParseFailure)

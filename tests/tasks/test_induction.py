@@ -60,6 +60,20 @@ def test_duplicate_inputs_are_invalid(executor: ExecutorBackend) -> None:
     assert validate(Proposal(PROGRAM, inputs, "hint"), executor) is Outcome.INVALID
 
 
+def test_inputs_that_make_the_same_call_are_invalid(executor: ExecutorBackend) -> None:
+    inputs = (*INPUTS[:5], *(f"n={n}" for n in INPUTS[:5]))  # the hidden five re-spell the visible five
+    assert validate(Proposal(PROGRAM, inputs, "hint"), executor) is Outcome.INVALID
+
+
+def test_a_message_stating_hidden_pairs_is_invalid(executor: ExecutorBackend) -> None:
+    message = "More examples: f(7) = 48, f(9) = 80."  # 7 and 9 are hidden inputs; a lookup table would pass
+    assert validate(Proposal(PROGRAM, INPUTS, message), executor) is Outcome.INVALID
+
+
+def test_a_message_stating_a_visible_pair_is_valid(executor: ExecutorBackend) -> None:
+    assert validate(Proposal(PROGRAM, INPUTS, "For instance f(3) = 8."), executor) is Outcome.VALID
+
+
 def test_message_containing_the_program_is_invalid(executor: ExecutorBackend) -> None:
     message = "It is  def f(n):\n  return n * n - 1"
     assert validate(Proposal(PROGRAM, INPUTS, message), executor) is Outcome.INVALID

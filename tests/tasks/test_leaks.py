@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from azr_env.tasks.leaks import message_leaks
+from azr_env.tasks.leaks import message_leaks, states_hidden_pair
 
 PROGRAM = (
     "def f(xs):\n"
@@ -42,3 +42,35 @@ def test_a_message_without_the_code_does_not_leak(message: str) -> None:
 
 def test_a_message_that_is_not_text_python_can_parse_does_not_raise() -> None:
     assert not message_leaks("(" * 5000 + "'\x00" + "\ud800", PROGRAM)
+
+
+HIDDEN = [("7", "48"), ("'abc'", "'cba'"), ("[1, 2], reverse=True", "[2, 1]"), ("2", "5")]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "f(7) = 48",
+        "7 -> 48.",
+        "reversing 'abc' gives 'cba'",
+        "abc becomes cba",
+        "f([1, 2], reverse=True) is [2,1]",
+        "f(2) = 5",
+    ],
+)
+def test_a_message_writing_a_hidden_pair_states_it(message: str) -> None:
+    assert states_hidden_pair(message, HIDDEN)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "f(17) = 148",
+        "7.5 gives 48.5",
+        "square 7, then much later in a long explanation, 48",
+        "abcd -> cba",
+        "times 2 add 5",
+    ],
+)
+def test_numbers_inside_other_numbers_or_far_apart_state_nothing(message: str) -> None:
+    assert not states_hidden_pair(message, HIDDEN)

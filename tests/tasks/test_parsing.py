@@ -101,6 +101,13 @@ def test_only_line_feeds_split_lines(separator: str) -> None:
     assert fenced_blocks(f"```python\n{program}\n```", "python") == [program]
 
 
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_a_carriage_return_breaks_the_line_where_python_breaks_it(newline: str) -> None:
+    program = "def f(x):\n    y = x  # keep y as x{}    y = x + 100\n    return y"
+    answer = read_answer(f"<answer>\n```python\n{program.format(newline)}\n```\n</answer>", AnswerRule.STRICT)
+    assert isinstance(answer, Answer) and answer.last("python") == program.format("\n")  # no hidden statement
+
+
 def test_a_block_never_closed_is_no_block() -> None:
     assert fenced_blocks("```python\ndef f(x):\n    return x```", "python") == []
 
