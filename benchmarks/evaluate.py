@@ -23,20 +23,13 @@ import numpy as np
 
 from azr_env.errors import MissingDependencyError
 from azr_env.tasks.base import Task
+from azr_env.tasks.normal_form import normal_form
 from benchmarks.stats import bootstrap_seeds_items, mean_pass_at_k, rate_interval
 
 Row = dict[str, Any]
 PASS_AT = (1, 5, 10, 100)
 """The k of pass@k reported when enough samples were drawn (as in the HumanEval paper), besides k = n."""
 _NODE_TYPES = {ast.List: "list", ast.Tuple: "tuple", ast.Dict: "dict", ast.Set: "set"}
-
-
-def normalized_program(source: str) -> str:
-    """Return a formatting-independent form of a program (its AST dump), or the stripped text if it does not parse."""
-    try:
-        return ast.dump(ast.parse(source), annotate_fields=False)
-    except (SyntaxError, ValueError, RecursionError):
-        return source.strip()
 
 
 def output_type(canonical: str) -> str:
@@ -58,7 +51,7 @@ def _diversity(tasks: Sequence[Task]) -> dict[str, Any]:
     types = Counter(output_type(out) for task in tasks for out in task.outputs)
     return {
         "tasks": len(tasks),
-        "distinct_programs": len({normalized_program(t.program) for t in tasks}),
+        "distinct_programs": len({normal_form(t.program) for t in tasks}),
         "output_types": dict(sorted(types.items())),
     }
 

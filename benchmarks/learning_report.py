@@ -1,15 +1,16 @@
 """The analysis of ``azr bench learn``: first steps against last steps, with 95% intervals stratified by seed.
 
-Reads each run's ``episodes.jsonl`` (one row per episode) and ``eval.jsonl`` (one row per held-out answer). Each
-metric is a mean over per-episode scores: ``well_formed`` (every episode: its response is not a format error),
-``valid_proposal`` (proposals: valid), ``learnable_proposal`` (proposals: valid and solved by some but not all of
-their attempts; a proposer that drifts to trivial tasks raises ``valid_proposal`` but not this), ``solve_accuracy``
-(answers to buffer tasks: correct), ``new_program`` (proposals: valid, with a program that no earlier valid proposal
-of the run had, formatting aside; a proposer that repeats one trivial program stays valid but not new; an induction
-proposer writes no program, so its proposals count the buffer program they were given), ``learnability`` (valid
-proposals: the paper's learnability of their attempts' solve rate). Held-out accuracy is a mean over items
-of each item's fraction correct, at step 0 and at the last step; its change is paired over items (each item's score
-at the end minus its score at step 0, for the items answered at both), the test with more power on the same items.
+Reads each run's ``episodes.jsonl`` (one row per episode) and ``eval.jsonl`` (one row per held-out answer). Each metric
+is a mean over per-episode scores: ``well_formed`` (every episode: its response is not a format error),
+``valid_proposal`` (proposals: valid), ``learnable_proposal`` (proposals: valid and solved by some but not all of their
+attempts; a proposer that drifts to trivial tasks raises ``valid_proposal`` but not this), ``solve_accuracy`` (answers
+to buffer tasks: correct), ``new_program`` (proposals: valid, with a program that no earlier valid proposal of the run
+had, in the buffer's normal form (``azr_env.tasks.normal_form``: layout, comments and bound names aside); a proposer
+that repeats one trivial program stays valid but not new; an induction proposer writes no program, so its proposals
+count the buffer program they were given), ``learnability`` (valid proposals: the paper's learnability of their
+attempts' solve rate). Held-out accuracy is a mean over items of each item's fraction correct, at step 0 and at the last
+step; its change is paired over items (each item's score at the end minus its score at step 0, for the items answered at
+both), the test with more power on the same items.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from typing import Any
 import numpy as np
 
 from azr_env.rewards import learnability
+from azr_env.tasks.normal_form import normal_form
 from azr_env.tasks.parsing import AnswerRule, ParseFailure, read_answer
-from benchmarks.evaluate import item_score_map, item_scores, normalized_program, pyplot
+from benchmarks.evaluate import item_score_map, item_scores, pyplot
 from benchmarks.stats import Estimate, stratified_interval
 
 Row = dict[str, Any]
@@ -61,7 +63,7 @@ def mark_new_programs(rows: Sequence[Row]) -> list[Row]:
     for row in rows:
         extra = {}
         if row["role"] == "propose" and row["outcome"] == "valid":
-            key = normalized_program(_program(row))
+            key = normal_form(_program(row))
             extra = {"new_program": key not in seen}
             seen.add(key)
         marked.append({**row, **extra})

@@ -8,7 +8,7 @@ import pytest
 from azr_env.errors import ConfigError, UnknownNameError
 from azr_env.tasks.base import Task
 from benchmarks.cli import eval_command, parse_options
-from benchmarks.evaluate import buffer_diversity, markdown_table, normalized_program, output_type, summarize
+from benchmarks.evaluate import buffer_diversity, markdown_table, output_type, summarize
 from benchmarks.harness import EvalConfig, run_suite, selfplay_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +47,9 @@ def test_output_type_reads_syntax_only() -> None:
     assert found == ["int", "float", "str", "list", "tuple", "dict", "set", "frozenset", "NoneType"]
 
 
-def test_normalized_program_ignores_formatting() -> None:
-    assert normalized_program("def f(x):\n    return x+1") == normalized_program("def f( x ):\n  return (x + 1)\n")
-
-
 def test_buffer_diversity_counts_distinct_programs() -> None:
-    tasks = [Task("deduction", "def f(x):\n    return x", (i,), (i,)) for i in ("1", "'a'")]
+    named = (("x", "1"), ("y", "'a'"))  # one program, its name renamed
+    tasks = [Task("deduction", f"def f({name}):\n    return {name}", (i,), (i,)) for name, i in named]
     found = buffer_diversity({"deduction": tasks})
     assert found["distinct_programs"] == 1 and found["output_types"] == {"int": 1, "str": 1}
 
