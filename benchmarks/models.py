@@ -76,12 +76,12 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     with Executor() as executor:
+        buffer = seeded_buffer(args.task_types, executor, args.seed_file)
         if not args.score_only:
             set_threads(args.threads)
-            buffer = seeded_buffer(args.task_types, executor, args.seed_file)
             for model in args.models:
                 sample_model(model, args, buffer, executor, out)
-        scores = score(args, executor, out)
+        scores = score(args, executor, out, buffer)
     if args.json:
         print(json.dumps(scores, indent=1, sort_keys=True))
     else:
@@ -197,21 +197,21 @@ def time_update(
     return {"seconds": min(times), "tokens": tokens, "responses": len(gens), "lora_rank": lora_rank}
 
 
-def score(args: argparse.Namespace, executor: Any, out: Path) -> dict[str, Any]:
-    """Per (model, format, rule, budget): cell rates and the simulated learning signal."""
+def score(args: argparse.Namespace, executor: Any, out: Path, buffer: Any) -> dict[str, Any]:
+    """Per (model, format, rule, budget): cell rates and the simulated learning signal (``buffer``: the seeded one)."""
     from benchmarks.models_score import rule_judge
 
     judges = [rule_judge(args.task_types, lambda: executor, AnswerRule(rule)) for rule in args.rules]
     rows: list[dict[str, Any]] = []
     for model in args.models:
         for prompt_format in args.formats:
-            rows += score_format(model, prompt_format, args, judges, out)
+            rows += score_format(model, prompt_format, args, judges, out, buffer=buffer)
     settings = {**asdict(settings_of(args)), "threads": args.threads, "dtype": args.dtype}
     return {"settings": settings, "group_size": args.group_size, "rows": rows}
 
 
 def score_format(
-    model: str, prompt_format: str, args: argparse.Namespace, judges: Sequence[Any], out: Path
+    model: str, prompt_format: str, args: argparse.Namespace, judges: Sequence[Any], out: Path, *, buffer: Any
 ) -> list[dict[str, Any]]:
     """The score rows of one model and format, one per (judge's answer rule, budget); none when nothing is saved."""
     from agents.llm.models import load_tokenizer
@@ -226,7 +226,7 @@ def score_format(
     rows = []
     for judge in judges:
         for budget in args.budgets or [max(r.tokens for r in records)]:
-            judged = judge_records(records, budget=budget, judge=judge, tokenizers=tokenizers)
+            judged = judge_records(records, budget=budget, judge=judge, tokenizers=tokenizers, buffer=buffer)
             row = {"model": model, "format": prompt_format, "rule": judge.answer_rule.value, "budget": budget}
             rows.append({**row, **score_row(cells, judged, timing, args)})
     return rows

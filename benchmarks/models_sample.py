@@ -118,10 +118,9 @@ class CellSampler:
     def sample_attempts(
         self, cell: Cell, proposals: Sequence[Record], contexts: Sequence[ProposalContext]
     ) -> list[Record]:
-        """``attempts`` solver responses at every proposal the judge accepts."""
-        checks = self.judge.check_proposals(
-            [(cell.task_type, r.response, c) for r, c in zip(proposals, contexts, strict=True)]
-        )
+        """``attempts`` solver responses at every proposal the judge accepts that copies no buffer task."""
+        items = [(cell.task_type, r.response, c) for r, c in zip(proposals, contexts, strict=True)]
+        checks = [self.buffer.novel(check) for check in self.judge.check_proposals(items)]
         accepted: list[tuple[Record, Task]] = [
             (r, ch.task) for r, ch in zip(proposals, checks, strict=True) if ch.task is not None
         ]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from agents.llm.estimators import AdvantageInputs, get_estimator
+from azr_env.buffer import TaskBuffer
 from azr_env.config import EnvConfig
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.integrations.common import task_from_columns
@@ -70,9 +71,13 @@ def cut_text(record: Record, budget: int, tokenizer: Any) -> str:
 
 
 def judge_records(
-    records: Sequence[Record], *, budget: int, judge: Judge, tokenizers: Mapping[str, Any]
+    records: Sequence[Record], *, budget: int, judge: Judge, tokenizers: Mapping[str, Any], buffer: TaskBuffer
 ) -> dict[str, Judged]:
-    """Judge every record, cut to ``budget``, with ``judge`` (and so its answer rule); keyed by record id."""
+    """Judge every record, cut to ``budget``, with ``judge`` (and so its answer rule); keyed by record id.
+
+    ``buffer`` is the seeded buffer the prompts were drawn from: a proposal that copies one of its tasks is invalid,
+    as in the env (``TaskBuffer.novel``).
+    """
     rewards = RewardConfig()
 
     def text(r: Record) -> str:
@@ -81,7 +86,8 @@ def judge_records(
     seconds = robust_seconds(records, budget)
     proposals = [r for r in records if r.role == "propose"]
     answers = [r for r in records if r.role != "propose"]
-    checks = judge.check_proposals([(r.task_type, text(r), context_from_line(r.context or {})) for r in proposals])
+    items = [(r.task_type, text(r), context_from_line(r.context or {})) for r in proposals]
+    checks = [buffer.novel(check) for check in judge.check_proposals(items)]
     verdicts = judge.verify([(task_from_columns(r.task or {}), text(r)) for r in answers])
     out = {
         r.id: Judged(r, v.outcome, solver_reward(v.outcome, rewards), min(r.tokens, budget), seconds[r.id])

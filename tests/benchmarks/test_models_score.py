@@ -26,7 +26,7 @@ def world(executor):
     examples = kind.conformance_examples(context)
     judges = {rule: rule_judge(["deduction"], lambda: executor, rule) for rule in AnswerRule}
     (check,) = judges[AnswerRule.STRICT].check_proposals([("deduction", examples.proposal, context)])
-    return {"context": context, "examples": examples, "task": check.task, "judges": judges}
+    return {"context": context, "examples": examples, "task": check.task, "judges": judges, "buffer": buffer}
 
 
 def _record(rid, role, response, parent="", **extra):
@@ -45,7 +45,8 @@ def _proposal(world, rid, response, attempts):
 
 
 def _judge(world, records, rule=AnswerRule.STRICT, budget=10_000):
-    return judge_records(records, budget=budget, judge=world["judges"][rule], tokenizers={"m": TOKENIZER})
+    judge = world["judges"][rule]
+    return judge_records(records, budget=budget, judge=judge, tokenizers={"m": TOKENIZER}, buffer=world["buffer"])
 
 
 def test_valid_proposal_earns_the_learnability_of_its_attempts(world):
@@ -53,6 +54,14 @@ def test_valid_proposal_earns_the_learnability_of_its_attempts(world):
     judged = _judge(world, _proposal(world, f"{KEY}.propose/0", ex.proposal, [ex.correct, ex.wrong]))
     proposal = judged[f"{KEY}.propose/0"]
     assert (proposal.outcome, proposal.reward) == (Outcome.VALID, 0.5)
+
+
+def test_a_proposal_that_copies_a_buffer_task_is_invalid_as_in_the_env(world):
+    (seed,) = world["buffer"].tasks("deduction")
+    copy = world["examples"].proposal.replace(world["task"].program, seed.program)
+    copy = copy.replace(f"```input\n{world['task'].inputs[0]}\n```", f"```input\n{seed.inputs[0]}\n```")
+    judged = _judge(world, _proposal(world, f"{KEY}.propose/0", copy, []))
+    assert (judged[f"{KEY}.propose/0"].outcome, judged[f"{KEY}.propose/0"].reward) == (Outcome.INVALID, -1.0)
 
 
 def test_rule_decides_whether_an_unclosed_answer_counts(world):
