@@ -7,7 +7,10 @@ attempts; a proposer that drifts to trivial tasks raises ``valid_proposal`` but 
 to buffer tasks: correct), ``new_program`` (proposals: valid, with a program that no earlier valid proposal of the run
 had, in the buffer's normal form (``azr_env.tasks.normal_form``: layout, comments and bound names aside); a proposer
 that repeats one trivial program stays valid but not new; an induction proposer writes no program, so its proposals
-count the buffer program they were given), ``learnability`` (valid proposals: the paper's learnability of their
+count the buffer program they were given), ``repeated_task`` (proposals: valid, and the same task as the zero triplet
+or an earlier valid proposal of the run: its program's normal form and the calls its inputs make; the env's ``v3``
+duplicate rule makes such a copy invalid, and also compares outputs, which saved episodes lack, so for abduction,
+whose rule ignores the inputs, this undercounts), ``learnability`` (valid proposals: the paper's learnability of their
 attempts' solve rate). Held-out accuracy is a mean over items of each item's fraction correct, at step 0 and at the last
 step; its change is paired over items (each item's score at the end minus its score at step 0, for the items answered at
 both), the test with more power on the same items.
@@ -22,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from azr_env.buffer import ZERO_INPUTS, ZERO_PROGRAM
 from azr_env.rewards import learnability
+from azr_env.tasks.calls import call_key
 from azr_env.tasks.normal_form import normal_form
 from azr_env.tasks.parsing import AnswerRule, ParseFailure, read_answer
 from benchmarks.evaluate import item_score_map, item_scores, pyplot
@@ -36,6 +41,7 @@ METRICS: dict[str, tuple[Callable[[Row], bool], Callable[[Row], float]]] = {
     "solve_accuracy": (lambda r: r["role"] == "solve", lambda r: float(r["outcome"] == "correct")),
     "learnable_proposal": (lambda r: r["role"] == "propose", lambda r: float(_in_band(r))),
     "new_program": (lambda r: r["role"] == "propose", lambda r: float(r.get("new_program", False))),
+    "repeated_task": (lambda r: r["role"] == "propose", lambda r: float(r.get("repeated_task", False))),
     "learnability": (lambda r: r["solve_rate"] is not None, lambda r: learnability(float(r["solve_rate"]))),
 }
 """Metric name -> (which episode rows it averages, the score of one row)."""
@@ -52,30 +58,42 @@ def _read(path: Path) -> list[Row]:
     return read_metrics(path)
 
 
-def mark_new_programs(rows: Sequence[Row]) -> list[Row]:
-    """Mark every valid proposal whose program no earlier valid proposal of the run had (``new_program``).
+def mark_novelty(rows: Sequence[Row]) -> list[Row]:
+    """Mark every valid proposal: ``new_program`` and ``repeated_task`` (see the module docstring).
 
-    ``rows`` are one run's episode rows in the order they were written. The program is the row's ``program`` (saved
-    since 2026-12-02) or, in older runs, the last python block of the response read with the chat rule.
+    ``rows`` are one run's episode rows in the order they were written. A valid proposal's program and inputs are the
+    row's (saved since 2026-12-02) or, in older runs, the last python and input blocks of the response read with the
+    chat rule. A task is its type, its program's normal form and the calls its inputs make (``azr_env.tasks.calls``);
+    the zero triplet of its type counts as seen from the start (runs seeded from a file: its tasks do not).
     """
-    seen: set[str] = set()
+    programs: set[str] = set()
+    tasks: set[tuple[str, ...]] = set()
     marked = []
     for row in rows:
         extra = {}
         if row["role"] == "propose" and row["outcome"] == "valid":
-            key = normal_form(_program(row))
-            extra = {"new_program": key not in seen}
-            seen.add(key)
+            program, inputs = _task(row)
+            tasks.add(_task_key(str(row["task_type"]), ZERO_PROGRAM, ZERO_INPUTS))
+            key = _task_key(str(row["task_type"]), program, inputs)
+            extra = {"new_program": normal_form(program) not in programs, "repeated_task": key in tasks}
+            programs.add(normal_form(program))
+            tasks.add(key)
         marked.append({**row, **extra})
     return marked
 
 
-def _program(row: Row) -> str:
+def _task_key(task_type: str, program: str, inputs: Sequence[str]) -> tuple[str, ...]:
+    return (task_type, normal_form(program), *(call_key(program, text.strip()) for text in inputs))
+
+
+def _task(row: Row) -> tuple[str, list[str]]:
     if row.get("program") is not None:
-        return str(row["program"])
+        return str(row["program"]), [str(text) for text in row.get("inputs") or ()]
     answer = read_answer(str(row["response"]), AnswerRule.FENCES)
-    block = None if isinstance(answer, ParseFailure) else answer.last("python")
-    return str(row["response"]) if block is None else block
+    if isinstance(answer, ParseFailure):
+        return str(row["response"]), []
+    program, inputs = answer.last("python"), answer.tagged("input")
+    return (str(row["response"]) if program is None else program), list(inputs)
 
 
 def _scores(rows: Sequence[Row], metric: str, steps: range) -> list[float]:
@@ -86,7 +104,7 @@ def _scores(rows: Sequence[Row], metric: str, steps: range) -> list[float]:
 def analyse(run_dirs: Sequence[Path], window: int) -> Row:
     """Compare the first and last ``window`` steps of the runs (one per seed) of one algorithm."""
     rng = np.random.default_rng(0)
-    episodes = [mark_new_programs(_read(d / "episodes.jsonl")) for d in run_dirs]
+    episodes = [mark_novelty(_read(d / "episodes.jsonl")) for d in run_dirs]
     last_step = min(max((int(r["step"]) for r in rows), default=0) for rows in episodes)
     first, last = range(1, window + 1), range(max(1, last_step - window + 1), last_step + 1)
     metrics = {

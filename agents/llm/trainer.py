@@ -186,7 +186,7 @@ def advantage_inputs(samples: list[Sample], level: Level = "sequence") -> Advant
 
 
 def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
-    """One row per episode: role, type, outcome, reward, the response, and a valid proposal's program and attempts.
+    """One row per episode: role, type, outcome, reward, the response, a valid proposal's task and its attempts.
 
     The response texts (the episode's and each attempt's, with its outcome) let a run be read and re-scored
     offline, for example under another answer rule (``azr_env.tasks.parsing.score_response``).
@@ -199,7 +199,8 @@ def episode_rows(rollout: Rollout, step: int) -> list[dict[str, Any]]:
         row["attempts_correct"] = sum(a.verdict.outcome is Outcome.CORRECT for a in attempts)
         row["attempts"] = len(attempts)
         row["response"] = str(record.response)
-        row["program"] = record.task.program if record.admits_task and record.task is not None else None
+        task = record.task if record.admits_task else None
+        row["program"], row["inputs"] = (task.program, list(task.inputs)) if task is not None else (None, None)
         row["attempt_responses"] = [{"response": str(a.response), "outcome": a.verdict.outcome.value} for a in attempts]
         rows.append(row)
     return rows

@@ -40,7 +40,8 @@ def straight(tmp_path_factory):  # type: ignore[no-untyped-def]
 def test_the_table_reports_every_metric_first_and_last(straight) -> None:  # type: ignore[no-untyped-def]
     found = results(straight)["trr++"]
     assert set(found["metrics"]) == {
-        "well_formed", "valid_proposal", "learnable_proposal", "new_program", "solve_accuracy", "learnability"
+        "well_formed", "valid_proposal", "learnable_proposal", "new_program", "repeated_task", "solve_accuracy",
+        "learnability",
     }  # fmt: skip
     assert found["metrics"]["well_formed"]["first"]["n"] == 2 * 4  # two seeds, one step of 4 episodes each
     assert "held-out humaneval-deduction" in (straight / "learning.md").read_text()
@@ -142,12 +143,15 @@ def test_a_proposal_is_learnable_only_when_some_but_not_all_attempts_solve_it(
     assert not keep({"role": "solve", "outcome": "correct", "solve_rate": None})
 
 
-def _proposal(outcome: str, response: str, program: str | None = None) -> dict[str, object]:
-    return {"role": "propose", "outcome": outcome, "response": response, "program": program}
+def _proposal(
+    outcome: str, response: str, program: str | None = None, inputs: tuple[str, ...] = ("1",)
+) -> dict[str, object]:
+    row = {"role": "propose", "task_type": "deduction", "outcome": outcome, "response": response}
+    return {**row, "program": program, "inputs": list(inputs) if program else None}
 
 
 def test_a_valid_proposal_is_new_only_when_no_earlier_valid_one_had_its_program() -> None:
-    from benchmarks.learning_report import METRICS, mark_new_programs
+    from benchmarks.learning_report import METRICS, mark_novelty
 
     rows = [
         _proposal("valid", "", "def f(x):\n    return x"),
@@ -157,12 +161,24 @@ def test_a_valid_proposal_is_new_only_when_no_earlier_valid_one_had_its_program(
         {"role": "solve", "outcome": "correct", "response": "1", "program": None},
     ]
     keep, score = METRICS["new_program"]
-    assert [score(r) for r in mark_new_programs(rows) if keep(r)] == [1.0, 0.0, 0.0, 1.0]
+    assert [score(r) for r in mark_novelty(rows) if keep(r)] == [1.0, 0.0, 0.0, 1.0]
 
 
 def test_an_older_run_s_program_is_read_from_the_response() -> None:
-    from benchmarks.learning_report import mark_new_programs
+    from benchmarks.learning_report import mark_novelty
 
     response = "<answer>\n```python\ndef f(x):\n    return x\n```\n```input\n1\n```\n</answer>"
     rows = [_proposal("valid", response), _proposal("valid", "", "def f(x):\n    return x")]
-    assert [r["new_program"] for r in mark_new_programs(rows)] == [True, False]
+    assert [r["new_program"] for r in mark_novelty(rows)] == [True, False]
+
+
+def test_a_valid_proposal_repeats_a_task_when_its_program_and_call_were_seen() -> None:
+    from benchmarks.learning_report import mark_novelty
+
+    rows = [
+        _proposal("valid", "", "def f(y):\n    return y", inputs=("'hello'",)),  # the zero triplet, renamed
+        _proposal("valid", "", "def f(x):\n    return x"),
+        _proposal("valid", "", "def f(x):\n    return x", inputs=("x=1",)),  # the same call of f
+        _proposal("valid", "", "def f(x):\n    return x", inputs=("2",)),
+    ]
+    assert [r["repeated_task"] for r in mark_novelty(rows)] == [True, False, True, False]
