@@ -18,6 +18,7 @@ both), the test with more power on the same items.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -103,14 +104,13 @@ def _scores(rows: Sequence[Row], metric: str, steps: range) -> list[float]:
 
 def analyse(run_dirs: Sequence[Path], window: int) -> Row:
     """Compare the first and last ``window`` steps of the runs (one per seed) of one algorithm."""
-    rng = np.random.default_rng(0)
     episodes = [mark_novelty(_read(d / "episodes.jsonl")) for d in run_dirs]
     last_step = min(max((int(r["step"]) for r in rows), default=0) for rows in episodes)
     first, last = range(1, window + 1), range(max(1, last_step - window + 1), last_step + 1)
     metrics = {
         name: {
-            "first": stratified_interval([_scores(rows, name, first) for rows in episodes], rng).as_dict(),
-            "last": stratified_interval([_scores(rows, name, last) for rows in episodes], rng).as_dict(),
+            "first": stratified_interval([_scores(rows, name, first) for rows in episodes], stream(name)).as_dict(),
+            "last": stratified_interval([_scores(rows, name, last) for rows in episodes], stream(name)).as_dict(),
         }
         for name in METRICS
     }
@@ -118,7 +118,7 @@ def analyse(run_dirs: Sequence[Path], window: int) -> Row:
     evals = [_read(d / "eval.jsonl") for d in run_dirs]
     return {
         "seeds": len(run_dirs), "steps": last_step, "metrics": metrics, "curves": curves,
-        "held_out": _held_out(evals, last_step, rng),
+        "held_out": _held_out(evals, last_step),
     }  # fmt: skip
 
 
@@ -132,7 +132,16 @@ def _curve(rows: Sequence[Row], metric: str) -> list[list[float]]:
     return [[float(step), float(np.mean(values))] for step, values in sorted(by_step.items())]
 
 
-def _held_out(evals: Sequence[Sequence[Row]], last_step: int, rng: np.random.Generator) -> Row:
+def stream(name: str) -> np.random.Generator:
+    """Return the bootstrap's generator for one quantity, seeded by its name.
+
+    Its interval is then the same whatever else is reported: one shared generator would shift every later interval
+    when a metric is added.
+    """
+    return np.random.default_rng(zlib.crc32(name.encode()))
+
+
+def _held_out(evals: Sequence[Sequence[Row]], last_step: int) -> Row:
     """Per suite: held-out accuracy at step 0 and at the last step, items resampled within each seed."""
     suites = sorted({str(r["suite"]) for rows in evals for r in rows})
     out: Row = {}
@@ -141,9 +150,13 @@ def _held_out(evals: Sequence[Sequence[Row]], last_step: int, rng: np.random.Gen
             when: [item_scores([r for r in rows if r["suite"] == suite and int(r["step"]) == step]) for rows in evals]
             for when, step in (("start", 0), ("end", last_step))
         }
-        out[suite] = {when: stratified_interval(groups, rng).as_dict() for when, groups in at.items()}
+        out[suite] = {
+            when: stratified_interval(groups, stream(f"{suite}/{when}")).as_dict() for when, groups in at.items()
+        }
         steps = [[r for r in rows if r["suite"] == suite] for rows in evals]
-        out[suite]["change"] = _change([_paired(rows, last_step) for rows in steps], rng).as_dict()
+        out[suite]["change"] = _change(
+            [_paired(rows, last_step) for rows in steps], stream(f"{suite}/change")
+        ).as_dict()
     return out
 
 
