@@ -203,3 +203,15 @@ class RuleIndex:
 def index_slot(rule: PhraseRule) -> frozenset[bytes]:
     """The anchors of the slot a rule is indexed under: the fewest stop words among them, then the fewest words."""
     return min(rule.anchors, key=lambda anchors: (len(anchors & STOP_WORDS), len(anchors)))
+
+
+def rule(
+    rule_id: str,
+    category: Category,
+    slots: tuple[tuple[str, ...], ...],
+    rationale: str,
+    example: str,
+    **options: object,
+) -> PhraseRule:
+    """Shorthand for a ``PhraseRule``."""
+    return PhraseRule(rule_id, category, slots, rationale, example, **options)  # type: ignore[arg-type]
