@@ -110,17 +110,25 @@ class TaskBuffer:
         self._key_of[task.task_id] = key
         return True
 
-    def novel(self, check: ProposalCheck) -> ProposalCheck:
-        """Return ``check``, or an invalid check when its task duplicates a stored one (``dedup_key``).
+    def novel(self, checks: Sequence[ProposalCheck]) -> list[ProposalCheck]:
+        """Return ``checks`` in order, each one whose task duplicates another made invalid (``dedup_key``).
 
         A copy of a stored task (a reference the proposer was shown, the seed task) is not a new task: valid and
         rewarded for its learnability, it would pay the proposer for copying its prompt, and never enter the buffer.
-        Proposals are checked against the buffer as it was before their step (two equal new proposals of one step
-        are both new; the first enters the buffer).
+        The checks of one step are judged together: a task equal to an earlier one of ``checks`` is a copy too (only
+        the first enters the buffer), or a policy would be paid once per repetition of one new task per step.
         """
-        if check.task is None or dedup_key(check.task) not in self._keys:
+        seen: set[str] = set()
+        return [self._novel(check, seen) for check in checks]
+
+    def _novel(self, check: ProposalCheck, seen: set[str]) -> ProposalCheck:
+        if check.task is None:
             return check
-        return ProposalCheck(Outcome.INVALID, error="the task duplicates a task in the buffer: propose a new one")
+        key = dedup_key(check.task)
+        if key in self._keys or key in seen:
+            return ProposalCheck(Outcome.INVALID, error="the task duplicates a task in the buffer: propose a new one")
+        seen.add(key)
+        return check
 
     def _forget(self, task: Task) -> None:
         self._keys.discard(self._key_of.pop(task.task_id))

@@ -6,6 +6,10 @@ semantics are not kept: results under different ids are not comparable).
 
 Versions:
 
+- ``v4``: an answer whose steadiness rerun in some hash-seed zygote is stopped by a limit (a timeout, the memory or
+  recursion cap, a crashed worker) is wrong, not left as scored (``azr_env.tasks.steadiness``): a program that
+  stalls in every zygote but the scoring one was paid; of the proposals of one step, one that duplicates an earlier
+  one is invalid (``TaskBuffer.novel``), as a copy of a buffer task already was.
 - ``v3``: an induction answer (the solver's program) is correct only if it reproduces every pair in every
   hash-seed zygote, and a codegen answer only if its tests pass in every one, not in the scoring zygote alone
   (``azr_env.tasks.steadiness``); a proposal that duplicates a buffer task is invalid (``TaskBuffer.novel``);
@@ -32,10 +36,10 @@ from typing import Any
 
 import gymnasium
 
-SELF_PLAY_ID = "azr_env/AbsoluteZero-v3"
+SELF_PLAY_ID = "azr_env/AbsoluteZero-v4"
 """The self-play env's current id."""
 
-SOLVE_ID = "azr_env/Solve-v3"
+SOLVE_ID = "azr_env/Solve-v4"
 """The held-out solve env's current id."""
 
 ENV_IDS: dict[str, dict[str, Any]] = {

@@ -93,7 +93,7 @@ class SelfPlayEngine:
         """Judge one action per episode, update the buffer, and return one record per episode, in order."""
         proposing = [i for i, ep in enumerate(episodes) if ep.phase is Role.PROPOSE]
         items = [(episodes[i].task_type, actions[i], episodes[i].context or ProposalContext()) for i in proposing]
-        novel = [self.runtime.buffer.novel(check) for check in self.judge.check_proposals(items)]
+        novel = self.runtime.buffer.novel(self.judge.check_proposals(items))
         checks = dict(zip(proposing, novel, strict=True))
         requests = self._requests({i: c.task for i, c in checks.items() if c.task is not None})
         responses = self._call_solver([r for rs in requests.values() for r in rs])

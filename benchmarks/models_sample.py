@@ -120,7 +120,7 @@ class CellSampler:
     ) -> list[Record]:
         """``attempts`` solver responses at every proposal the judge accepts that copies no buffer task."""
         items = [(cell.task_type, r.response, c) for r, c in zip(proposals, contexts, strict=True)]
-        checks = [self.buffer.novel(check) for check in self.judge.check_proposals(items)]
+        checks = [self.buffer.novel([check])[0] for check in self.judge.check_proposals(items)]  # independent samples
         accepted: list[tuple[Record, Task]] = [
             (r, ch.task) for r, ch in zip(proposals, checks, strict=True) if ch.task is not None
         ]

@@ -87,7 +87,7 @@ def judge_records(
     proposals = [r for r in records if r.role == "propose"]
     answers = [r for r in records if r.role != "propose"]
     items = [(r.task_type, text(r), context_from_line(r.context or {})) for r in proposals]
-    checks = [buffer.novel(check) for check in judge.check_proposals(items)]
+    checks = [buffer.novel([check])[0] for check in judge.check_proposals(items)]  # independent samples
     verdicts = judge.verify([(task_from_columns(r.task or {}), text(r)) for r in answers])
     out = {
         r.id: Judged(r, v.outcome, solver_reward(v.outcome, rewards), min(r.tokens, budget), seconds[r.id])

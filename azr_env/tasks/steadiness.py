@@ -5,8 +5,12 @@ something else (another input for abduction, the solver's own program for induct
 zygote 0; on that input the output may still be the first of a set of instances ordered by address, depend on the
 hash seed, or on gc timing, and one run would score a coin flip, which the learnability reward pays for. So every
 scoring run that matched its gold is run again in every hash-seed zygote (``validate_many``, one batch), and the
-answer counts only if those runs agree with it. A run stopped by a limit there (validation has half the deadline)
-proves nothing and leaves the answer as scored.
+answer counts only if those runs agree with it. A run stopped by a limit there (a timeout, the memory or recursion
+cap, a crashed worker) does not agree: the judge pays only what it has checked, and an answer that loops or blows up
+in every zygote but the scoring one would otherwise be paid. Validation runs have half the deadline, the same bound a
+proposed task met when it was validated, so an honest answer about as fast as the task's own program has the
+scoring run's headroom; under heavy load a slow correct answer can be judged wrong (a false negative, never a
+false positive).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from azr_env.executor.backend import ExecutorBackend, Job
-from azr_env.executor.result import RESOURCE_FAILURES, ExecutionResult, ValidationResult
+from azr_env.executor.result import ExecutionResult, ValidationResult
 
 
 def run_dependent(matched: Sequence[tuple[Job, ExecutionResult]], executor: ExecutorBackend) -> set[Job]:
@@ -25,6 +29,4 @@ def run_dependent(matched: Sequence[tuple[Job, ExecutionResult]], executor: Exec
 
 
 def _varies(check: ValidationResult, run: ExecutionResult) -> bool:
-    if check.outcome in RESOURCE_FAILURES:
-        return False
     return not (check.valid and check.output == run.output)

@@ -99,7 +99,7 @@ def test_rewards_are_a_float_array(fake_executor: CountingExecutor) -> None:
 
 def test_make_vec_builds_the_batched_vector_env(fake_executor: CountingExecutor) -> None:
     envs = gymnasium.make_vec(
-        "azr_env/AbsoluteZero-v3",
+        "azr_env/AbsoluteZero-v4",
         num_envs=3,
         vectorization_mode="vector_entry_point",
         executor=fake_executor,
@@ -119,3 +119,14 @@ def test_stack_infos_matches_gymnasiums_add_info(fake_executor: CountingExecutor
     for i, info in enumerate(infos):
         expected = envs._add_info(expected, info, i)
     assert repr(stack_infos(infos)) == repr(expected)
+
+
+def test_one_new_task_proposed_twice_in_a_step_is_paid_once(fake_executor: CountingExecutor) -> None:
+    def solver(requests):  # type: ignore[no-untyped-def]
+        return [correct_answer(r.prompt.user) if r.index == 0 else "junk" for r in requests]
+
+    envs = make_vec(fake_executor, num_envs=3, solver=solver)
+    envs.reset(seed=0, options={"role": "propose"})
+    _, rewards, _, _, infos = envs.step([answer(41), answer(41), answer(42)])
+    assert list(infos["outcome"]) == ["valid", "invalid", "valid"]
+    assert rewards[0] == rewards[2] > 0 > rewards[1]

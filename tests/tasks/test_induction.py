@@ -134,6 +134,13 @@ def test_a_program_whose_output_depends_on_the_hash_seed_is_wrong(square_task: T
     assert solve(square_task, program, executor) is Outcome.WRONG  # it matches every pair in the scoring zygote only
 
 
+def test_a_program_that_stalls_in_every_other_zygote_is_wrong(square_task: Task, executor: ExecutorBackend) -> None:
+    letters = "{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}"
+    first = executor.run_many([(f"def f():\n    return next(iter({letters}))", "")])[0].output
+    program = f"def f(n):\n    while next(iter({letters})) != {first}:\n        pass\n    return n * n - 1\n"
+    assert solve(square_task, program, executor) is Outcome.WRONG  # a rerun stopped by a limit proves nothing steady
+
+
 def test_a_correct_program_stays_correct_under_every_hash_seed(square_task: Task, executor: ExecutorBackend) -> None:
     program = "def f(n):\n    return sorted({n * n - 1, n * n - 1})[0]\n"
     assert solve(square_task, program, executor) is Outcome.CORRECT

@@ -69,7 +69,7 @@ class SelfPlayService:
         context = self._contexts.pop(uid, None)
         if context is None:
             raise ConfigError(f"no proposer prompt was built for rollout {uid!r} (call proposer_prompt first)")
-        check = self.buffer.novel(self.scorer.judge.check_proposals([(task_type, text, context)])[0])
+        check = self.buffer.novel(self.scorer.judge.check_proposals([(task_type, text, context)]))[0]
         if check.task is not None:
             self.buffer.add(check.task)
         task = task_columns(check.task) if check.task is not None else None
