@@ -30,11 +30,13 @@ SIZES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 """Per-model budgets sized for about ten minutes (the instruct models) or seconds (tiny-random) on two CPU cores.
 Two episodes per task type and role: a group of one always has advantage 0. For the 0.5B model: two task types
-(its proposals are valid in deduction and abduction, rarely in induction), 192 new tokens, and the settings of the
-learning benchmark's measured run (``azr bench learn``, README "Results"): a LoRA adapter (rank 16, learning rate
-2e-4, the ``[lora]`` extra), the update under bfloat16 autocast, rollouts from a bfloat16 copy, one sequence per
-backward pass. A step takes about two minutes (a full float32 update with gradient checkpointing took ten, under
-load); with two steps the seed-0 demo had no valid deduction proposal yet, with three it has one."""
+(its proposals are valid in deduction and abduction, rarely in induction) and the learning benchmark's LoRA and
+dtype settings (``benchmarks.learning.CPU_BUDGET``): a LoRA adapter of rank 16 (the ``[lora]`` extra), the update
+under bfloat16 autocast, rollouts from a bfloat16 copy, one sequence per backward pass; but 192 new tokens (the
+benchmark has 320) and learning rate 2e-4 (the benchmark has 1e-4, because 2e-4 collapsed one seed's policy within
+four steps, after the demo's three). A step takes about two minutes (a full float32 update with gradient
+checkpointing took ten, under load). Valid deduction proposals are rare (about one in six): some seeds' three steps
+have none (README, "The demo")."""
 
 
 def demo_config(args: argparse.Namespace) -> TrainConfig:
