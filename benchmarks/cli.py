@@ -55,6 +55,7 @@ def _register_eval(subparsers: Any) -> None:
         "--samples",
         "--k",
         dest="k",
+        metavar="N",
         type=int,
         default=_EVAL_DEFAULTS["k"],
         help="samples n per suite item; when n > 1, pass@k (unbiased estimator) for k in 1, 5, 10, 100 up to n, and n",
@@ -69,7 +70,7 @@ def _register_eval(subparsers: Any) -> None:
         "--n-solve-samples",
         type=int,
         default=_EVAL_DEFAULTS["n_solve_samples"],
-        help="self-play attempts per proposal (8)",
+        help="self-play attempts per proposal (default: 8)",
     )
     parser.add_argument(
         "--batch-size",
@@ -94,13 +95,18 @@ def _register_eval(subparsers: Any) -> None:
     parser.add_argument(
         "--workers", type=int, default=_EVAL_DEFAULTS["workers"], help="executor workers (default: one per core)"
     )
-    parser.add_argument("--out", default=None, help="output directory (default: runs/eval/AGENT)")
+    parser.add_argument("--out", default=None, help="output directory (default: runs/eval/AGENT, agents joined by -)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of tables")
     parser.set_defaults(handler=run_eval_command)
 
 
 def _register_report(subparsers: Any) -> None:
-    parser = subparsers.add_parser("report", help="compare training runs (metrics.jsonl) in a table and a plot")
+    parser = subparsers.add_parser(
+        "report",
+        help="compare training runs (metrics.jsonl) in a table and a plot",
+        description="Compare training runs: one table row per run (last and best value of the metric, the azr train "
+        "command that reproduces it) and one plot of the metric against steps (report.png).",
+    )
     parser.add_argument("runs", nargs="+", help="run directories written by azr train")
     parser.add_argument("--metric", default=None, help="metric key to compare (default: held-out solve rate)")
     parser.add_argument("--out", default=None, help="where to write report.png (default: the first run's parent)")

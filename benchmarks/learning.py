@@ -1,13 +1,15 @@
 """``azr bench learn``: does self-play training improve the policy? A fixed-budget experiment with 95% intervals.
 
 For each algorithm (``--algo``, default ``trr++``) and each seed (``--seeds``, at least 2), train the model from
-scratch for ``--steps`` steps with the same settings (the CPU budget below, overridable with ``--set KEY=VALUE``,
-any ``azr train`` key), evaluating the held-out suites before the first step and after the last. Then compare the
-first ``--window`` steps with the last ones: well-formed rate of every episode's response, valid-proposal rate,
+scratch for ``--steps`` steps with the same settings (``CPU_BUDGET``, sized for a 2-core CPU, overridable with
+``--set KEY=VALUE``, any ``azr train`` key), evaluating the held-out suites before the first step and after the last.
+Then compare the first ``--window`` steps with the last ones: well-formed rate of every episode's response,
+valid-proposal, learnable-proposal (valid, solved by some but not all attempts), new-program and repeated-task rates,
 self-play solve accuracy (answers to buffer tasks), learnability reward of the valid proposals, and held-out
-accuracy at step 0 against the end. Intervals are 95% bootstraps over episodes (held-out: over items), resampled
-within each seed (``benchmarks.stats.stratified_interval``). Writes ``learning.md``, ``learning.json`` and
-``learning.png`` to ``--out``; each run's directory (``OUT/ALGO/seed_S``) is an ordinary ``azr train`` run.
+accuracy at step 0 against the end (also paired, item by item). Intervals are 95% bootstraps over episodes
+(held-out: over items), resampled within each seed (``benchmarks.stats.stratified_interval``). Writes
+``learning.md``, ``learning.json`` and ``learning.png`` to ``--out``; each run's directory (``OUT/ALGO/seed_S``) is
+an ordinary ``azr train`` run.
 
 ``--resume`` continues a stopped experiment: finished runs are kept, a run with a checkpoint continues from it
 (bit for bit, as ``azr train --resume`` does), a run without one starts over.
@@ -79,7 +81,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"policy (default: {DEFAULT_MODEL})")
     parser.add_argument("--algo", nargs="+", default=["trr++"], help="estimators to compare (default: trr++)")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1], help="one run per seed (at least 2)")
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, default=[0, 1], help="one run per seed (at least 2; default: 0 1)"
+    )
     parser.add_argument("--steps", type=int, default=60, help="training steps per run (default: 60)")
     parser.add_argument("--window", type=int, default=None, help="steps compared at each end (default: steps // 4)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any azr train setting")

@@ -20,7 +20,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(handler=handle_train)
 
     p = subparsers.add_parser("plot", help="PNG charts of a training run")
-    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory written by azr train or azr demo")
     p.add_argument("--out", default=None, help="output directory (default: RUN_DIR/plots)")
     p.set_defaults(handler=handle_plot)
 

@@ -29,7 +29,8 @@ class TrainConfig:
     """One training run. Defaults follow the paper (Table 3 and the released ``coder7b.sh``) unless noted."""
 
     model: str = "smollm2-135m"
-    """Policy: a ``load_policy`` shortcut (``smollm2-135m``, ``qwen2.5-coder-0.5b``, ``tiny-random``) or a path."""
+    """Policy: a ``load_policy`` shortcut (``smollm2-135m``, ``qwen2.5-coder-0.5b``, ``qwen2.5-coder-1.5b``,
+    ``tiny-random``), a ``.gguf`` file, a model directory or a hub id (online only)."""
     backend: Literal["hf", "vllm"] = "hf"
     """Rollout backend: HF ``generate`` (CPU or GPU) or vLLM (GPU, ``[vllm]`` extra)."""
     algo: str = "trr++"

@@ -55,8 +55,8 @@ def demo_config(args: argparse.Namespace) -> TrainConfig:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Demo flags."""
     parser.add_argument("--model", default=DEFAULT_MODEL, help=f"policy (default: {DEFAULT_MODEL}, from PyPI wheels)")
-    parser.add_argument("--steps", type=int, default=None, help="training steps (default: per model, see SIZES)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=None, help="training steps (default: 3; tiny-random: 2)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the run (default: 0)")
     parser.add_argument("--run-dir", default=None, help="output directory (default: runs/demo-MODEL-TIMESTAMP)")
 
 

@@ -2,7 +2,7 @@ r"""``azr play``: play the environment by hand, typing proposals and answers in 
 
 Each response is read from standard input up to a line ``END`` (or the end of input), so piped input works too::
 
-    printf '<answer>\\n```output\\n...\\n```\\n</answer>\\nEND\\n' | azr play --role solve --task-type deduction
+    printf '<answer>\n```output\n...\n```\n</answer>\nEND\n' | azr play --role solve --task-type deduction
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ END_MARK = "END"
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``play`` subcommand."""
-    parser = subparsers.add_parser("play", help="play self-play episodes by hand in the terminal")
+    parser = subparsers.add_parser(
+        "play",
+        help="play self-play episodes by hand in the terminal",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--role", choices=("propose", "solve"), default=None, help="role of each episode (default: drawn)"
     )
