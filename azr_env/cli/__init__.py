@@ -28,7 +28,11 @@ parser it adds sets ``handler`` (a callable taking the parsed namespace and retu
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the top-level parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(prog="azr", description="Absolute Zero self-play environment and agents.")
+    parser = argparse.ArgumentParser(
+        prog="azr",
+        description="Absolute Zero self-play environment and agents.",
+        epilog="azr COMMAND --help shows a command's options.",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
