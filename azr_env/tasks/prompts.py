@@ -41,7 +41,8 @@ INPUT_RULES = """Rules for an input:
   arguments as name=value, for example `[4, 1, 3], 'key'` or `[4, 1], reverse=True`. Leave it empty when `f`
   takes no arguments.
 - {data_rule}
-- It is at most {max_input_chars} characters long."""
+- It is only its values: no comments, and characters that do not print are written as escapes ('\\x1b').
+- It is at most {max_input_chars} characters long, and so are its values written out as an output shows them."""
 
 PROPOSAL_FORMAT = """Inside <answer></answer>, give the program in a ```python block and the input in an ```input block:
 <answer>
