@@ -29,7 +29,8 @@ CODE_RULES = """Rules for the program:
 - It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore (special methods such
   as `__init__` are fine, and so are `_` and `__` as throwaway variables): the sandbox refuses them. Its names are
   ASCII (strings and comments may hold any text).
-- It finishes in well under a second and is at most {max_program_chars} characters long."""
+- It finishes in well under a second and is at most {max_program_chars} characters long. Hitting the memory or
+  recursion limit fails the run, even when the program catches the MemoryError or RecursionError."""
 
 DATA_RULE = """Values are data, written out: Python literals (numbers, quoted strings, bytes, True, False, None, \
 and lists, tuples, dicts and sets of literals, nested at most {max_depth} deep), plus set(), frozenset(<literal>), \
