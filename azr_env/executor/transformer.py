@@ -154,7 +154,8 @@ class SandboxTransformer(RestrictingNodeTransformer):
 
     def visit_With(self, node: ast.With) -> Any:
         """Let no ``__exit__`` stop a resource error unseen (``azr_env.executor.caught``)."""
-        return caught.guard_with(super().visit_With(node))
+        visited = super().visit_With(node)
+        return caught.guard_with(visited) if isinstance(visited, ast.With) else visited
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> Any:
         """Allow annotated assignments (``x: int = 0``, dataclass fields); every part is still checked."""
