@@ -12,6 +12,8 @@ access, iteration, unpacking, augmented assignment, print and write into a call 
 - class methods named in :data:`ALLOWED_DUNDER_METHODS`;
 - names made only of underscores (``for _ in ...``, ``a, __ = pair``);
 
+it also makes a caught resource error end the run (``try`` and ``with`` statements, :mod:`azr_env.executor.caught`),
+
 and, for speed, a cheaper node walk and location fill (compiling is most of the cost of a fresh program).
 """
 
@@ -24,6 +26,8 @@ from typing import Any
 
 from RestrictedPython import transformer as rp_transformer
 from RestrictedPython.transformer import IOPERATOR_TO_STR, RestrictingNodeTransformer
+
+from azr_env.executor import caught
 
 MAX_AST_DEPTH = 500
 """Deepest syntax-tree nesting compiled (human code stays far below; a deeper tree is a parser bomb)."""
@@ -143,6 +147,15 @@ class SandboxTransformer(RestrictingNodeTransformer):
         else:
             return super().visit_AugAssign(node)
         return _located(ast.Expr(ast.Call(ast.Name(helper, ast.Load()), args, [])), node)
+
+    def visit_Try(self, node: ast.Try) -> Any:
+        """Let no handler or ``finally`` of the program stop a resource error (``azr_env.executor.caught``)."""
+        return caught.guard_try(self.node_contents_visit(node))
+
+    def visit_With(self, node: ast.With) -> Any:
+        """Let no ``__exit__`` stop a resource error unseen (``azr_env.executor.caught``)."""
+        visited = super().visit_With(node)
+        return caught.guard_with(visited) if isinstance(visited, ast.With) else visited
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> Any:
         """Allow annotated assignments (``x: int = 0``, dataclass fields); every part is still checked."""

@@ -36,6 +36,7 @@ import typing
 from types import CodeType, FunctionType
 from typing import Any
 
+from azr_env.executor import caught
 from azr_env.executor.modules import SANDBOX_MODULE, is_own
 
 _HARMLESS = frozenset({"builtins.id", "sys.unraisablehook"})
@@ -97,6 +98,8 @@ def _verdict(event: str, args: tuple[Any, ...]) -> BaseException | None:
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     state = STATE
+    if event == "sys.unraisablehook" and state.armed and len(args) > 1:
+        caught.note(getattr(args[1], "exc_type", None))  # CPython dropped an error: a resource error still counts
     if not state.armed or state.busy or event in _HARMLESS:
         return
     state.busy = True  # sys._getframe in _verdict raises an event of its own

@@ -10,12 +10,13 @@ Protocol (frames of :mod:`azr_env.executor.transport` over one socket to the env
 
 Every run is isolated from every other (:mod:`azr_env.executor.isolation`): reset and freeze before it, the
 audit-hook tripwire armed during it (:mod:`azr_env.executor.tripwire`), a census of what it left behind after
-it. A run that trips the hook answers ``ERROR``; after it, or after a run that leaves an object behind, the worker
-retires (``bye``), so the next task starts in a fresh worker. Before the first run of each task (a new program),
-the sandbox's namespaces are audited; if an earlier task changed them, the worker answers ``RETRY`` for this task
-without running it, exits, and the env gives the task to a fresh worker. Compiled programs and inputs are cached
-for the runs of one task only, so no task sees another's text. A worker retires too after ``MemoryError`` or
-``RecursionError``, and after ``recycle_after`` runs.
+it. A run in which the program caught a ``MemoryError`` or ``RecursionError`` answers ``MEMORY`` or ``RECURSION``
+(:mod:`azr_env.executor.caught`). A run that trips the hook answers ``ERROR``; after it, or after a run that leaves
+an object behind, the worker retires (``bye``), so the next task starts in a fresh worker. Before the first run
+of each task (a new program), the sandbox's namespaces are audited; if an earlier task changed them, the worker
+answers ``RETRY`` for this task without running it, exits, and the env gives the task to a fresh worker. Compiled
+programs and inputs are cached for the runs of one task only, so no task sees another's text. A worker retires too
+after ``MemoryError`` or ``RecursionError``, and after ``recycle_after`` runs.
 
 Workers of the validation groups (1, 2, ...) run with another gc threshold than group 0 (:class:`Variant`), so an
 output that depends on gc timing differs between the groups instead of passing validation.
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
-from azr_env.executor import compiler, isolation, transport, tripwire
+from azr_env.executor import caught, compiler, isolation, transport, tripwire
 from azr_env.executor.canonical import encode
 from azr_env.executor.compiler import Arguments, Refusal, compile_input, compile_program
 from azr_env.executor.limits import CPU_RECYCLE_S, MAX_OUTPUT_CHARS
@@ -125,6 +126,7 @@ def _watched(code: CodeType, call: Arguments) -> tuple[Outcome, str]:
         isolation.empty_caches()  # the program's garbage goes now, still watched: a generator's finally runs here
     finally:
         refused = tripwire.disarm()
+    outcome = _unless_caught(outcome)
     if refused:
         return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
     left = isolation.survivors(outcome)
@@ -133,8 +135,17 @@ def _watched(code: CodeType, call: Arguments) -> tuple[Outcome, str]:
     return outcome, ""
 
 
+def _unless_caught(outcome: Outcome) -> Outcome:
+    """The run's outcome, or the resource failure the program raised and caught (``azr_env.executor.caught``)."""
+    status = caught.hit()
+    if status is None or outcome[0] in (ExecStatus.MEMORY, ExecStatus.RECURSION):
+        return outcome
+    return status, None, f"the program caught a {status.value} error: its output would depend on the sandbox's limits"
+
+
 def _execute(code: CodeType, call: Arguments) -> Outcome:
     scope = new_globals()
+    caught.arm(scope)
     try:
         exec(code, scope)  # RestrictedPython code in restricted globals, inside the locked-down worker
         return _call(scope, call)

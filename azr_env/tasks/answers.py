@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.executor.limits import MAX_INPUT_CHARS
 from azr_env.executor.literals import NotData, arguments_key, canonical_value, read_value
+from azr_env.tasks.legibility import input_misreading
 from azr_env.tasks.parsing import ParseFailure, ValueSyntax
 
 MAX_ANSWER_CHARS = 16384
@@ -58,9 +59,23 @@ class Reading:
 
 
 def checked_input(expr: str) -> str | ParseFailure:
-    """Return a proposed or answered input when it is data under the rule, else why it is refused."""
+    """Return a proposed input when it is data under the rule and reads as its values, else why it is refused.
+
+    A proposed input is shown to solvers as written (``legibility.input_misreading``: no comment, no raw character
+    that does not print), and its values' canonical text, the form in which they come back in an output, fits the
+    input cap as well: a solver that writes an input as an output shows it must not break the cap (an input of raw
+    control characters, or of ``1,2`` without spaces, is shorter written than shown).
+    """
     reading = _input(expr)
-    return expr if reading.text is not None else ParseFailure(reading.error)
+    if reading.text is None:
+        return ParseFailure(reading.error)
+    misread = input_misreading(expr)
+    if misread is not None:
+        return ParseFailure(f"the input does not read as its data: {misread}")
+    shown = arguments_key(expr)
+    if isinstance(shown, str) and len(shown) > MAX_INPUT_CHARS:
+        return ParseFailure(f"the input's values written out have {len(shown)} characters, more than {MAX_INPUT_CHARS}")
+    return expr
 
 
 def read_outputs(exprs: Sequence[tuple[str, ValueSyntax]], executor: ExecutorBackend) -> list[Reading]:

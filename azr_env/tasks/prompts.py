@@ -29,7 +29,8 @@ CODE_RULES = """Rules for the program:
 - It avoids `match` statements, `nonlocal`, `async`, and names starting with an underscore (special methods such
   as `__init__` are fine, and so are `_` and `__` as throwaway variables): the sandbox refuses them. Its names are
   ASCII (strings and comments may hold any text).
-- It finishes in well under a second and is at most {max_program_chars} characters long."""
+- It finishes in well under a second and is at most {max_program_chars} characters long. Hitting the memory or
+  recursion limit fails the run, even when the program catches the MemoryError or RecursionError."""
 
 DATA_RULE = """Values are data, written out: Python literals (numbers, quoted strings, bytes, True, False, None, \
 and lists, tuples, dicts and sets of literals, nested at most {max_depth} deep), plus set(), frozenset(<literal>), \
@@ -41,7 +42,8 @@ INPUT_RULES = """Rules for an input:
   arguments as name=value, for example `[4, 1, 3], 'key'` or `[4, 1], reverse=True`. Leave it empty when `f`
   takes no arguments.
 - {data_rule}
-- It is at most {max_input_chars} characters long."""
+- It is only its values: no comments, and characters that do not print are written as escapes ('\\x1b').
+- It is at most {max_input_chars} characters long, and so are its values written out as an output shows them."""
 
 PROPOSAL_FORMAT = """Inside <answer></answer>, give the program in a ```python block and the input in an ```input block:
 <answer>

@@ -117,8 +117,7 @@ MEMORY = [
     Case(
         "program_catches_memory_error",
         body("try:", "    x = [0] * 10**10", "except MemoryError:", "    return 'caught'", "return 'allocated'"),
-        S.OK,
-        output="'caught'",
+        S.MEMORY,
     ),
     Case("bytearray_huge", body("return len(bytearray(10**10))"), S.MEMORY),
     Case("list_of_range", body("return len(list(range(10**9)))"), S.MEMORY),
@@ -191,8 +190,118 @@ RECURSION = [
         "program_catches_recursion_error",
         "def g(n):\n    return g(n + 1)\n\ndef f():\n    try:\n        return g(0)\n    except RecursionError:\n"
         "        return 'caught'\n",
+        S.RECURSION,
+    ),
+    # A caught resource error still ends the run (azr_env.executor.caught): the output would show the limits.
+    Case(
+        "program_counts_frames_to_the_limit",
+        "def g(n):\n    try:\n        return g(n + 1)\n    except RecursionError:\n        return n\n\ndef f():\n"
+        "    return g(0)\n",
+        S.RECURSION,
+    ),
+    Case(
+        "catch_all_after_rebinding_the_error_names",
+        "MemoryError = ValueError\nRecursionError = ValueError\n\ndef g(n):\n    return g(n + 1)\n\ndef f():\n"
+        "    try:\n        g(0)\n    except Exception:\n        return 'caught'\n",
+        S.RECURSION,
+    ),
+    Case(
+        "exit_drops_a_recursion_error",
+        prog("""
+            class Quiet:
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, kind, value, trace):
+                    return True
+
+            def g(n):
+                return g(n + 1)
+
+            def f():
+                with Quiet():
+                    g(0)
+                return 'dropped'
+            """),
+        S.RECURSION,
+    ),
+    Case(
+        "finally_return_drops_a_recursion_error",
+        body("def g(n):", "    return g(n + 1)", "try:", "    g(0)", "finally:", "    return 'dropped'"),
+        S.RECURSION,
+    ),
+    Case(
+        "finally_continue_drops_an_error_raised_in_a_handler",
+        body(
+            "def g(n):",
+            "    return g(n + 1)",
+            "n = 0",
+            "for _ in range(3):",
+            "    try:",
+            "        raise ValueError",
+            "    except ValueError:",
+            "        g(0)",
+            "    finally:",
+            "        n += 1",
+            "        continue",
+            "return n",
+        ),
+        S.RECURSION,
+    ),
+    Case(
+        "generator_finalizer_drops_a_recursion_error",
+        prog("""
+            def g(n):
+                return g(n + 1)
+
+            def steps(seen):
+                try:
+                    yield 1
+                finally:
+                    g(0)
+                    seen.append('after')
+
+            def f():
+                seen = []
+                it = steps(seen)
+                next(it)
+                it = None
+                return seen
+            """),
+        S.RECURSION,
+    ),
+    Case(
+        "ordinary_handlers_else_finally_and_exit_still_run",
+        prog("""
+            class Log:
+                def __init__(self):
+                    self.lines = []
+
+                def __enter__(self):
+                    return self
+
+                def __exit__(self, kind, value, trace):
+                    self.lines.append('exit')
+                    return True
+
+            def f(items):
+                log = Log()
+                for item in items:
+                    try:
+                        log.lines.append(int(item))
+                    except ValueError:
+                        log.lines.append('bad')
+                    else:
+                        log.lines.append('good')
+                    finally:
+                        log.lines.append('next')
+                with log:
+                    raise KeyError('dropped by __exit__')
+                return log.lines
+            """),
         S.OK,
-        output="'caught'",
+        input="['1', 'x']",
+        output="[1, 'good', 'next', 'bad', 'next', 'exit']",
     ),
     Case(
         "moderate_recursion_is_fine",

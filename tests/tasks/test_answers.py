@@ -72,3 +72,17 @@ def test_a_proposed_input_that_is_not_data_is_refused() -> None:
 def test_expression_syntax_refuses_an_input_that_breaks_out_of_the_call(executor: ExecutorBackend) -> None:
     (reading,) = read_inputs([("1) or print(2) or (3", EXPRESSION)], executor)
     assert (reading.text, reading.format_error) == (None, True)
+
+
+def test_a_proposed_input_whose_values_written_out_break_the_cap_is_refused() -> None:
+    compact = "[" + "1," * 1000 + "1]"  # 2,003 characters; "[1, 1, ...]" has 3,003
+    assert isinstance(checked_input(compact), ParseFailure)
+
+
+def test_a_proposed_input_whose_values_written_out_fit_the_cap_is_kept() -> None:
+    expr = "[" + "1, " * 600 + "1]"
+    assert checked_input(expr) == expr
+
+
+def test_a_proposed_input_with_a_comment_is_refused() -> None:
+    assert isinstance(checked_input("3  # x is 7"), ParseFailure)
