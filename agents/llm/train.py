@@ -54,9 +54,10 @@ def parse_command(argv: Sequence[str], prog: str = "azr train") -> TrainCommand:
         import tyro
     except ImportError:
         raise MissingDependencyError("tyro", "agents", "the azr train command line") from None
+    markers = (tyro.conf.OmitArgPrefixes, tyro.conf.FlagConversionOff, tyro.conf.EnumChoicesFromValues)
     return tyro.cli(
         TrainCommand, args=normalize_args(argv), default=TrainCommand(base, known.resume, known.config), prog=prog,
-        description=__doc__, config=(tyro.conf.OmitArgPrefixes, tyro.conf.FlagConversionOff),
+        description=__doc__, config=markers,
     )  # fmt: skip
 
 

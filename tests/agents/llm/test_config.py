@@ -88,3 +88,12 @@ def test_speed_options_are_off_by_default_and_have_flags():
 def test_rollout_dtype_is_refused_on_vllm():
     with pytest.raises(ConfigError, match="rollout_dtype"):
         from_mapping({"backend": "vllm", "rollout_dtype": "bfloat16"})
+
+
+def test_enum_flags_take_the_values_the_docs_show():
+    c = parse(["--answer-rule", "fences", "--answer-syntax", "expression", "--answer-equality", "python"])
+    assert (c.env.answer_rule.value, c.env.answer_syntax.value, c.env.answer_equality.value) == (
+        "fences",
+        "expression",
+        "python",
+    )
