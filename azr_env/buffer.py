@@ -4,7 +4,8 @@ Differences from the paper's code (see DESIGN.md section 9): the cap evicts the 
 oldest and silently drops new ones); sampling uses an injected generator; a save is atomic (write a temporary file,
 fsync, ``os.replace``), so a run killed mid-save keeps its previous file.
 
-File format (JSON Lines): a header ``{"format": "azr-env/task-buffer", "version": 1, "cap": N}``, then one task per
+File format (JSON Lines): a header ``{"format": "azr-env/task-buffer", "version": 1, "cap": N, "judge": "v4"}`` (the
+judge whose rules admitted the tasks, ``registration.JUDGE_VERSION``; absent before ``v4``), then one task per
 line: ``task_type``, ``program``, ``inputs``, ``outputs``, ``message``, ``task_id``, ``n_correct``, ``n_total``. A seed
 file uses the same task lines (header optional; ``outputs`` and the counts ignored: labels are recomputed).
 """
@@ -24,6 +25,7 @@ import numpy as np
 from azr_env.errors import AzrError, BufferFormatError, ConfigError, ExecutorError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
 from azr_env.jsonl import dumps_line
+from azr_env.registration import JUDGE_VERSION
 from azr_env.tasks.base import Outcome, ProposalCheck, Task, TaskType
 from azr_env.tasks.calls import call_key
 from azr_env.tasks.normal_form import normal_form
@@ -91,6 +93,8 @@ class TaskBuffer:
         if cap < 1:
             raise ConfigError(f"TaskBuffer cap must be at least 1, got {cap}: a buffer must hold the seed task")
         self.cap = cap
+        self.judge: str | None = JUDGE_VERSION
+        """The judge version that admitted the tasks (``None``: a file saved before versions were stamped)."""
         self._stores: dict[str, _Ring] = {}
         self._by_id: dict[str, Task] = {}
         self._key_of: dict[str, str] = {}
@@ -198,7 +202,8 @@ class TaskBuffer:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the buffer to ``path`` atomically: the old file stays intact until the new one is complete."""
         target = Path(path)
-        lines = [json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "cap": self.cap})]
+        header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "cap": self.cap, "judge": self.judge}
+        lines = [json.dumps({k: v for k, v in header.items() if v is not None})]
         lines += [dumps_line(self._record(task)) for task in self]
         _atomic_write(target, "\n".join(lines) + "\n")
 
@@ -224,11 +229,26 @@ class TaskBuffer:
         """
         header, records = _read_jsonl(Path(path))
         buffer = cls(cap if cap is not None else int(header.get("cap", DEFAULT_CAP)))
+        buffer.judge = header.get("judge")
         for where, record in records:
             task = _task_from_record(record, where, with_outputs=True)
             buffer.add(task)
             buffer._attempts[task.task_id] = _counts_from_record(record, where)
         return buffer
+
+    def require_current_judge(self, where: str | os.PathLike[str]) -> None:
+        """Refuse to continue self-play on tasks that an older judge admitted (a run resumed after an upgrade).
+
+        Raises:
+            BufferFormatError: the buffer was saved under another judge version (or before versions were stamped).
+        """
+        if self.judge != JUDGE_VERSION:
+            raise BufferFormatError(
+                f"{where}: its tasks were admitted by judge {self.judge or 'v3 or older'}, not the current "
+                f"{JUDGE_VERSION}, whose rules differ (README, 'Versions'): resuming would show and pay tasks the "
+                "current judge may refuse. Start a fresh run, or pass this file as the seed file of a new one "
+                "(EnvConfig.seed_file), which relabels every task through the executor's validation"
+            )
 
     @classmethod
     def seeded(
@@ -334,6 +354,8 @@ def _read_jsonl(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
 def _check_header(record: dict[str, Any], where: str) -> dict[str, Any]:
     if record.get("format") != FORMAT_NAME or record.get("version") != FORMAT_VERSION:
         raise BufferFormatError(f"{where}: unsupported header {record!r}; expected {FORMAT_NAME} v{FORMAT_VERSION}")
+    if not isinstance(record.get("judge", ""), str):
+        raise BufferFormatError(f"{where}: header judge must be a version string, got {record['judge']!r}")
     cap = record.get("cap", DEFAULT_CAP)
     if not isinstance(cap, int) or cap < 1:
         raise BufferFormatError(f"{where}: header cap must be a positive integer, got {cap!r}")

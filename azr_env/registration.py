@@ -41,10 +41,13 @@ from typing import Any
 
 import gymnasium
 
-SELF_PLAY_ID = "azr_env/AbsoluteZero-v4"
+JUDGE_VERSION = "v4"
+"""The current rewards and verification semantics: the suffix of every id, stamped on saved task buffers."""
+
+SELF_PLAY_ID = f"azr_env/AbsoluteZero-{JUDGE_VERSION}"
 """The self-play env's current id."""
 
-SOLVE_ID = "azr_env/Solve-v4"
+SOLVE_ID = f"azr_env/Solve-{JUDGE_VERSION}"
 """The held-out solve env's current id."""
 
 ENV_IDS: dict[str, dict[str, Any]] = {

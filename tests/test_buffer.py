@@ -10,6 +10,7 @@ import pytest
 from azr_env.buffer import TaskBuffer, dedup_key
 from azr_env.errors import BufferFormatError, UnknownNameError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.registration import JUDGE_VERSION
 from azr_env.tasks.base import Task
 
 
@@ -263,3 +264,23 @@ def test_inputs_with_equal_values_are_duplicates() -> None:
     assert dedup_key(Task("deduction", "def f(x):\n    return x\n", ("[1,2]",), ("[1, 2]",))) == dedup_key(
         Task("deduction", "def f(x):\n    return x\n", ("[1, 2]  # same",), ("[1, 2]",))
     )
+
+
+def test_a_saved_buffer_carries_the_judge_that_admitted_its_tasks(tmp_path: Path) -> None:
+    path = tmp_path / "buffer.jsonl"
+    filled(2).save(path)
+    loaded = TaskBuffer.load(path)
+    loaded.require_current_judge(path)
+    assert loaded.judge == JUDGE_VERSION and json.loads(path.read_text().splitlines()[0])["judge"] == JUDGE_VERSION
+
+
+@pytest.mark.parametrize("judge", ["v3", None])
+def test_resuming_on_tasks_an_older_judge_admitted_is_refused(tmp_path: Path, judge: str | None) -> None:
+    path = tmp_path / "buffer.jsonl"
+    filled(2).save(path)
+    header, *tasks = path.read_text().splitlines()
+    old = {k: v for k, v in {**json.loads(header), "judge": judge}.items() if v is not None}
+    path.write_text("\n".join([json.dumps(old), *tasks]) + "\n")
+    loaded = TaskBuffer.load(path)  # still readable (plots, analysis)
+    with pytest.raises(BufferFormatError, match="seed file"):
+        loaded.require_current_judge(path)

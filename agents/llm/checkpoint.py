@@ -186,6 +186,7 @@ def load_checkpoint(path: Path, *, model: Any, optimizer: torch.optim.Optimizer)
     rng = np.random.default_rng()
     rng.bit_generator.state = state["rng"]
     buffer = TaskBuffer.load(path / "buffer.jsonl")
+    buffer.require_current_judge(path / "buffer.jsonl")
     return Checkpoint(path=path, step=int(state["step"]), rng=rng, config=state["config"], buffer=buffer)
 
 

@@ -49,6 +49,7 @@ class SelfPlayService:
         cfg = self.config
         if buffer_path is not None:
             self.buffer = TaskBuffer.load(buffer_path, cap=cfg.buffer_cap)
+            self.buffer.require_current_judge(buffer_path)
         else:
             types = list(self.types.values())
             self.buffer = TaskBuffer.seeded(types, self.scorer.executor(), seed_file=cfg.seed_file, cap=cfg.buffer_cap)

@@ -88,3 +88,18 @@ def test_update_autocast_reaches_the_update(make_trainer, tiny_config, monkeypat
     monkeypatch.setattr(update, "autocast_to", lambda model, dtype: seen.append(dtype) or contextlib.nullcontext())
     make_trainer(tiny_config, update_autocast="bfloat16", steps=1).run()
     assert seen and set(seen) == {"bfloat16"}
+
+
+def test_resume_refuses_a_buffer_an_older_judge_admitted(make_trainer, tiny_config, tmp_path):
+    import json
+
+    from azr_env.errors import BufferFormatError
+
+    first = make_trainer(tiny_config, steps=1, run_dir=str(tmp_path / "old"))
+    first.run()
+    first.close()
+    path = latest_checkpoint(tmp_path / "old") / "buffer.jsonl"
+    header, *tasks = path.read_text().splitlines()
+    path.write_text("\n".join([json.dumps({**json.loads(header), "judge": "v3"}), *tasks]) + "\n")
+    with pytest.raises(BufferFormatError, match="judge v3"):
+        make_trainer(tiny_config, resume=True, steps=2, run_dir=str(tmp_path / "old"))
