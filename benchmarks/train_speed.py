@@ -111,7 +111,7 @@ def env_prompts(tokenizer: Any) -> tuple[list[str], str]:
     from agents.llm.prompting import format_observation
     from benchmarks.models_prompts import env_prompts as prompt_records
 
-    texts = [format_observation(tokenizer, p.user, system_prompt=p.system) for _, _, p in prompt_records()]
+    texts: list[str] = [format_observation(tokenizer, p.user, system_prompt=p.system) for _, _, p in prompt_records()]
     return texts, texts[1]
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agents.llm.prompting import PromptText, format_messages
 from agents.llm.sampling import Generation, SamplingParams
 from azr_env.errors import ConfigError
 from azr_env.records import Attempt, SolveRequest, Source, StepRecord
@@ -76,12 +77,13 @@ class Slot:
     group: int
 
 
-def prompt_text(tokenizer: Any, prompt: Prompt, prompt_format: str) -> str:
+def prompt_text(tokenizer: Any, prompt: Prompt, prompt_format: str) -> PromptText:
     """The text a policy continues for a prompt: R1 text, or the system and user messages in the chat template."""
-    from agents.llm.prompting import format_messages
     from azr_env.tasks.prompts import render_messages, render_r1
 
-    return render_r1(prompt) if prompt_format == "r1" else format_messages(tokenizer, render_messages(prompt))
+    if prompt_format == "r1":
+        return PromptText.literal(render_r1(prompt))
+    return format_messages(tokenizer, render_messages(prompt))
 
 
 class RecordingSolver:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from agents.llm.prompting import PromptText
 from agents.llm.sampling import Generation, SamplingParams
 from azr_env.errors import ConfigError, UnknownNameError
 
@@ -70,11 +71,36 @@ def make_backend(name: str, model: Any, tokenizer: Any, **kwargs: Any) -> Rollou
 def encode_prompts(tokenizer: Any, prompts: Sequence[str], add_special_tokens: bool) -> list[list[int]]:
     """Token ids of each prompt, unpadded; the ids every backend hands to its model and returns as ``prompt_ids``.
 
+    A ``PromptText`` whose literal spans hold a special token's text (``<|im_end|>`` quoted in a program) is encoded
+    span by span, the literal ones with special tokens split, so quoted text never becomes a control token; every
+    other prompt is encoded whole, as the tokenizer reads it.
+
     Raises:
         ConfigError: A prompt encodes to zero tokens (there is nothing to condition the first token on).
     """
     rows = [list(r) for r in tokenizer(list(prompts), add_special_tokens=add_special_tokens)["input_ids"]]
-    for i, row in enumerate(rows):
-        if not row:
+    specials = special_texts(tokenizer)
+    for i, prompt in enumerate(prompts):
+        if isinstance(prompt, PromptText) and _quotes_special(prompt, specials):
+            rows[i] = _encode_spans(tokenizer, prompt, add_special_tokens)
+        if not rows[i]:
             raise ConfigError(f"prompt {i} encodes to zero tokens: the model needs at least one to condition on")
     return rows
+
+
+def special_texts(tokenizer: Any) -> frozenset[str]:
+    """The texts that ``tokenizer`` encodes as special tokens (none for a tokenizer without added tokens)."""
+    added = getattr(tokenizer, "added_tokens_decoder", {}).values()
+    return frozenset(getattr(tokenizer, "all_special_tokens", ())) | {t.content for t in added if t.special}
+
+
+def _quotes_special(prompt: PromptText, specials: frozenset[str]) -> bool:
+    return any(special in text for text, literal in prompt.spans if literal for special in specials)
+
+
+def _encode_spans(tokenizer: Any, prompt: PromptText, add_special_tokens: bool) -> list[int]:
+    """The ids of each span in turn, after the ids the tokenizer adds to an empty text (a BOS) when asked."""
+    ids = list(tokenizer("", add_special_tokens=True)["input_ids"]) if add_special_tokens else []
+    for text, literal in prompt.spans:
+        ids += tokenizer(text, add_special_tokens=False, split_special_tokens=literal)["input_ids"]
+    return ids
