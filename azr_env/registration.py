@@ -7,14 +7,14 @@ semantics are not kept: results under different ids are not comparable).
 Versions:
 
 - ``v4``: an answer whose steadiness rerun in some hash-seed zygote is stopped by a limit (a timeout, the memory or
-  recursion cap, a crashed worker) is wrong, not left as scored (``azr_env.tasks.steadiness``): a program that stalls
-  in every zygote but the scoring one was paid; of the proposals of one step, one that duplicates an earlier one is
-  invalid (``TaskBuffer.novel``), as a copy of a buffer task already was; a proposed program is a format error when it
-  holds a character that breaks a line for a reader but not for Python (U+2028, a vertical tab, a form feed after a
-  line's start: ``legibility.misreading``), and a proposed input when it holds a comment or a raw character that does
-  not print, or when its values written out (``literals.arguments_key``) are longer than the input cap
-  (``answers.checked_input``); a run in which the program caught a ``MemoryError`` or ``RecursionError`` ends
-  ``MEMORY`` or ``RECURSION`` as an uncaught one does (``azr_env.executor.caught``).
+  recursion cap, a crashed worker) is wrong, not left as scored (``azr_env.tasks.steadiness``; the reruns have the
+  whole deadline): a program that stalls in every zygote but the scoring one was paid; of the proposals of one step,
+  one that duplicates an earlier one is invalid (``TaskBuffer.novel``), as a copy of a buffer task already was; a
+  proposed program is a format error when it holds a character that breaks a line for a reader but not for Python
+  (U+2028, a vertical tab, a form feed after a line's start: ``legibility.misreading``), and a proposed input when it
+  holds a comment or a raw character that does not print, or when its values written out (``literals.arguments_key``)
+  are longer than the input cap (``answers.checked_input``); a run in which the program caught a ``MemoryError`` or
+  ``RecursionError`` ends ``MEMORY`` or ``RECURSION`` as an uncaught one does (``azr_env.executor.caught``).
 - ``v3``: an induction answer (the solver's program) is correct only if it reproduces every pair in every
   hash-seed zygote, and a codegen answer only if its tests pass in every one, not in the scoring zygote alone
   (``azr_env.tasks.steadiness``); a proposal that duplicates a buffer task is invalid (``TaskBuffer.novel``);

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from azr_env.executor.limits import VALIDATION_DEADLINE_SHARE
 from azr_env.executor.result import ExecutionResult, ValidationResult
 from azr_env.tasks.base import Task
 from azr_env.tasks.prompts import fence
@@ -71,6 +72,11 @@ TRIGGER_SENTENCES = (
 one response in four holds one."""
 
 
+def _memory_key(method: str, args: tuple[Any, ...]) -> str:
+    """The name a call's results are remembered under: the method, with its arguments after the jobs."""
+    return f"{method}{list(args)}" if args else method
+
+
 class TimedExecutor:
     """Wraps an executor and accumulates the wall time spent inside its batch calls."""
 
@@ -81,23 +87,26 @@ class TimedExecutor:
         self.memory: dict[tuple[str, str, str], Any] = {}
         """Every job's result by ``(method, program, input)``, for ``ReplayExecutor``."""
 
-    def _timed(self, method: str, jobs: Sequence[tuple[str, str]]) -> Any:
+    def _timed(self, method: str, jobs: Sequence[tuple[str, str]], *args: Any) -> Any:
         start = time.perf_counter()
         try:
-            results = getattr(self.inner, method)(jobs)
+            results = getattr(self.inner, method)(jobs, *args)
         finally:
             self.seconds += time.perf_counter() - start
             self.calls += 1
-        self.memory.update(((method, *job), result) for job, result in zip(jobs, results, strict=True))
+        key = _memory_key(method, args)
+        self.memory.update(((key, *job), result) for job, result in zip(jobs, results, strict=True))
         return results
 
     def run_many(self, jobs: Sequence[tuple[str, str]]) -> list[ExecutionResult]:
         """Time the wrapped ``run_many``."""
         return self._timed("run_many", jobs)
 
-    def validate_many(self, jobs: Sequence[tuple[str, str]]) -> list[ValidationResult]:
+    def validate_many(
+        self, jobs: Sequence[tuple[str, str]], deadline_share: float = VALIDATION_DEADLINE_SHARE
+    ) -> list[ValidationResult]:
         """Time the wrapped ``validate_many``."""
-        return self._timed("validate_many", jobs)
+        return self._timed("validate_many", jobs, deadline_share)
 
     def security_layers(self) -> Mapping[str, bool]:
         """The wrapped executor's layers."""
@@ -115,9 +124,9 @@ class ReplayExecutor(TimedExecutor):
         super().__init__(None)
         self.memory = memory
 
-    def _timed(self, method: str, jobs: Sequence[tuple[str, str]]) -> Any:
+    def _timed(self, method: str, jobs: Sequence[tuple[str, str]], *args: Any) -> Any:
         self.calls += 1
-        return [self.memory[(method, *job)] for job in jobs]
+        return [self.memory[(_memory_key(method, args), *job)] for job in jobs]
 
     def security_layers(self) -> Mapping[str, bool]:
         """No layers: nothing runs."""

@@ -42,6 +42,10 @@ class PromptText(str):
         text.spans = parts
         return text
 
+    def __reduce__(self) -> tuple[type[PromptText], tuple[tuple[tuple[str, bool], ...]]]:
+        """Pickle and copy by spans (``str``'s own reduction would pass the joined text as the spans)."""
+        return (PromptText, (self.spans,))
+
     @classmethod
     def literal(cls, text: str) -> PromptText:
         """Text with no markup at all (R1 prompts, ``PLAIN_CHAT_FORMAT``)."""

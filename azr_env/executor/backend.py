@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
+from azr_env.executor.limits import VALIDATION_DEADLINE_SHARE
 from azr_env.executor.result import ExecutionResult, ValidationResult
 
 Job = tuple[str, str]
@@ -27,8 +28,15 @@ class ExecutorBackend(Protocol):
         """Run ``f(<input>)`` for every job and return the canonical outputs."""
         ...
 
-    def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
-        """Validate every job as a task: static checks, then runs under several hash seeds (at least two), compared."""
+    def validate_many(
+        self, jobs: Sequence[Job], deadline_share: float = VALIDATION_DEADLINE_SHARE
+    ) -> list[ValidationResult]:
+        """Validate every job as a task: static checks, then runs under several hash seeds (at least two), compared.
+
+        Each run has ``deadline_share`` of the backend's timeout: half for a proposed task (the runs that later
+        score answers on it keep headroom), the whole of it for the steadiness check of an answer that a scoring
+        run under the whole timeout accepted (``azr_env.tasks.steadiness``).
+        """
         ...
 
     def security_layers(self) -> Mapping[str, bool]:

@@ -195,13 +195,15 @@ class Executor:
         """Validate one task; see ``validate_many``."""
         return self.validate_many([(program, input)])[0]
 
-    def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
+    def validate_many(
+        self, jobs: Sequence[Job], deadline_share: float = VALIDATION_DEADLINE_SHARE
+    ) -> list[ValidationResult]:
         """Validate every job: static checks and one run in each of ``determinism_runs`` zygotes, compared.
 
-        Each run has ``VALIDATION_DEADLINE_SHARE`` of ``timeout_s`` (half), so a valid task leaves the runs that
-        later score answers on it twice the time it needed: their verdicts do not flip with the machine's load.
+        Each run has ``deadline_share`` of ``timeout_s``: by default half, so a valid task leaves the runs that
+        later score answers on it twice the time it needed (their verdicts do not flip with the machine's load).
         """
-        runs = self._execute(jobs, tuple(range(self.determinism_runs)), self.timeout_s * VALIDATION_DEADLINE_SHARE)
+        runs = self._execute(jobs, tuple(range(self.determinism_runs)), self.timeout_s * deadline_share)
         return [_compare(per_job) for per_job in zip(*runs, strict=True)]
 
     def security_layers(self) -> Mapping[str, bool]:

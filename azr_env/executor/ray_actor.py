@@ -55,9 +55,9 @@ class SandboxActor:
         """``Executor.run_many`` on this node, results as plain rows."""
         return [(r.status.value, r.output, r.error) for r in self._executor.run_many(jobs)]
 
-    def validate_many(self, jobs: Sequence[Job]) -> list[Row]:
+    def validate_many(self, jobs: Sequence[Job], deadline_share: float) -> list[Row]:
         """``Executor.validate_many`` on this node (every determinism run here), results as plain rows."""
-        return [(r.outcome.value, r.output, r.error) for r in self._executor.validate_many(jobs)]
+        return [(r.outcome.value, r.output, r.error) for r in self._executor.validate_many(jobs, deadline_share)]
 
 
 def connect(address: str | None, timeout_s: float) -> tuple[Any, bool]:

@@ -43,6 +43,7 @@ from typing import Any
 
 from azr_env.errors import ExecutorError
 from azr_env.executor.backend import Job
+from azr_env.executor.limits import VALIDATION_DEADLINE_SHARE
 from azr_env.executor.ray_actor import Row, SandboxActor, connect
 from azr_env.executor.ray_spec import RaySpec
 from azr_env.executor.result import ExecStatus, ExecutionResult, ValidationResult
@@ -192,9 +193,11 @@ class RayExecutor:
         rows = self._execute(jobs, "run_many")
         return [ExecutionResult(ExecStatus(status), output, error) for status, output, error in rows]
 
-    def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
+    def validate_many(
+        self, jobs: Sequence[Job], deadline_share: float = VALIDATION_DEADLINE_SHARE
+    ) -> list[ValidationResult]:
         """Validate every job; every determinism run of a job happens on the same actor's node."""
-        rows = self._execute(jobs, "validate_many")
+        rows = self._execute(jobs, "validate_many", deadline_share)
         return [ValidationResult(ExecStatus(status), output, error) for status, output, error in rows]
 
     def security_layers(self) -> Mapping[str, bool]:
@@ -275,8 +278,8 @@ class RayExecutor:
             return
         pool.members.append(_Member(starting.handle, info["node_id"], dict(info["layers"])))
 
-    def _execute(self, jobs: Sequence[Job], method: str) -> list[Row]:
-        """Run ``method`` over every job on the pool; one row per job, in order."""
+    def _execute(self, jobs: Sequence[Job], method: str, *args: Any) -> list[Row]:
+        """Run ``method`` (with ``args`` after the jobs) over every job on the pool; one row per job, in order."""
         for index, (program, text) in enumerate(jobs):
             if not isinstance(program, str) or not isinstance(text, str):
                 raise TypeError(f"job {index}: program and input must both be str")
@@ -284,7 +287,7 @@ class RayExecutor:
             if self._pool.closed:
                 raise ExecutorError("the Ray executor was used after close()")
             self._drop_dead_nodes()
-            return _Batch(self, list(jobs), method).run()
+            return _Batch(self, list(jobs), method, args).run()
 
     def _drop_dead_nodes(self) -> None:
         """Lose the actors whose node the cluster has marked dead (checked at most once per ``NODE_CHECK_S``)."""
@@ -332,11 +335,11 @@ class RayExecutor:
 class _Batch:
     """One ``run_many`` / ``validate_many`` call over the pool: pieces out, rows back, faults handled."""
 
-    def __init__(self, executor: RayExecutor, jobs: list[Job], method: str) -> None:
+    def __init__(self, executor: RayExecutor, jobs: list[Job], method: str, args: tuple[Any, ...]) -> None:
         self.executor = executor
         self.ray = executor._pool.ray
         self.jobs = jobs
-        self.method = method
+        self.method, self.args = method, args
         self.rows: list[Row | None] = [None] * len(jobs)
         self.queue: deque[_Piece] = deque(_Piece(part) for part in _split(list(range(len(jobs))), self._parts()))
         self.flights: dict[Any, _Flight] = {}
@@ -368,7 +371,7 @@ class _Batch:
                 return
             member = min(free, key=lambda m: m.queued_jobs)
             self.queue.popleft()
-            ref = getattr(member.handle, self.method).remote([self.jobs[i] for i in piece.indices])
+            ref = getattr(member.handle, self.method).remote([self.jobs[i] for i in piece.indices], *self.args)
             member.in_flight += 1
             member.queued_jobs += len(piece.indices)
             deadline = time.monotonic() + CALL_SLACK_S + member.queued_jobs / workers * per_job

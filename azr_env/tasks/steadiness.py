@@ -7,9 +7,9 @@ hash seed, or on gc timing, and one run would score a coin flip, which the learn
 scoring run that matched its gold is run again in every hash-seed zygote (``validate_many``, one batch), and the
 answer counts only if those runs agree with it. A run stopped by a limit there (a timeout, the memory or recursion
 cap, a crashed worker) does not agree: the judge pays only what it has checked, and an answer that loops or blows up
-in every zygote but the scoring one would otherwise be paid. Validation runs have half the deadline, the same bound a
-proposed task met when it was validated, so an honest answer about as fast as the task's own program has the
-scoring run's headroom; under heavy load a slow correct answer can be judged wrong (a false negative, never a
+in every zygote but the scoring one would otherwise be paid. These runs have the whole deadline, as the scoring run
+had (not validation's half), so an honest answer that the scoring run finished has the same time in every zygote;
+only under load that changes within one step can a slow correct answer be judged wrong (a false negative, never a
 false positive).
 """
 
@@ -24,7 +24,7 @@ from azr_env.executor.result import ExecutionResult, ValidationResult
 def run_dependent(matched: Sequence[tuple[Job, ExecutionResult]], executor: ExecutorBackend) -> set[Job]:
     """Return the jobs among ``matched`` (each with its scoring run) whose output differs in some zygote."""
     jobs = list(dict(matched).items())  # equal jobs need one check
-    checks = executor.validate_many([job for job, _ in jobs]) if jobs else []
+    checks = executor.validate_many([job for job, _ in jobs], deadline_share=1.0) if jobs else []
     return {job for (job, run), check in zip(jobs, checks, strict=True) if _varies(check, run)}
 
 

@@ -54,7 +54,7 @@ class CountingExecutor:
         self.calls.append(("run_many", len(jobs)))
         return [ExecutionResult(*self._label(expr)) for _, expr in jobs]
 
-    def validate_many(self, jobs: Sequence[tuple[str, str]]) -> list[ValidationResult]:
+    def validate_many(self, jobs: Sequence[tuple[str, str]], deadline_share: float = 0.5) -> list[ValidationResult]:
         self.calls.append(("validate_many", len(jobs)))
         return [ValidationResult(*self._label(expr)) for _, expr in jobs]
 

@@ -46,9 +46,9 @@ class CountingExecutor:
         self.calls += 1
         return self.inner.run_many(jobs)
 
-    def validate_many(self, jobs):  # type: ignore[no-untyped-def]
+    def validate_many(self, jobs, deadline_share=0.5):  # type: ignore[no-untyped-def]
         self.calls += 1
-        return self.inner.validate_many(jobs)
+        return self.inner.validate_many(jobs, deadline_share)
 
     def security_layers(self):  # type: ignore[no-untyped-def]
         return self.inner.security_layers()

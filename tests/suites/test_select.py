@@ -71,7 +71,7 @@ def test_pick_induction_drops_constant_outputs() -> None:
 class _FakeExecutor:
     """Valid when the input is a digit; the output is the input doubled."""
 
-    def validate_many(self, jobs):
+    def validate_many(self, jobs, deadline_share=0.5):
         from azr_env.executor.result import ExecStatus, ValidationResult
 
         return [

@@ -22,10 +22,10 @@ class CountingExecutor:
         self.jobs += len(jobs)
         return self.inner.run_many(jobs)
 
-    def validate_many(self, jobs: Sequence[Job]) -> list[ValidationResult]:
+    def validate_many(self, jobs: Sequence[Job], deadline_share: float = 0.5) -> list[ValidationResult]:
         self.calls += 1
         self.validated += len(jobs)
-        return self.inner.validate_many(jobs)
+        return self.inner.validate_many(jobs, deadline_share)
 
     def security_layers(self) -> Mapping[str, bool]:
         return self.inner.security_layers()

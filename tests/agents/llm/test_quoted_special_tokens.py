@@ -69,3 +69,12 @@ def test_the_rendered_text_is_the_templates(tokenizer) -> None:
 def test_a_plain_string_is_encoded_as_the_tokenizer_reads_it(tokenizer) -> None:
     (ids,) = encode_prompts(tokenizer, ["<|im_start|>user\nhi<|im_end|>\n"], True)
     assert control_ids(tokenizer, ids) == 2
+
+
+def test_a_prompt_text_survives_pickling_with_its_spans() -> None:
+    import copy
+    import pickle
+
+    prompt = PromptText([("<s>", False), ("x <s>", True)])
+    for clone in (pickle.loads(pickle.dumps(prompt)), copy.deepcopy(prompt)):
+        assert clone == prompt and clone.spans == prompt.spans
