@@ -1,6 +1,6 @@
 """azr-env: Absolute Zero as a Gymnasium environment.
 
-``import azr_env`` registers ``azr_env/AbsoluteZero-v4`` and ``azr_env/Solve-v4`` with Gymnasium and stays light: the
+``import azr_env`` registers ``azr_env/AbsoluteZero-v5`` and ``azr_env/Solve-v5`` with Gymnasium and stays light: the
 env classes, the executor and everything heavy load on first use.
 """
 

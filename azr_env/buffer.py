@@ -4,7 +4,7 @@ Differences from the paper's code (see DESIGN.md section 9): the cap evicts the 
 oldest and silently drops new ones); sampling uses an injected generator; a save is atomic (write a temporary file,
 fsync, ``os.replace``), so a run killed mid-save keeps its previous file.
 
-File format (JSON Lines): a header ``{"format": "azr-env/task-buffer", "version": 1, "cap": N, "judge": "v4"}`` (the
+File format (JSON Lines): a header ``{"format": "azr-env/task-buffer", "version": 1, "cap": N, "judge": "v5"}`` (the
 judge whose rules admitted the tasks, ``registration.JUDGE_VERSION``; absent before ``v4``), then one task per
 line: ``task_type``, ``program``, ``inputs``, ``outputs``, ``message``, ``task_id``, ``n_correct``, ``n_total``. A seed
 file uses the same task lines (header optional; ``outputs`` and the counts ignored: labels are recomputed).

@@ -142,7 +142,7 @@ class EnvConfig:
             if name in solve_only:
                 raise ConfigError(
                     f"EnvConfig.task_types: {name!r} is a solve-only task type: it has no propose part, so self-play "
-                    "cannot propose its tasks; evaluate it on a suite instead (azr eval, azr_env/Solve-v4)"
+                    "cannot propose its tasks; evaluate it on a suite instead (azr eval, azr_env/Solve-v5)"
                 )
             if name not in known:
                 raise ConfigError(

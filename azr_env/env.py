@@ -1,4 +1,4 @@
-"""``AbsoluteZeroEnv``: Absolute Zero self-play as a ``gymnasium.Env[str, str]`` (id ``azr_env/AbsoluteZero-v4``).
+"""``AbsoluteZeroEnv``: Absolute Zero self-play as a ``gymnasium.Env[str, str]`` (id ``azr_env/AbsoluteZero-v5``).
 
 The observation is a prompt and the action is the policy's full response text. One policy plays both roles: a
 propose episode asks for a new task (the executor validates it and it enters the shared buffer) and, unless a
@@ -12,7 +12,7 @@ Example::
     import gymnasium
     import azr_env  # registers the ids
 
-    env = gymnasium.make("azr_env/AbsoluteZero-v4", n_solve_samples=8)
+    env = gymnasium.make("azr_env/AbsoluteZero-v5", n_solve_samples=8)
     prompt, info = env.reset(seed=0, options={"role": "propose", "task_type": "deduction"})
     prompt, reward, terminated, truncated, info = env.step(policy(prompt))  # info["outcome"]: "valid", ...
     while not terminated:  # the n solve steps on the new task (info["next_role"] == "solve")

@@ -6,6 +6,10 @@ semantics are not kept: results under different ids are not comparable).
 
 Versions:
 
+- ``v5``: the validation runs no longer share the reference run's heap layout: odd hash-seed groups use the C
+  allocator (``spawn.zygote_environment``) and every validation run holds a random padding of small blocks
+  (``worker.Variant.padding``), so an output made of an address's low bits (one hex digit of an object's ``repr``,
+  the order of a set of builtin functions), which passed every validation, is ``NONDETERMINISTIC``.
 - ``v4``: an answer whose steadiness rerun in some hash-seed zygote is stopped by a limit (a timeout, the memory or
   recursion cap, a crashed worker) is wrong, not left as scored (``azr_env.tasks.steadiness``; the reruns have the
   whole deadline): a program that stalls in every zygote but the scoring one was paid; of the proposals of one step,
@@ -41,7 +45,7 @@ from typing import Any
 
 import gymnasium
 
-JUDGE_VERSION = "v4"
+JUDGE_VERSION = "v5"
 """The current rewards and verification semantics: the suffix of every id, stamped on saved task buffers."""
 
 SELF_PLAY_ID = f"azr_env/AbsoluteZero-{JUDGE_VERSION}"

@@ -1,4 +1,4 @@
-"""``SolveEnv``: one-step solve episodes over a fixed, versioned suite (id ``azr_env/Solve-v4``).
+"""``SolveEnv``: one-step solve episodes over a fixed, versioned suite (id ``azr_env/Solve-v5``).
 
 For held-out evaluation: nothing is proposed and no buffer changes. The tasks come in a permutation drawn from the
 seed of the last seeded reset (each later reset takes the next task, wrapping around), or exactly as asked with

@@ -2,9 +2,9 @@
 
 Two kinds of runs, both driven through the registered Gymnasium ids:
 
-- a held-out suite on ``azr_env/Solve-v4``: every item (``limit`` first items when set) is reset by ``index`` and
+- a held-out suite on ``azr_env/Solve-v5``: every item (``limit`` first items when set) is reset by ``index`` and
   answered ``k`` times; rows have ``kind="solve"``.
-- self-play on ``azr_env/AbsoluteZero-v4`` (``suite="selfplay"``): episodes alternate propose/solve over the task
+- self-play on ``azr_env/AbsoluteZero-v5`` (``suite="selfplay"``): episodes alternate propose/solve over the task
   types; a propose episode runs the proposal and its ``n_solve_samples`` in-episode attempts by the same agent.
   Rows have ``kind="solve"`` (buffer tasks), ``kind="propose"`` (with the attempts' solve rate and the learnability
   reward) and one ``kind="buffer"`` row per seed describing the final buffer's diversity. Episodes are followed
@@ -124,24 +124,24 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 def make_solve_env(suite: Any, executor: ExecutorBackend, prompt_format: str = "r1", scoring: str = "default") -> Any:
-    """Return ``azr_env/Solve-v4`` on ``suite`` (a name or a ``Suite``) sharing ``executor``, scored by ``scoring``."""
+    """Return ``azr_env/Solve-v5`` on ``suite`` (a name or a ``Suite``) sharing ``executor``, scored by ``scoring``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
     return gymnasium.make(
-        "azr_env/Solve-v4", suite=suite, executor=executor, prompt_format=prompt_format, **scoring_overrides(scoring)
+        "azr_env/Solve-v5", suite=suite, executor=executor, prompt_format=prompt_format, **scoring_overrides(scoring)
     )
 
 
 def make_selfplay_env(executor: ExecutorBackend, buffer: Any, config: EvalConfig, task_types: tuple[str, ...]) -> Any:
-    """Return ``azr_env/AbsoluteZero-v4`` on ``task_types``, sharing ``executor`` and ``buffer``."""
+    """Return ``azr_env/AbsoluteZero-v5`` on ``task_types``, sharing ``executor`` and ``buffer``."""
     import gymnasium
 
     import azr_env  # noqa: F401  (registers the ids)
 
     return gymnasium.make(
-        "azr_env/AbsoluteZero-v4",
+        "azr_env/AbsoluteZero-v5",
         executor=executor,
         buffer=buffer,
         n_solve_samples=config.n_solve_samples,

@@ -46,4 +46,4 @@ def test_import_loads_no_heavy_module_and_starts_no_process() -> None:
 
 
 def test_import_registers_the_env_ids() -> None:
-    assert probe()["ids"] == ["azr_env/AbsoluteZero-v4", "azr_env/Solve-v4"]
+    assert probe()["ids"] == ["azr_env/AbsoluteZero-v5", "azr_env/Solve-v5"]

@@ -1,7 +1,7 @@
 """The ``sb3-ppo`` and ``sb3-a2c`` agents: train briefly on an SB3 view of the env, then act like any agent.
 
 At construction the agent builds a training env from ``AgentContext.env_factory`` (the harness passes the env being
-evaluated: a ``Solve-v4`` suite, or self-play restricted to solve episodes), wraps it in the chosen view
+evaluated: a ``Solve-v5`` suite, or self-play restricted to solve episodes), wraps it in the chosen view
 (``"choice"``: :class:`~agents.sb3.choice_env.ChoiceEnv`, default; ``"token"``: :class:`~agents.sb3.token_env.TokenEnv`)
 and runs ``algo.learn(timesteps)``. Note that on a suite it trains on the items it is then scored on (with other
 candidate shuffles): read its numbers as what a tiny classic-RL budget reaches, not as held-out generalization.

@@ -12,8 +12,8 @@ the README carries a summary):
 - **The env process never runs, evaluates, unpickles or forks on model text.** It measures string lengths, writes
   JSON frames to non-blocking sockets and reads capped JSON frames back; nothing a worker sends can raise out of
   ``run_many``/``validate_many`` or block them past the deadline, so a fully compromised worker can at most send
-  wrong results for its own tasks. Zygotes are fresh interpreters with an environment of one variable,
-  ``PYTHONHASHSEED``.
+  wrong results for its own tasks. Zygotes are fresh interpreters whose environment is ``PYTHONHASHSEED``, plus
+  ``PYTHONMALLOC`` in odd groups (``spawn.zygote_environment``).
 - **Process isolation + wall-clock deadline**: past ``timeout_s`` the env SIGKILLs the worker (through a pidfd),
   answers ``TIMEOUT`` and forks a fresh one in a few ms; this also ends a worker that stops reading.
 - **Kernel layers**: rlimits (address space ``memory_mb``, no files, no processes), a seccomp allow-list of seven
@@ -28,7 +28,8 @@ the README carries a summary):
   kept anything the run created, and before every task the sandbox's namespaces are audited (a changed worker
   hands the task back with ``RETRY``).
 - **Determinism check**: ``validate`` runs the task in ``determinism_runs`` (default 3) zygotes with different hash
-  seeds and gc thresholds, so hash order, address order and gc timing show up as ``NONDETERMINISTIC``.
+  seeds, gc thresholds and heap layouts (allocator, random padding), so hash order, address order and gc timing
+  show up as ``NONDETERMINISTIC``.
 - **Caps** on program (8192 chars), input (2048) and output (10,240, depth 32) before and after anything runs.
 
 Not covered: kernel or CPython memory-corruption exploits past seccomp; CPU and memory contention (no cgroups);

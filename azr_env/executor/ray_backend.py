@@ -11,7 +11,7 @@ Usage::
 
     with RayExecutor(RaySpec(address="10.0.0.1:6379", actors=16, cpus_per_actor=4)) as ex:
         ex.run_many(jobs)                       # spread over 16 actors on the cluster's nodes
-    env = gymnasium.make("azr_env/AbsoluteZero-v4", executor_backend="ray", ray_address="auto", ray_actors=16)
+    env = gymnasium.make("azr_env/AbsoluteZero-v5", executor_backend="ray", ray_address="auto", ray_actors=16)
 
 Faults (never an exception into the env for them):
 

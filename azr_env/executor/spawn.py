@@ -1,7 +1,8 @@
 """Env-side handles of the sandbox processes: starting zygotes, asking them for workers, killing workers.
 
 The env process never forks: zygotes are started with ``subprocess.Popen`` (fork+exec of a fresh interpreter
-whose environment is only ``PYTHONHASHSEED``), and workers are forked by the zygotes. Each worker arrives as a
+whose environment is ``zygote_environment``: its hash seed, and in odd groups its allocator), and workers are forked
+by the zygotes. Each worker arrives as a
 socket plus a pidfd, so killing it can never hit a recycled pid.
 """
 
@@ -78,6 +79,20 @@ class WorkerHandle:
             self.pidfd = -1
 
 
+def zygote_environment(group: int, hash_seed: int) -> dict[str, str]:
+    """The whole environment of group ``group``'s zygote: ``PYTHONHASHSEED``, and ``PYTHONMALLOC=malloc`` in odd groups.
+
+    Under one allocator, the low bits of an address (its place in a pymalloc pool) follow from the allocation
+    history, which every zygote shares: one hex digit of an object's ``repr`` or the order of a set of functions came
+    out the same in every validation run, so a task whose gold is an address passed validation in 8 of 8 tries. The
+    C allocator lays objects out differently, so such an output differs between group 0 and an odd group.
+    """
+    environment = {"PYTHONHASHSEED": str(hash_seed)}
+    if group % 2:
+        environment["PYTHONMALLOC"] = "malloc"
+    return environment
+
+
 class ZygoteHandle:
     """A running zygote interpreter with one fixed hash seed."""
 
@@ -90,7 +105,7 @@ class ZygoteHandle:
         argv.append(json.dumps({**config, "group": group}))
         self.process = subprocess.Popen(
             argv,
-            env={"PYTHONHASHSEED": str(hash_seed)},
+            env=zygote_environment(group, hash_seed),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             pass_fds=(child_end.fileno(),),

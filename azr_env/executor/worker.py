@@ -19,7 +19,9 @@ programs and inputs are cached for the runs of one task only, so no task sees an
 after ``MemoryError`` or ``RecursionError``, and after ``recycle_after`` runs.
 
 Workers of the validation groups (1, 2, ...) run with another gc threshold than group 0 (:class:`Variant`), so an
-output that depends on gc timing differs between the groups instead of passing validation.
+output that depends on gc timing differs between the groups instead of passing validation, and hold a random
+padding of small blocks through each run, so an output that depends on where the run's objects lie in the heap
+differs too (odd groups also use another allocator: ``spawn.zygote_environment``).
 
 The env enforces the wall-clock deadline from outside (SIGKILL), so nothing here has to stop runaway code.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import os
+import random
 import time
 from dataclasses import dataclass
 from types import CodeType
@@ -47,6 +50,13 @@ MAX_ERROR_CHARS = 300
 GC_THRESHOLDS = (700, 211, 1009, 97, 3001)
 """Generation-0 gc threshold of each group's workers: group 0 keeps CPython's default."""
 
+PADDING_SIZES = tuple(range(15, 512, 16))
+"""``bytearray`` lengths whose buffers (one byte longer) fill each pymalloc size class (16 to 512 bytes) and each
+chunk size of the C allocator (32 to 528 bytes): holding some shifts where the run's objects of that size go."""
+
+PADDING_BYTES = 4096
+"""The most each size class is shifted by in one run: a page, past which the layout of separate processes differs."""
+
 
 @dataclass(frozen=True, slots=True)
 class Variant:
@@ -62,6 +72,18 @@ class Variant:
     def gc_threshold(self) -> int:
         """Generation-0 threshold of the collector in this group."""
         return GC_THRESHOLDS[self.group % len(GC_THRESHOLDS)]
+
+    def padding(self) -> tuple[bytearray, ...]:
+        """Blocks to hold through one run: none in group 0; elsewhere up to a page of each size class, drawn per run.
+
+        Every zygote has the same allocation history, so without them the low bits of an address (one hex digit of
+        an object's ``repr``, the order of a set of functions) came out the same in every validation run.
+        """
+        if self.group == 0:
+            return ()  # no object: the reference runs' allocation counts, so their gc timing, stay as they were
+        draw = random.Random(time.perf_counter_ns())
+        counts = [draw.randrange(PADDING_BYTES // (size + 1)) for size in PADDING_SIZES]
+        return tuple(bytearray(size) for size, count in zip(PADDING_SIZES, counts, strict=True) for _ in range(count))
 
 
 def describe(exc: BaseException) -> str:
@@ -113,13 +135,14 @@ def run_isolated(program: str, text: str, variant: Variant) -> tuple[Outcome, st
         code, call = _compile(program, text)
         if isinstance(code, Refusal):
             return (code.status, None, code.error), ""
-        return _watched(code, call)
+        return _watched(code, call, variant)
     except BaseException as exc:
         return _failure(exc, ExecStatus.ERROR), "the sandbox's own bookkeeping failed"
 
 
-def _watched(code: CodeType, call: Arguments) -> tuple[Outcome, str]:
+def _watched(code: CodeType, call: Arguments, variant: Variant) -> tuple[Outcome, str]:
     isolation.prepare()
+    padding = variant.padding()  # after the collection, whose freed blocks would otherwise take the run's objects
     tripwire.arm(code, *(call,) if isinstance(call, CodeType) else ())
     try:
         outcome = _execute(code, call)
@@ -129,6 +152,7 @@ def _watched(code: CodeType, call: Arguments) -> tuple[Outcome, str]:
     outcome = _unless_caught(outcome)
     if refused:
         return (ExecStatus.ERROR, None, f"SandboxViolation: the run tried {refused}"), f"it tried {refused}"
+    del padding  # before the census, which would count it
     left = isolation.survivors(outcome)
     if left:
         return outcome, f"{len(left)} objects outlived the run ({type(left[0]).__name__}, ...)"

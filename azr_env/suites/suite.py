@@ -67,7 +67,7 @@ class Suite:
         if len(tasks) != len(self.tasks):
             raise ConfigError(
                 f"suite {self.id} holds problems of a solve-only task type (not program/input/output tasks); "
-                "evaluate it with azr eval or azr_env/Solve-v4"
+                "evaluate it with azr eval or azr_env/Solve-v5"
             )
         return tasks
 

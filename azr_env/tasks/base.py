@@ -10,7 +10,7 @@ validated in the sandbox (``validate``). ``TaskType`` is both parts over the pro
 
 A task of a self-play type is a triplet ``(program, input, output)`` with ``output = program(input)``. A
 *solve-only* type (``SolveType`` alone: code generation, math word problems) has its own problem record, a frozen
-dataclass with typed fields (``Problem``); it can be evaluated on a suite, in ``Solve-v4`` and with ``azr eval``,
+dataclass with typed fields (``Problem``); it can be evaluated on a suite, in ``Solve-v5`` and with ``azr eval``,
 and self-play refuses it with a ``ConfigError`` (there is nothing to propose). One file per task type, registered
 with ``@register_task_type`` whichever parts it has.
 

@@ -1,7 +1,7 @@
 """The task-type registry: built-ins register on import of ``azr_env.tasks``; plugins through entry points.
 
 One registry holds every task type, self-play types (``TaskType``) and solve-only ones (``SolveType`` alone):
-``get_solve_type`` returns any of them (suites, ``Solve-v4``), ``get_task_type`` only a self-play type and refuses a
+``get_solve_type`` returns any of them (suites, ``Solve-v5``), ``get_task_type`` only a self-play type and refuses a
 solve-only one with a ``ConfigError`` that says why.
 
 A third-party package adds a type by declaring, in its ``pyproject.toml``::
@@ -69,7 +69,7 @@ def proposing(task_type: SolveType[Any]) -> TaskType:
     if not isinstance(task_type, TaskType):
         raise ConfigError(
             f"task type {task_type.name!r} is solve-only: it has no propose part (no proposer prompt, no proposal "
-            "validation), so self-play cannot use it; evaluate it on a suite (azr eval, azr_env/Solve-v4)"
+            "validation), so self-play cannot use it; evaluate it on a suite (azr eval, azr_env/Solve-v5)"
         )
     return task_type
 

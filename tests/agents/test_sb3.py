@@ -29,7 +29,7 @@ def _solve_env(executor, kind: str = "deduction"):
     import azr_env  # noqa: F401
 
     buffer = _buffer(executor, kind)
-    return gymnasium.make("azr_env/AbsoluteZero-v4", task_types=(kind,), executor=executor, buffer=buffer)
+    return gymnasium.make("azr_env/AbsoluteZero-v5", task_types=(kind,), executor=executor, buffer=buffer)
 
 
 def test_vocab_round_trips_unicode() -> None:

@@ -1,4 +1,4 @@
-"""Gymnasium's own vector envs work over ``gymnasium.make("azr_env/AbsoluteZero-v4")``."""
+"""Gymnasium's own vector envs work over ``gymnasium.make("azr_env/AbsoluteZero-v5")``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gymnasium
 
 import azr_env  # noqa: F401 - registers the ids
 
-ENV_ID = "azr_env/AbsoluteZero-v4"
+ENV_ID = "azr_env/AbsoluteZero-v5"
 JUNK = ("no answer", "no answer")
 
 
@@ -22,7 +22,7 @@ def test_sync_vector_env_shares_an_injected_executor(executor: object) -> None:
 def make_in_subprocess() -> gymnasium.Env[str, str]:
     import gymnasium
 
-    return gymnasium.make("azr_env:azr_env/AbsoluteZero-v4", executor_workers=1)
+    return gymnasium.make("azr_env:azr_env/AbsoluteZero-v5", executor_workers=1)
 
 
 def test_async_vector_env_builds_each_env_in_its_own_process() -> None:

@@ -99,7 +99,7 @@ def test_rewards_are_a_float_array(fake_executor: CountingExecutor) -> None:
 
 def test_make_vec_builds_the_batched_vector_env(fake_executor: CountingExecutor) -> None:
     envs = gymnasium.make_vec(
-        "azr_env/AbsoluteZero-v4",
+        "azr_env/AbsoluteZero-v5",
         num_envs=3,
         vectorization_mode="vector_entry_point",
         executor=fake_executor,

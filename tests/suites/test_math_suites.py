@@ -57,7 +57,7 @@ def test_solve_v1_scores_the_gold_answer_correct(executor) -> None:
 
     import azr_env  # noqa: F401  (registers the env ids)
 
-    env = gymnasium.make("azr_env/Solve-v4", suite="gsm8k-sample@1", executor=executor)
+    env = gymnasium.make("azr_env/Solve-v5", suite="gsm8k-sample@1", executor=executor)
     observation, _ = env.reset(options={"index": 0})
     gold = load_suite("gsm8k-sample@1").tasks[0]
     assert isinstance(gold, MathProblem) and gold.question in observation

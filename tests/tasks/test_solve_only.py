@@ -1,4 +1,4 @@
-"""Solve-only task types: registered like any type, evaluated in suites and ``Solve-v4``, refused by self-play."""
+"""Solve-only task types: registered like any type, evaluated in suites and ``Solve-v5``, refused by self-play."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_get_task_type_refuses_a_solve_only_type() -> None:
 
 
 def test_solve_env_scores_a_solve_only_suite(executor) -> None:
-    env = gymnasium.make("azr_env/Solve-v4", suite=SUITE, executor=executor)
+    env = gymnasium.make("azr_env/Solve-v5", suite=SUITE, executor=executor)
     _, info = env.reset(options={"index": 0})
     _, reward, *_, step = env.step(example_response("4"))
     assert (reward, step["outcome"], step["task_id"]) == (1.0, "correct", info["task_id"])
