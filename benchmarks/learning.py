@@ -56,14 +56,15 @@ CPU_BUDGET: dict[str, Any] = {
     "progress": False,
 }
 """Settings sized for a 2-core CPU (``azr train`` keeps the paper's defaults); ``--set KEY=VALUE`` overrides any. They
-are the settings of the third measured run in the README (the second used 192 new tokens: 31 of one seed's 58 format
-errors were responses cut at that limit, and its proposer stopped producing valid tasks): the 0.5B model's valid
-proposals come in deduction and abduction (rarely induction); a LoRA adapter of rank 16 (LoRA wants about ten times
-the learning rate of a full update) at learning rate 1e-4 with an entropy bonus of 0.01, because the first measured
-run (2e-4 and the paper's 0.001) collapsed one seed's policy within four steps (token entropy 0.79 -> 0.06, then
-identical responses, equal rewards and zero advantages); the update under bfloat16 autocast and rollouts from a
-bfloat16 copy (each about twice as fast on this CPU; the loss stays float32); one sequence per backward pass. A step
-takes about three minutes on two cores, a held-out evaluation (32 items of each suite, greedy) about three."""
+are the settings of the third measured run (benchmarks/results/HISTORY.md, "Run 3"; the second used 192 new tokens:
+31 of one seed's 58 format errors were responses cut at that limit, and its proposer stopped producing valid tasks):
+the 0.5B model's valid proposals come in deduction and abduction (rarely induction); a LoRA adapter of rank 16 (LoRA
+wants about ten times the learning rate of a full update) at learning rate 1e-4 with an entropy bonus of 0.01, because
+the first measured run (2e-4 and the paper's 0.001) collapsed one seed's policy within four steps (token entropy
+0.79 -> 0.06, then identical responses, equal rewards and zero advantages); the update under bfloat16 autocast and
+rollouts from a bfloat16 copy (each about twice as fast on this CPU; the loss stays float32); one sequence per
+backward pass. A step takes about three minutes on two cores, a held-out evaluation (32 items of each suite, greedy)
+about three."""
 
 GROUPING = {
     "trr++": "by (task type, role): six baselines, whitened (the paper)",

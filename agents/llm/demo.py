@@ -36,7 +36,7 @@ under bfloat16 autocast, rollouts from a bfloat16 copy, one sequence per backwar
 benchmark has 320) and learning rate 2e-4 (the benchmark has 1e-4, because 2e-4 collapsed one seed's policy within
 four steps, after the demo's three). A step takes about two minutes (a full float32 update with gradient
 checkpointing took ten, under load). Valid deduction proposals are rare (about one in six): some seeds' three steps
-have none (README, "Results", "Training")."""
+have none (README, "Results", "The demo"; details: benchmarks/results/HISTORY.md, "The demo")."""
 
 
 def demo_config(args: argparse.Namespace) -> TrainConfig:
