@@ -44,6 +44,7 @@ from azr_env.buffer import TaskBuffer
 from azr_env.config import EnvConfig
 from azr_env.errors import ConfigError
 from azr_env.executor.backend import ExecutorBackend
+from azr_env.integrations.quoting import literal_ids
 from azr_env.integrations.trl.data import slot_key
 from azr_env.optional import Requirement, require
 from azr_env.records import SolveRequest
@@ -185,6 +186,11 @@ class SelfPlayRollout:
 
 def sample(trainer: Any, prompts: Sequence[Any]) -> tuple[list[list[int]], list[list[int]], Any]:
     """Tokenize ``prompts`` and sample one completion each with the trainer's generator (HF or vLLM)."""
-    prompt_ids, _, fields = trainer._tokenize_prompts(list(prompts))
+    encoded, _, fields = trainer._tokenize_prompts(list(prompts))
+    tokenizer = trainer.processing_class
+    prompt_ids = [
+        literal_ids(tokenizer, prompt, ids, add_special_tokens=isinstance(prompt, str))
+        for prompt, ids in zip(prompts, encoded, strict=True)
+    ]  # a quoted special token stays text (azr_env.integrations.quoting)
     completion_ids, logprobs = trainer._generate_single_turn(prompt_ids, None, fields, 1)
-    return [list(ids) for ids in prompt_ids], [list(ids) for ids in completion_ids], logprobs
+    return prompt_ids, [list(ids) for ids in completion_ids], logprobs

@@ -31,6 +31,7 @@ require(VERL)  # before verl's own imports: a wrong verl fails with the message 
 from verl.experimental.agent_loop.agent_loop import AgentLoopBase, AgentLoopOutput, register  # noqa: E402
 
 from azr_env.config import EnvConfig  # noqa: E402
+from azr_env.integrations.quoting import literal_ids  # noqa: E402
 from azr_env.integrations.verl.service import SERVICE_NAME, get_service  # noqa: E402
 from azr_env.tasks.base import Role  # noqa: E402
 
@@ -62,7 +63,8 @@ class _AzrLoop(AgentLoopBase):
 
     async def generate(self, messages: list[dict[str, str]], sampling_params: dict[str, Any]) -> tuple[list[int], Any]:
         """Tokenize ``messages`` with verl's builder and sample one response; return ``(prompt_ids, output)``."""
-        prompt_ids = await self.ct_build_initial_tokens(messages)
+        built = await self.ct_build_initial_tokens(messages)
+        prompt_ids = literal_ids(self.tokenizer, messages, built, add_special_tokens=False)  # quoted specials: text
         output = await self.server_manager.generate(
             request_id=uuid4().hex, prompt_ids=prompt_ids, sampling_params=sampling_params
         )
