@@ -2,8 +2,7 @@
 
 The env process never forks: zygotes are started with ``subprocess.Popen`` (fork+exec of a fresh interpreter
 whose environment is ``zygote_environment``: its hash seed, and in odd groups its allocator), and workers are forked
-by the zygotes. Each worker arrives as a
-socket plus a pidfd, so killing it can never hit a recycled pid.
+by the zygotes. Each worker arrives as a socket plus a pidfd, so killing it can never hit a recycled pid.
 """
 
 from __future__ import annotations
@@ -84,7 +83,7 @@ def zygote_environment(group: int, hash_seed: int) -> dict[str, str]:
 
     Under one allocator, the low bits of an address (its place in a pymalloc pool) follow from the allocation
     history, which every zygote shares: one hex digit of an object's ``repr`` or the order of a set of functions came
-    out the same in every validation run, so a task whose gold is an address passed validation in 8 of 8 tries. The
+    out the same in every validation run, so a task whose gold is an address passed every validation. The
     C allocator lays objects out differently, so such an output differs between group 0 and an odd group.
     """
     environment = {"PYTHONHASHSEED": str(hash_seed)}

@@ -32,20 +32,20 @@ def templated(tokenizer: Any, messages: list[dict[str, str]]) -> list[int]:
 def test_a_quoted_end_of_turn_in_chat_messages_stays_text(tokenizer: Any) -> None:
     one_pass = templated(tokenizer, QUOTING)
     assert control_ids(tokenizer, one_pass) == 7  # the forged end of turn and user turn are real tokens there
-    ids = literal_ids(tokenizer, QUOTING, one_pass, add_special_tokens=False)
+    (ids,) = literal_ids(tokenizer, [QUOTING], [one_pass], add_special_tokens=False)
     assert control_ids(tokenizer, ids) == 5  # the template's own only
     assert tokenizer.decode(ids) == tokenizer.decode(one_pass)
 
 
 def test_quoting_r1_text_stays_text(tokenizer: Any) -> None:
     text = f"User: {PROGRAM}\nAssistant: <think>"
-    ids = literal_ids(tokenizer, text, tokenizer(text)["input_ids"], add_special_tokens=True)
+    (ids,) = literal_ids(tokenizer, [text], [tokenizer(text)["input_ids"]], add_special_tokens=True)
     assert control_ids(tokenizer, ids) == 0
 
 
 def test_a_prompt_that_quotes_nothing_keeps_the_trainer_s_ids(tokenizer: Any) -> None:
     plain = [{"role": "user", "content": "What is f(1)?"}]
-    assert literal_ids(tokenizer, plain, [3, 1, 4], add_special_tokens=False) == [3, 1, 4]
+    assert literal_ids(tokenizer, [plain], [[3, 1, 4]], add_special_tokens=False) == [[3, 1, 4]]
 
 
 class Trainer:

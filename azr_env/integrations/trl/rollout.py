@@ -188,9 +188,7 @@ def sample(trainer: Any, prompts: Sequence[Any]) -> tuple[list[list[int]], list[
     """Tokenize ``prompts`` and sample one completion each with the trainer's generator (HF or vLLM)."""
     encoded, _, fields = trainer._tokenize_prompts(list(prompts))
     tokenizer = trainer.processing_class
-    prompt_ids = [
-        literal_ids(tokenizer, prompt, ids, add_special_tokens=isinstance(prompt, str))
-        for prompt, ids in zip(prompts, encoded, strict=True)
-    ]  # a quoted special token stays text (azr_env.integrations.quoting)
+    text = bool(prompts) and isinstance(prompts[0], str)  # R1 text is tokenized with the tokenizer's own specials
+    prompt_ids = literal_ids(tokenizer, prompts, encoded, add_special_tokens=text)  # quoted specials stay text
     completion_ids, logprobs = trainer._generate_single_turn(prompt_ids, None, fields, 1)
     return prompt_ids, [list(ids) for ids in completion_ids], logprobs

@@ -64,7 +64,7 @@ class _AzrLoop(AgentLoopBase):
     async def generate(self, messages: list[dict[str, str]], sampling_params: dict[str, Any]) -> tuple[list[int], Any]:
         """Tokenize ``messages`` with verl's builder and sample one response; return ``(prompt_ids, output)``."""
         built = await self.ct_build_initial_tokens(messages)
-        prompt_ids = literal_ids(self.tokenizer, messages, built, add_special_tokens=False)  # quoted specials: text
+        (prompt_ids,) = literal_ids(self.tokenizer, [messages], [built], add_special_tokens=False)  # quoted: text
         output = await self.server_manager.generate(
             request_id=uuid4().hex, prompt_ids=prompt_ids, sampling_params=sampling_params
         )
