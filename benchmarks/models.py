@@ -55,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size, help="prompts decoded together")
     parser.add_argument("--k-references", type=int, default=defaults.k_references, help="references per proposal")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seeds prompts and sampling")
+    parser.add_argument(
+        "--temperature", type=float, default=defaults.temperature, help="sampling temperature (default: the trainer's)"
+    )
     parser.add_argument("--dtype", default="bfloat16", choices=("float32", "bfloat16"), help="model weights dtype")
     parser.add_argument("--seed-file", default=None, help="JSONL seed tasks for the buffer (default: zero triplets)")
     parser.add_argument("--update-lora-rank", type=int, default=0, help="LoRA rank of the timed update (0: full)")
@@ -150,7 +153,7 @@ def settings_of(args: argparse.Namespace) -> SampleSettings:
     """The sampling settings of the command line."""
     return SampleSettings(
         per_cell=args.per_cell, attempts=args.attempts, max_new_tokens=args.max_new_tokens,
-        batch_size=args.batch_size, k_references=args.k_references, seed=args.seed,
+        batch_size=args.batch_size, k_references=args.k_references, temperature=args.temperature, seed=args.seed,
     )  # fmt: skip
 
 

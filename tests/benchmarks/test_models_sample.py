@@ -85,3 +85,17 @@ def test_cell_files_round_trip(setup, tmp_path):
     path = write_cell(tmp_path, cell, records)
     assert path == cell_path(tmp_path, cell) and read_records([path]) == records
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_the_temperature_flag_reaches_every_sampling_call(setup):
+    import argparse
+
+    from benchmarks.models import add_arguments, settings_of
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    settings = settings_of(parser.parse_args(["--temperature", "0.7", "--per-cell", "2"]))
+    assert settings.temperature == 0.7
+    sampler = _sampler(setup, temperature=settings.temperature)
+    sampler.sample(Cell("m", "r1", "deduction", "propose"))
+    assert {params.temperature for _, params in sampler.backend.calls} == {0.7}
