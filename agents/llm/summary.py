@@ -68,6 +68,22 @@ def loop_signals(records: Sequence[Mapping[str, Any]], task_types: Sequence[str]
     }
 
 
+def loop_turned(signals: Mapping[str, Any], task_types: Sequence[str]) -> bool:
+    """Whether ``loop_signals`` show every sign of the loop turning that the demo promises.
+
+    Valid proposals and correct answers in at least two task types (in every type when there are fewer), tasks
+    entering the buffer, a non-zero mean learnability reward, and responses with a non-zero advantage in both roles.
+    """
+    need = min(2, len(task_types))
+    return (
+        len(signals["valid_proposals"]) >= need
+        and len(signals["correct_answers"]) >= need
+        and signals["buffer_growth"] > 0
+        and signals["learnability_max"] > 0
+        and all(value > 0 for value in signals["nonzero_advantage"].values())
+    )
+
+
 def format_signals(signals: Mapping[str, Any]) -> str:
     """One line per signal, for the end of a demo."""
     advantage = signals["nonzero_advantage"]

@@ -64,8 +64,17 @@ class Trainer:
     safety: SafetyObserver | None = None
     """The safety monitor in the env's engine (``None``: off); its metrics and ``safety.jsonl`` lines each step."""
 
-    def run(self, on_step: Callable[[int, dict[str, float]], None] | None = None) -> list[dict[str, float]]:
-        """Train from ``self.step`` to ``config.steps``; return the metrics of the steps run here."""
+    def run(
+        self,
+        on_step: Callable[[int, dict[str, float]], None] | None = None,
+        stop: Callable[[list[dict[str, float]]], bool] | None = None,
+    ) -> list[dict[str, float]]:
+        """Train from ``self.step`` to ``config.steps``; return the metrics of the steps run here.
+
+        ``stop`` is asked after every step, with the metrics so far; when it answers true before ``config.steps``
+        the run ends there with a checkpoint of that step (the end-of-run evaluation is not run; ``azr train
+        --resume`` continues to ``config.steps``).
+        """
         bar = progress(self.config, initial=self.step)
         if self.step == 0 and due(self.config, 0):
             self.sink.log(0, self.held_out(0))
@@ -77,6 +86,10 @@ class Trainer:
                     bar.set_postfix(loss=f"{metrics.get('loss/total', 0.0):.3f}", s=f"{metrics['time/step_s']:.1f}")
                 if on_step is not None:
                     on_step(self.step, metrics)
+                if stop is not None and self.step < self.config.steps and stop(self.history):
+                    if self.step % self.config.checkpoint_every:
+                        self.save()
+                    break
         finally:
             if bar is not None:
                 bar.close()

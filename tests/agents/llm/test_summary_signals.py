@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from agents.llm.demo import add_arguments, demo_config
+from agents.llm.demo import MAX_STEPS, add_arguments, demo_config, step_plan, stop_rule
 from agents.llm.models import DEFAULT_MODEL
-from agents.llm.summary import format_signals, loop_signals
+from agents.llm.summary import format_signals, loop_signals, loop_turned
 
 TYPES = ("deduction", "abduction", "induction")
 
@@ -40,3 +40,36 @@ def test_the_demo_plays_the_instruct_default_in_chat_with_two_episodes_per_group
     assert config.model == DEFAULT_MODEL == "qwen2.5-coder-0.5b"
     assert config.env.prompt_format == "chat" and config.env.effective_answer_rule() == "fences"
     assert config.batch_size >= 2  # a group of one always has advantage 0
+
+
+TURNED = {
+    "propose/deduction/valid_rate": 0.5, "propose/abduction/valid_rate": 0.5, "solve/deduction/accuracy": 0.5,
+    "solve/abduction/attempt_accuracy": 0.25, "buffer/abduction/growth": 1.0,
+    "propose/abduction/learnability_mean": 0.75, "advantage/propose/nonzero_frac": 0.5,
+    "advantage/solve/nonzero_frac": 1.0,
+}  # fmt: skip
+
+
+def test_the_loop_turned_only_when_every_sign_is_there() -> None:
+    types = ("deduction", "abduction")
+    assert loop_turned(loop_signals([TURNED], types), types)
+    for key in TURNED:
+        assert not loop_turned(loop_signals([{**TURNED, key: 0.0}], types), types), key
+    assert loop_turned(loop_signals([TURNED], ("abduction",)), ("abduction",))
+
+
+def test_the_demo_stops_after_its_steps_once_the_loop_turned() -> None:
+    stop = stop_rule(3, ("deduction", "abduction"))
+    assert not stop([TURNED, TURNED])
+    assert stop([{}, {}, TURNED])
+    assert not stop([{}, {}, {"propose/deduction/valid_rate": 1.0}])
+
+
+def test_the_demo_adds_steps_up_to_its_most() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--run-dir", "unused"])
+    assert step_plan(args) == (3, MAX_STEPS[DEFAULT_MODEL]) and demo_config(args).steps == MAX_STEPS[DEFAULT_MODEL]
+    assert step_plan(parser.parse_args(["--steps", "6"])) == (6, 6)
+    assert step_plan(parser.parse_args(["--steps", "2", "--max-steps", "5"])) == (2, 5)
+    assert step_plan(parser.parse_args(["--model", "tiny-random"])) == (2, 2)

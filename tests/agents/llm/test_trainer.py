@@ -52,6 +52,14 @@ def test_two_steps_resume_two_steps_equals_four(make_trainer, tiny_config, tmp_p
     assert buffers[0] == buffers[1]
 
 
+def test_a_stop_rule_ends_the_run_early_with_a_checkpoint(make_trainer, tiny_config, tmp_path):
+    trainer = make_trainer(tiny_config, steps=4, checkpoint_every=3)
+    asked = []
+    history = trainer.run(stop=lambda h: asked.append(len(h)) or len(h) >= 2)
+    assert (len(history), trainer.step, asked) == (2, 2, [1, 2])
+    assert latest_checkpoint(tmp_path / "run").name == "step_000002"
+
+
 def test_metrics_have_namespaced_keys(make_trainer, tiny_config):
     trainer = make_trainer(tiny_config, steps=1, task_types=("deduction", "abduction", "induction"))
     (metrics,) = trainer.run()
