@@ -11,6 +11,7 @@ in either format, so every reward of its steps is the format penalty and every a
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -45,8 +46,8 @@ are copies of the zero triplet (README, "Results", "The demo")."""
 
 MAX_STEPS: dict[str, int] = {"qwen2.5-coder-0.5b": 4}
 """The most steps a model's demo runs: after its ``steps``, one more step at a time while a sign of the loop turning
-(``agents.llm.summary.loop_turned``) is still missing. A fourth step of the 0.5B model (about two minutes) keeps a
-demo from an empty model cache within about ten minutes; a demo whose loop turned in three steps stops there."""
+(``agents.llm.summary.loop_turned``) is still missing and the step would end within ``--minutes`` of the demo's
+start. A demo whose loop turned in three steps stops there."""
 
 
 def step_plan(args: argparse.Namespace) -> tuple[int, int]:
@@ -68,11 +69,21 @@ def demo_config(args: argparse.Namespace) -> TrainConfig:
     })  # fmt: skip
 
 
-def stop_rule(first: int, task_types: Sequence[str]) -> Callable[[list[dict[str, float]]], bool]:
-    """Stop once ``first`` steps have run and their metrics show every sign of the loop turning."""
+def stop_rule(
+    first: int, task_types: Sequence[str], *, deadline: float = math.inf, clock: Callable[[], float] = time.perf_counter
+) -> Callable[[list[dict[str, float]]], bool]:
+    """When a demo's run ends: after ``first`` steps, once the loop turned or when one more step would overrun.
+
+    The loop turned when the metrics so far show every sign of it (``loop_turned``); a step overruns when one as long
+    as the last would end after ``deadline`` (a ``clock`` reading).
+    """
 
     def stop(history: list[dict[str, float]]) -> bool:
-        return len(history) >= first and loop_turned(loop_signals(history, task_types), task_types)
+        if len(history) < first:
+            return False
+        if loop_turned(loop_signals(history, task_types), task_types):
+            return True
+        return clock() + float(history[-1].get("time/step_s", 0.0)) > deadline
 
     return stop
 
@@ -87,6 +98,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "tiny-random: 2)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="seed of the run (default: 0)")
+    parser.add_argument(
+        "--minutes", type=float, default=10.0,
+        help="no step beyond --steps starts unless it would end within this many minutes of the demo's start, model "
+        "download and conversion included (default: 10)",
+    )  # fmt: skip
     parser.add_argument("--run-dir", default=None, help="output directory (default: runs/demo-MODEL-TIMESTAMP)")
 
 
@@ -105,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"azr demo: {config.model}, {first} steps{more}, {config.batch_size} episode(s) per task type and role")
     trainer = build_trainer(config)
     try:
-        history = trainer.run(stop=stop_rule(first, config.env.task_types))
+        history = trainer.run(stop=stop_rule(first, config.env.task_types, deadline=start + 60 * args.minutes))
     finally:
         trainer.close()
     plots = plot_run(config.run_dir)

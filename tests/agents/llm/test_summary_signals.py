@@ -73,3 +73,13 @@ def test_the_demo_adds_steps_up_to_its_most() -> None:
     assert step_plan(parser.parse_args(["--steps", "6"])) == (6, 6)
     assert step_plan(parser.parse_args(["--steps", "2", "--max-steps", "5"])) == (2, 5)
     assert step_plan(parser.parse_args(["--model", "tiny-random"])) == (2, 2)
+
+
+def test_the_demo_adds_no_step_that_would_end_after_its_deadline() -> None:
+    now = [100.0]
+    stop = stop_rule(1, ("deduction", "abduction"), deadline=200.0, clock=lambda: now[0])
+    step = {"time/step_s": 90.0}
+    assert not stop([step])
+    now[0] = 111.0
+    assert stop([step])
+    assert not stop_rule(2, ("deduction",), deadline=0.0)([step])
