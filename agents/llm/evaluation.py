@@ -42,8 +42,10 @@ class PolicyAgent:
 
 
 def due(config: TrainConfig, step: int) -> bool:
-    """Whether the policy is evaluated after ``step`` steps (0: before the first)."""
-    return config.eval_every > 0 and (step % config.eval_every == 0 or step == config.steps)
+    """Whether the policy is evaluated after ``step`` steps (0: before the first); never without ``eval_suites``."""
+    if config.eval_every <= 0 or not config.eval_suites:
+        return False
+    return step % config.eval_every == 0 or step == config.steps
 
 
 def evaluate(

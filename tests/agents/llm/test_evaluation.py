@@ -70,3 +70,11 @@ def test_azr_report_compares_held_out_accuracy_across_runs(runs, tmp_path) -> No
     loaded = [load_run(runs[name][1]) for name in ("evaluated", "plain")]
     assert metric_keys(loaded, None) == [KEY]
     assert plot_runs(loaded, [KEY], tmp_path / "report.png").stat().st_size > 0
+
+
+def test_no_suites_means_no_evaluation_and_no_empty_record() -> None:
+    from agents.llm.evaluation import due
+
+    config = from_mapping({"eval_every": 2, "steps": 4, "eval_suites": []})
+    assert not any(due(config, step) for step in range(5))
+    assert [s for s in range(4) if due(from_mapping({"eval_every": 2, "steps": 3}), s)] == [0, 2, 3]
