@@ -18,6 +18,7 @@ both), the test with more power on the same items.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -178,6 +179,8 @@ def _change(groups: Sequence[Sequence[float]], rng: np.random.Generator) -> Esti
 def _fmt(estimate: Mapping[str, float]) -> str:
     if estimate["n"] == 0:
         return "-"
+    if math.isnan(estimate["low"]):
+        return f"{100 * estimate['mean']:.1f} [no spread, n={estimate['n']:.0f}]"
     return f"{100 * estimate['mean']:.1f} [{100 * estimate['low']:.1f}, {100 * estimate['high']:.1f}]"
 
 

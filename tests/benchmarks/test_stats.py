@@ -84,3 +84,16 @@ def test_stratified_interval_without_spread_is_wilson() -> None:
     from benchmarks.stats import stratified_interval, wilson_interval
 
     assert stratified_interval([[0.0] * 5, [0.0] * 3], np.random.default_rng(0)) == wilson_interval(0, 8)
+
+
+def test_stratified_interval_of_one_unvarying_reward_is_undefined_and_never_clear() -> None:
+    import math
+
+    from benchmarks.learning_report import _clear, _fmt
+    from benchmarks.stats import stratified_interval
+
+    one = stratified_interval([[0.75], []], np.random.default_rng(0))
+    assert one.mean == 0.75 and one.n == 1 and math.isnan(one.low) and math.isnan(one.high)
+    other = stratified_interval([[0.5], []], np.random.default_rng(0)).as_dict()
+    assert _clear({"first": one.as_dict(), "last": other}, "first", "last") == "-"
+    assert _fmt(one.as_dict()) == "75.0 [no spread, n=1]"
