@@ -88,22 +88,23 @@ def stratified_interval(groups: Sequence[Sequence[float]], rng: np.random.Genera
 
     The strata are fixed (every replicate keeps every seed and averages the seed means), so the interval covers the
     finite number of episodes each seed played, not a population of seeds: with two or three seeds, resampling
-    seeds would only say which seed came out. Where no score varies and all are 0 or 1, the Wilson interval over
-    all the scores is used instead (a bootstrap would collapse to a point); where no score varies otherwise (one
-    learnability reward, say), nothing bounds the spread, so the interval is undefined (NaN bounds, which no
-    comparison of intervals calls clear).
+    seeds would only say which seed came out. Where no seed's scores vary, a bootstrap would collapse to a point:
+    for scores of 0 and 1 the Wilson interval over all of them is used instead; otherwise (one learnability reward
+    per seed, say) nothing bounds the spread, so the interval is undefined (NaN bounds, which no comparison of
+    intervals calls clear).
     """
     arrays = [np.asarray(g, dtype=np.float64) for g in groups if len(g)]
     if not arrays:
         return Estimate(float("nan"), float("nan"), float("nan"), 0)
     flat = np.concatenate(arrays)
-    if np.all(flat == flat[0]):
-        if flat[0] in (0.0, 1.0):
-            return wilson_interval(int(flat.sum()), int(flat.size))
-        return Estimate(float(flat[0]), float("nan"), float("nan"), int(flat.size))
+    point = float(np.mean([a.mean() for a in arrays]))
+    if all(np.all(a == a[0]) for a in arrays):
+        if np.all((flat == 0.0) | (flat == 1.0)):
+            wilson = wilson_interval(int(flat.sum()), int(flat.size))
+            return Estimate(point, min(wilson.low, point), max(wilson.high, point), int(flat.size))
+        return Estimate(point, float("nan"), float("nan"), int(flat.size))
     means = np.mean([a[rng.integers(0, a.size, size=(n_boot, a.size))].mean(axis=1) for a in arrays], axis=0)  # (B,)
     low, high = np.quantile(means, [0.025, 0.975])
-    point = float(np.mean([a.mean() for a in arrays]))
     return Estimate(point, min(float(low), point), max(float(high), point), int(flat.size))
 
 

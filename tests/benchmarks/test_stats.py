@@ -97,3 +97,15 @@ def test_stratified_interval_of_one_unvarying_reward_is_undefined_and_never_clea
     other = stratified_interval([[0.5], []], np.random.default_rng(0)).as_dict()
     assert _clear({"first": one.as_dict(), "last": other}, "first", "last") == "-"
     assert _fmt(one.as_dict()) == "75.0 [no spread, n=1]"
+
+
+def test_seeds_of_one_score_each_have_no_interval_unless_the_scores_are_0_or_1() -> None:
+    import math
+
+    from benchmarks.stats import stratified_interval, wilson_interval
+
+    rewards = stratified_interval([[0.75], [0.25]], np.random.default_rng(0))
+    assert rewards.mean == 0.5 and math.isnan(rewards.low) and math.isnan(rewards.high)
+    rates = stratified_interval([[1.0, 1.0], [0.0]], np.random.default_rng(0))
+    wilson = wilson_interval(2, 3)
+    assert rates.mean == 0.5 and (rates.low, rates.high) == (min(wilson.low, 0.5), wilson.high)
