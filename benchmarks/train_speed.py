@@ -11,7 +11,9 @@ solver prompt per task type, in the model's chat format, repeated to ``--batch``
   once;
 - update: our ``update_policy`` (micro-batched forward and backward, clip, AdamW step) next to TRL's
   ``GRPOTrainer.compute_loss`` plus the same backward and step (``[bench]`` extra), on the same weights, token ids,
-  micro-batch size and mixed precision, in samples/s.
+  micro-batch size and mixed precision, in samples/s; and ours with ``share_prompt_prefix`` off (every response's
+  whole prompt forwarded, as TRL does), so the gain of forwarding a shared prefix once shows apart. The update of
+  the ``--shared`` batch is timed too: there every response has the same prompt.
 
 Setups (see ``SETUPS``): ``fp32`` (float32 everywhere, the default of ``azr train``), ``autocast`` (float32
 weights; the update under bfloat16 autocast and rollouts from a bfloat16 copy synced after each update), ``lora``
@@ -68,6 +70,7 @@ class Row:
     update_samples_s: float | None = None
     trl_samples_s: float | None = None
     note: str = ""
+    unshared_samples_s: float | None = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,13 +146,14 @@ def measure(name: str, setup_name: str, args: argparse.Namespace) -> tuple[list[
     generations, ours = rollout_rate(backend, batch, params, args.repeats)
     hf = hf_generate_rate(backend.model, tokenizer, batch, args.new_tokens, args.repeats)[1]
     row = Row(name, setup_name, "env", ours, hf)
-    row.update_samples_s, row.trl_samples_s, row.note = update_rates(model, tokenizer, generations, setup, args)
+    fill_update(row, model, tokenizer, generations, setup=setup, args=args)
     rows = [row]
     if args.shared:
         repeated = [solver] * args.batch
-        _, shared = rollout_rate(backend, repeated, params, args.repeats)
+        attempts, shared = rollout_rate(backend, repeated, params, args.repeats)
         hf_shared = hf_generate_rate(backend.model, tokenizer, repeated, args.new_tokens, args.repeats)[1]
         rows.append(Row(name, setup_name, "1 solver prompt x batch", shared, hf_shared))
+        fill_update(rows[-1], model, tokenizer, attempts, setup=setup, args=args)
     sweeps = []
     for size in args.sweep:
         sized = HFBackend(backend.model, tokenizer, batch_size=size)
@@ -215,20 +219,31 @@ def _through_eos(row: Sequence[int], eos_ids: set[int]) -> int:
     return len(row)
 
 
-def update_rates(
-    model: Any, tokenizer: Any, generations: Sequence[Any], setup: Setup, args: Any
-) -> tuple[float, float | None, str]:
-    """Samples/s of our update and of TRL's loss on the same batch, and why TRL was skipped (or ``""``)."""
+def fill_update(row: Row, model: Any, tokenizer: Any, generations: Sequence[Any], *, setup: Setup, args: Any) -> None:
+    """Set ``row``'s update samples/s: ours with and without prefix sharing, and TRL's (or why it was skipped)."""
     advantages = np.random.default_rng(0).standard_normal(len(generations))
-    ours = our_update_time(copy.deepcopy(model), tokenizer, generations, advantages, setup=setup, args=args)
-    trl_s, note = None, ""
+
+    def rate(share: bool) -> float:
+        seconds = our_update_time(
+            copy.deepcopy(model), tokenizer, generations, advantages, setup=setup, args=args, share=share
+        )
+        return len(generations) / seconds
+
+    row.update_samples_s, row.unshared_samples_s = rate(True), rate(False)
     if not args.no_trl:
-        trl_s, note = trl_update_time(model, tokenizer, generations, advantages, setup=setup, args=args)
-    return len(generations) / ours, trl_s and len(generations) / trl_s, note
+        trl_s, row.note = trl_update_time(model, tokenizer, generations, advantages, setup=setup, args=args)
+        row.trl_samples_s = trl_s and len(generations) / trl_s
 
 
 def our_update_time(
-    policy: Any, tokenizer: Any, generations: Sequence[Any], advantages: np.ndarray, *, setup: Setup, args: Any
+    policy: Any,
+    tokenizer: Any,
+    generations: Sequence[Any],
+    advantages: np.ndarray,
+    *,
+    setup: Setup,
+    args: Any,
+    share: bool = True,
 ) -> float:
     """Best time of one ``update_policy`` call (forward, backward, clip, AdamW step) in ``setup``."""
     import torch
@@ -238,7 +253,9 @@ def our_update_time(
     from agents.llm.update import update_policy
 
     optimizer = torch.optim.AdamW([p for p in policy.parameters() if p.requires_grad], lr=1e-6)
-    config = TrainConfig(micro_batch_size=args.micro_batch, entropy_coef=0.001, update_autocast=setup.autocast)
+    config = TrainConfig(
+        micro_batch_size=args.micro_batch, entropy_coef=0.001, update_autocast=setup.autocast, share_prompt_prefix=share
+    )
 
     def step() -> None:
         update_policy(policy, optimizer, generations, advantages, config, pad_id=pad_id(tokenizer))
@@ -345,18 +362,25 @@ def format_rows(rows: Sequence[Row]) -> str:
     """A markdown table with the ours/reference ratios."""
     lines = [
         "| model | setup | prompts | rollout tok/s (ours) | HF generate tok/s | ours/HF | update samples/s (ours) "
-        "| TRL GRPO samples/s | ours/TRL |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| TRL GRPO samples/s | ours/TRL | ours, prefix sharing off | sharing on/off |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        update = "-" if r.update_samples_s is None else f"{r.update_samples_s:.2f}"
-        trl = "-" if r.trl_samples_s is None else f"{r.trl_samples_s:.2f}"
-        ratio = f"{r.update_samples_s / r.trl_samples_s:.2f}x" if r.update_samples_s and r.trl_samples_s else "-"
         lines.append(
             f"| {r.model} | {r.setup} | {r.prompts} | {r.rollout_tok_s:.1f} | {r.hf_tok_s:.1f} | "
-            f"{r.rollout_tok_s / r.hf_tok_s:.2f}x | {update} | {trl} | {ratio} |" + (f" {r.note}" if r.note else "")
+            f"{r.rollout_tok_s / r.hf_tok_s:.2f}x | {_num(r.update_samples_s)} | {_num(r.trl_samples_s)} | "
+            f"{_ratio(r.update_samples_s, r.trl_samples_s)} | {_num(r.unshared_samples_s)} | "
+            f"{_ratio(r.update_samples_s, r.unshared_samples_s)} |" + (f" {r.note}" if r.note else "")
         )
     return "\n".join(lines)
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _ratio(top: float | None, bottom: float | None) -> str:
+    return f"{top / bottom:.2f}x" if top and bottom else "-"
 
 
 def format_sweep(sweeps: Sequence[tuple[str, int, float]]) -> str:

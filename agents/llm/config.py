@@ -75,6 +75,10 @@ class TrainConfig:
     """Responses per forward/backward pass; gradients accumulate over micro-batches (memory knob)."""
     gradient_checkpointing: bool = False
     """Recompute activations in the backward pass (less memory, ~30% slower)."""
+    share_prompt_prefix: bool = True
+    """Speed option that keeps the math: the update forwards a prompt prefix shared by several responses once (the
+    n attempts at a proposal, the instructions of a task type's proposer prompts) and runs each response on its KV
+    cache (``agents.llm.prefix``). Off with ``gradient_checkpointing``, which drops the cache."""
     lora_rank: int = 0
     """0: train all weights; > 0: train a LoRA adapter of this rank via ``peft`` (``[lora]`` extra)."""
     lora_alpha: int = 32

@@ -15,14 +15,15 @@ update rounds away (on SmolLM2-135M one step changed 0.4% of the weights, agains
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agents.llm.forward_args import accepts_logits_to_keep
 from agents.llm.losses import policy_loss
+from agents.llm.prefix import PrefixGroup, SharedPrefix, prefix_groups
 from agents.llm.sampling import Generation
 
 if TYPE_CHECKING:
@@ -52,13 +53,16 @@ class TokenBatch:
     start: int
 
 
-def pack(generations: Sequence[Generation], pad_id: int, device: Any) -> TokenBatch:
-    """Right-pad ``prompt_ids + completion_ids`` of each generation into one ``TokenBatch``."""
+def pack(generations: Sequence[Generation], pad_id: int, device: Any, skip: int = 0) -> TokenBatch:
+    """Right-pad ``prompt_ids + completion_ids`` of each generation, less its first ``skip`` tokens, into a batch.
+
+    ``skip`` (a shared prefix forwarded apart) must be shorter than the shortest prompt.
+    """
     import torch
 
-    rows = [g.prompt_ids + g.completion_ids for g in generations]
+    rows = [(g.prompt_ids + g.completion_ids)[skip:] for g in generations]
     width = max(len(r) for r in rows)
-    start = min(len(g.prompt_ids) for g in generations) - 1
+    start = min(len(g.prompt_ids) for g in generations) - 1 - skip
     ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
     attn = torch.zeros((len(rows), width), dtype=torch.long)
     mask = torch.zeros((len(rows), width - 1 - start))
@@ -66,29 +70,32 @@ def pack(generations: Sequence[Generation], pad_id: int, device: Any) -> TokenBa
     for i, (g, row) in enumerate(zip(generations, rows, strict=True)):
         ids[i, : len(row)] = torch.tensor(row)
         attn[i, : len(row)] = 1
-        first = len(g.prompt_ids) - 1 - start  # column of the first completion target
+        first = len(g.prompt_ids) - 1 - skip - start  # column of the first completion target
         mask[i, first : first + len(g.completion_ids)] = 1.0
         old[i, first : first + len(g.completion_ids)] = torch.tensor(g.logprobs, dtype=torch.float32)
     targets = ids[:, start + 1 :]
     return TokenBatch(ids.to(device), attn.to(device), targets.to(device), mask.to(device), old.to(device), start)
 
 
-def score_tokens(model: Any, batch: TokenBatch, temperature: float, with_entropy: bool) -> tuple[Any, Any]:
-    """Log-probabilities ``(B, W)`` of the targets under ``model`` at ``temperature``, and entropies (or None)."""
+def score_tokens(
+    model: Any, batch: TokenBatch, temperature: float, with_entropy: bool, prefix: SharedPrefix | None = None
+) -> tuple[Any, Any]:
+    """Log-probabilities ``(B, W)`` of the targets under ``model`` at ``temperature``, and entropies (or None).
+
+    With a ``prefix``, ``batch`` holds what follows it (``pack(..., skip=prefix.length)``) and attends to its cache.
+    """
     import torch
 
     keep = batch.input_ids.shape[1] - batch.start  # positions start .. L-1: the lm head skips the shared prompt
-    extra = {"logits_to_keep": keep} if accepts_logits_to_keep(model) else {}
-    out = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False, **extra)
+    extra: dict[str, Any] = {"logits_to_keep": keep} if accepts_logits_to_keep(model) else {}
+    if prefix is None:
+        extra |= {"attention_mask": batch.attention_mask, "use_cache": False}
+    else:
+        extra |= {**prefix.forward_kwargs(batch.attention_mask), "use_cache": True}
+    out = model(input_ids=batch.input_ids, **extra)
     logp = torch.log_softmax(out.logits[:, -keep:-1].float() / temperature, dim=-1)  # (B, W, V), computed once
     entropy = -(logp.exp() * logp).sum(-1) if with_entropy else None  # (B, W)
     return logp.gather(-1, batch.targets.unsqueeze(-1)).squeeze(-1), entropy
-
-
-def accepts_logits_to_keep(model: Any) -> bool:
-    """Whether ``model.forward`` takes ``logits_to_keep`` (a ``peft`` wrapper passes it on to the model it wraps)."""
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return "logits_to_keep" in inspect.signature(inner.forward).parameters
 
 
 @contextlib.contextmanager
@@ -128,28 +135,82 @@ def update_policy(
     """
     import torch
 
-    device = next(model.parameters()).device
     slices = np.array_split(np.arange(len(generations)), config.updates_per_step)
     with autocast_to(model, config.update_autocast):
         old = precompute_logprobs(model, generations, config, pad_id) if config.updates_per_step > 1 else None
+    share = sharing_on(model, generations, config)
     totals: dict[str, float] = {}
     model.train()
     for part in slices:
         n_tokens = sum(len(generations[i].completion_ids) for i in part)
-        by_length = sorted(part, key=lambda i: len(generations[i].prompt_ids) + len(generations[i].completion_ids))
-        for idx in micro_batches(np.asarray(by_length), config.micro_batch_size):
-            batch = pack([generations[i] for i in idx], pad_id, device)
-            old_rows = None if old is None else [old[i] for i in idx]
-            stats = backward_micro(
-                model, batch, advantages[idx], config=config, n_tokens=n_tokens, old_rows=old_rows, ref_model=ref_model
-            )
-            add_into(totals, stats, 1.0 / len(slices))
+        groups = merge_unshared(prefix_groups(generations, part)) if share else [PrefixGroup(tuple(part), 0)]
+        for group in groups:
+            for stats in backward_group(
+                model, generations, group, advantages, config=config, n_tokens=n_tokens, pad_id=pad_id, old=old,
+                ref_model=ref_model,
+            ):  # fmt: skip
+                add_into(totals, stats, 1.0 / len(slices))
         params = [p for p in model.parameters() if p.requires_grad]
         norm = torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
         add_into(totals, {"train/grad_norm": float(norm)}, 1.0 / len(slices))
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
     return totals
+
+
+def sharing_on(model: Any, generations: Sequence[Generation], config: TrainConfig) -> bool:
+    """Whether the update forwards shared prompt prefixes once (``config.share_prompt_prefix``).
+
+    Not with gradient checkpointing, which drops the KV cache, nor for a model whose cache is not a plain
+    ``DynamicCache`` (``agents.llm.prefix``).
+    """
+    if not config.share_prompt_prefix or config.gradient_checkpointing or not generations:
+        return False
+    return SharedPrefix.supported(model, generations[0].prompt_ids)
+
+
+def merge_unshared(groups: Sequence[PrefixGroup]) -> list[PrefixGroup]:
+    """The groups that share a prefix, then one group of every generation that shares none (batched by length)."""
+    alone = tuple(i for g in groups if g.shared == 0 for i in g.indices)
+    return [g for g in groups if g.shared > 0] + ([PrefixGroup(alone, 0)] if alone else [])
+
+
+def backward_group(
+    model: Any,
+    generations: Sequence[Generation],
+    group: PrefixGroup,
+    advantages: np.ndarray,
+    *,
+    config: TrainConfig,
+    n_tokens: int,
+    pad_id: int,
+    old: list[Any] | None,
+    ref_model: Any,
+) -> list[dict[str, float]]:
+    """Forward and backward of one group's micro-batches (after its shared prefix, forwarded once); their stats."""
+    import torch
+
+    device = next(model.parameters()).device
+    prompt = generations[group.indices[0]].prompt_ids[: group.shared]
+    prefix = ref_prefix = None
+    if group.shared:
+        with autocast_to(model, config.update_autocast):
+            prefix = SharedPrefix(model, prompt)
+            if ref_model is not None:
+                with torch.no_grad():
+                    ref_prefix = SharedPrefix(ref_model, prompt)
+    by_length = sorted(group.indices, key=lambda i: len(generations[i].prompt_ids) + len(generations[i].completion_ids))
+    out = []
+    for idx in micro_batches(np.asarray(by_length), config.micro_batch_size):
+        batch = pack([generations[i] for i in idx], pad_id, device, skip=group.shared)
+        old_rows = None if old is None else [old[i] for i in idx]
+        out.append(backward_micro(
+            model, batch, advantages[idx], config=config, n_tokens=n_tokens, old_rows=old_rows, ref_model=ref_model,
+            prefix=prefix, ref_prefix=ref_prefix,
+        ))  # fmt: skip
+    if prefix is not None:
+        prefix.backward()
+    return out
 
 
 def backward_micro(
@@ -161,16 +222,21 @@ def backward_micro(
     n_tokens: int,
     old_rows: list[Any] | None = None,
     ref_model: Any = None,
+    prefix: SharedPrefix | None = None,
+    ref_prefix: SharedPrefix | None = None,
 ) -> dict[str, float]:
-    """Forward, loss and backward of one micro-batch; returns its share of the statistics."""
+    """Forward, loss and backward of one micro-batch; returns its share of the statistics.
+
+    ``prefix`` and ``ref_prefix`` (the policy's and the reference's) are given when ``batch`` was packed without it.
+    """
     import torch
 
     with autocast_to(model, config.update_autocast):
-        logp, entropy = score_tokens(model, batch, config.temperature, config.entropy_coef != 0.0)
+        logp, entropy = score_tokens(model, batch, config.temperature, config.entropy_coef != 0.0, prefix)
         ref = None
         if ref_model is not None:
             with torch.no_grad():
-                ref, _ = score_tokens(ref_model, batch, config.temperature, False)
+                ref, _ = score_tokens(ref_model, batch, config.temperature, False, ref_prefix)
     old_logp = logp.detach() if old_rows is None else pad_like(logp, old_rows, batch)
     adv = torch.as_tensor(advantages, dtype=torch.float32, device=logp.device)
     out = policy_loss(

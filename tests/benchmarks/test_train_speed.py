@@ -16,9 +16,26 @@ def test_prompts_pad_left_and_completions_right():
     assert ids.tolist() == [[1, 2], [3, 0]] and mask.tolist() == [[1, 1], [1, 0]]
 
 
-def test_rows_show_both_ratios():
-    table = format_rows([Row("m", "fp32", "env", 30.0, 20.0, 1.5, 1.0)])
-    assert "| 1.50x |" in table and "| 1.50x | 1.50 | 1.00 | 1.50x |" in table
+def test_rows_show_every_ratio():
+    table = format_rows([Row("m", "fp32", "env", 30.0, 20.0, 1.5, 1.0, unshared_samples_s=0.5)])
+    assert "| 1.50x | 1.50 | 1.00 | 1.50x | 0.50 | 3.00x |" in table
+
+
+def test_the_update_is_timed_with_and_without_prefix_sharing(monkeypatch):
+    from types import SimpleNamespace
+
+    import benchmarks.train_speed as speed
+
+    seen = []
+
+    def fake_time(*_args, share, **_kw):
+        seen.append(share)
+        return 2.0 if share else 4.0
+
+    monkeypatch.setattr(speed, "our_update_time", fake_time)
+    row = Row("m", "fp32", "env", 1.0, 1.0)
+    speed.fill_update(row, None, None, [object()] * 4, setup=speed.SETUPS["fp32"], args=SimpleNamespace(no_trl=True))
+    assert sorted(seen) == [False, True] and (row.update_samples_s, row.unshared_samples_s) == (2.0, 1.0)
 
 
 def test_an_odd_micro_batch_skips_trl_with_the_fix():

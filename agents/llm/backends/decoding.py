@@ -13,14 +13,13 @@ random stream as a full prefill (up to float rounding: a matmul over fewer rows 
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
+from agents.llm.forward_args import accepts_logits_to_keep, cache_argument
 from agents.llm.sampling import SamplingParams
-from agents.llm.update import accepts_logits_to_keep
 
 
 @dataclass
@@ -132,16 +131,6 @@ def prefill(
         cache.reorder_cache(index)  # (U, ...) -> (B, ...): row b takes the cache of its distinct prompt
         logits = logits[index]
     return logits, cache
-
-
-def cache_argument(model: Any) -> str:
-    """Name the forward argument and output field that carry the KV cache.
-
-    ``cache`` in recent ``transformers`` (which deprecates the old name and warns on every call), ``past_key_values``
-    in older ones and in plain modules.
-    """
-    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return "cache" if "cache" in inspect.signature(inner.forward).parameters else "past_key_values"
 
 
 def _last_only(model: Any) -> dict[str, int]:
