@@ -143,7 +143,8 @@ def update_policy(
     model.train()
     for part in slices:
         n_tokens = sum(len(generations[i].completion_ids) for i in part)
-        groups = merge_unshared(prefix_groups(generations, part)) if share else [PrefixGroup(tuple(part), 0)]
+        rows = part.tolist()
+        groups = merge_unshared(prefix_groups(generations, rows)) if share else [PrefixGroup(tuple(rows), 0)]
         for group in groups:
             for stats in backward_group(
                 model, generations, group, advantages, config=config, n_tokens=n_tokens, pad_id=pad_id, old=old,

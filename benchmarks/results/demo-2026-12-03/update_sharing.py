@@ -50,7 +50,7 @@ def main(seed: str, steps: str = "1", *pairs: str) -> None:
             generations = [s.generation for s in samples]
             advantages = trainer.estimator(trainer_inputs(samples, trainer.config))
             groups = prefix_groups(generations, range(len(generations)))
-            times = {"off": [], "on": []}
+            times: dict[str, list[float]] = {"off": [], "on": []}
             for share in (False, True, False, True):
                 times["on" if share else "off"].append(timed(trainer, generations, advantages, share))
             row = {
