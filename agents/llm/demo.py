@@ -24,7 +24,7 @@ from agents.llm.summary import loop_signals, loop_turned
 
 SIZES: dict[str, dict[str, Any]] = {
     "qwen2.5-coder-0.5b": {"steps": 3, "batch_size": 2, "n_solve_samples": 4, "k_references": 1,
-                           "max_new_tokens": 192, "prompt_format": "chat", "micro_batch_size": 1,
+                           "max_new_tokens": 128, "prompt_format": "chat", "micro_batch_size": 1,
                            "lora_rank": 16, "learning_rate": 2e-4, "update_autocast": "bfloat16",
                            "rollout_dtype": "bfloat16", "task_types": ["deduction", "abduction"]},
     "smollm2-135m": {"steps": 3, "batch_size": 1, "n_solve_samples": 4, "k_references": 1, "max_new_tokens": 128,
@@ -35,12 +35,13 @@ SIZES: dict[str, dict[str, Any]] = {
 Two episodes per task type and role: a group of one always has advantage 0. For the 0.5B model: two task types
 (its proposals are valid in deduction and abduction, rarely in induction) and the learning benchmark's LoRA and
 dtype settings (``benchmarks.learning.CPU_BUDGET``): a LoRA adapter of rank 16 (the ``[lora]`` extra), the update
-under bfloat16 autocast, rollouts from a bfloat16 copy, one sequence per backward pass; but 192 new tokens (the
+under bfloat16 autocast, rollouts from a bfloat16 copy, one sequence per backward pass; but 128 new tokens (the
 benchmark has 320) and learning rate 2e-4 (the benchmark has 1e-4, because 2e-4 collapsed one seed's policy within
-four steps, after the demo's three). A step takes about a minute and a half (a full float32 update with gradient
-checkpointing took ten, under load); more when the proposals are valid (their attempts are sampled and trained on).
-The update forwards each shared prompt prefix once (``share_prompt_prefix``, on by default): 1.7x faster on a demo
-step, whose prompts are 94% of its tokens.
+four steps, after the demo's three). 128 tokens: the first step's 96 responses sampled at 256, cut at 256, 192, 160
+and 128 and judged again, were as often well formed, valid and correct at 128 as at 256 (a batch decodes until its
+longest response stops, so the budget sets the rollout's time). The update forwards each shared prompt prefix once
+(``share_prompt_prefix``, on by default; 1.2-1.7x faster on two demo steps). A step takes a minute to a minute and a
+half; more when the proposals are valid (their attempts are sampled and trained on).
 Sampling stays at the trainer's temperature 1.0: at 0.7 the first step's proposals were far more often well formed
 (88% / 83% against 50% / 29%, deduction / abduction, 24 each, ``azr bench models --temperature``) but no more often
 valid (most were copies of the zero triplet), and in two demos at 0.7 the solver never answered a deduction task
