@@ -1,6 +1,7 @@
 """One ``azr demo`` run with config overrides, under the demo's own stop rule and deadline; writes its verdict.
 
-Usage: ``python demo_trial.py NAME SEED MINUTES [KEY=JSON ...]``, for example ``b3 1 7.1 batch_size=3``. Runs go
+Usage: ``python demo_trial.py NAME SEED MINUTES [KEY=JSON ...]``, for example ``b3 1 7.1 batch_size=3``;
+``first_steps`` and ``most_steps`` set ``--steps`` and ``--max-steps``. Runs go
 under ``$OUT`` (default ``runs/demo-trials``) as ``NAME-sSEED``; ``judge.py`` gives the verdict it prints.
 """
 
@@ -20,7 +21,10 @@ def main(name: str, seed: str, minutes: str, *pairs: str) -> None:
     start = time.perf_counter()
     overrides = {k: json.loads(v) for k, v in (p.split("=", 1) for p in pairs)}
     run = Path(os.environ.get("OUT", "runs/demo-trials")) / f"{name}-s{seed}"
-    args = argparse.Namespace(model="qwen2.5-coder-0.5b", steps=None, max_steps=None, seed=int(seed), run_dir=str(run))
+    args = argparse.Namespace(
+        model="qwen2.5-coder-0.5b", steps=overrides.pop("first_steps", None), seed=int(seed), run_dir=str(run),
+        max_steps=overrides.pop("most_steps", None),
+    )  # fmt: skip
     config = from_mapping(overrides, base=demo.demo_config(args))
     first, _ = demo.step_plan(args)
     trainer = build_trainer(config)
