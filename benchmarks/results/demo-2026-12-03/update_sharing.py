@@ -19,7 +19,7 @@ from agents.llm.collect import collect
 from agents.llm.config import from_mapping
 from agents.llm.prefix import prefix_groups
 from agents.llm.session import build_trainer
-from agents.llm.trainer import pad_id
+from agents.llm.trainer import advantage_inputs, pad_id
 from agents.llm.update import update_policy
 
 
@@ -48,7 +48,7 @@ def main(seed: str, steps: str = "1", *pairs: str) -> None:
                               seeds=seeds)  # fmt: skip
             samples = rollout.samples
             generations = [s.generation for s in samples]
-            advantages = trainer.estimator(trainer_inputs(samples, trainer.config))
+            advantages = trainer.estimator(advantage_inputs(samples, trainer.config.advantage_level))
             groups = prefix_groups(generations, range(len(generations)))
             times: dict[str, list[float]] = {"off": [], "on": []}
             for share in (False, True, False, True):
@@ -67,12 +67,6 @@ def main(seed: str, steps: str = "1", *pairs: str) -> None:
     finally:
         trainer.close()
     out.write_text(json.dumps({"seed": int(seed), "overrides": overrides, "steps": rows}, indent=1))
-
-
-def trainer_inputs(samples, config):
-    from agents.llm.trainer import advantage_inputs
-
-    return advantage_inputs(samples, config.advantage_level)
 
 
 if __name__ == "__main__":
