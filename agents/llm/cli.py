@@ -1,4 +1,4 @@
-"""``azr train``, ``azr plot`` and ``azr demo``. Heavy imports happen inside the handlers."""
+"""``azr train``, ``azr seed``, ``azr plot`` and ``azr demo``. Heavy imports happen inside the handlers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 
 def register(subparsers: Any) -> None:
-    """Add the three subcommands."""
+    """Add the four subcommands."""
     from agents.llm import demo
 
     # `azr train` hands every token to its own tyro parser (agents.llm.train): "+" as the prefix character keeps
@@ -18,6 +18,13 @@ def register(subparsers: Any) -> None:
     )  # fmt: skip
     p.add_argument("options", nargs=argparse.REMAINDER)
     p.set_defaults(handler=handle_train)
+
+    p = subparsers.add_parser(
+        "seed", help="fill a seed file with tasks the policy proposes without updates (the paper's seeding stage)",
+        add_help=False, prefix_chars="+",
+    )  # fmt: skip
+    p.add_argument("options", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=handle_seed)
 
     p = subparsers.add_parser("plot", help="PNG charts of a training run")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory written by azr train or azr demo")
@@ -32,6 +39,13 @@ def register(subparsers: Any) -> None:
 def handle_train(args: argparse.Namespace) -> int:
     """``azr train``."""
     from agents.llm.train import parse_command, run
+
+    return run(parse_command(args.options))
+
+
+def handle_seed(args: argparse.Namespace) -> int:
+    """``azr seed``."""
+    from agents.llm.seeding import parse_command, run
 
     return run(parse_command(args.options))
 

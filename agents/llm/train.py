@@ -21,6 +21,7 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from agents.llm.config import LEGACY_KEYS, TrainConfig, check_keys, field_type, from_mapping, load_yaml
 from agents.llm.metrics import read_metrics
@@ -29,6 +30,7 @@ from azr_env.errors import AzrError, ConfigError, MissingDependencyError
 COMMAND_KEYS = ("resume", "config")
 """Flags of the command itself (not ``TrainConfig`` keys)."""
 BOOL_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
+CommandT = TypeVar("CommandT")
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,23 @@ def parse_command(argv: Sequence[str], prog: str = "azr train") -> TrainCommand:
     pre.add_argument("--config", default=None)
     known, _ = pre.parse_known_args(list(argv))
     base = base_config(known.resume, known.config)
+    return cli(TrainCommand(base, known.resume, known.config), argv, prog, __doc__ or "")
+
+
+def cli(default: CommandT, argv: Sequence[str], prog: str, description: str) -> CommandT:
+    """Parse ``argv`` with tyro into a command dataclass like ``default``, whose values are the defaults.
+
+    The dataclass holds a ``TrainConfig`` field ``train`` (flat flag names) and the command's own fields.
+    """
     try:
         import tyro
     except ImportError:
-        raise MissingDependencyError("tyro", "agents", "the azr train command line") from None
+        raise MissingDependencyError("tyro", "agents", f"the {prog} command line") from None
     markers = (tyro.conf.OmitArgPrefixes, tyro.conf.FlagConversionOff, tyro.conf.EnumChoicesFromValues)
+    own = tuple(f.name for f in dataclasses.fields(default) if f.name != "train")  # type: ignore[arg-type]
     return tyro.cli(
-        TrainCommand, args=normalize_args(argv), default=TrainCommand(base, known.resume, known.config), prog=prog,
-        description=__doc__, config=markers,
+        type(default), args=normalize_args(argv, own), default=default, prog=prog, description=description,
+        config=markers,
     )  # fmt: skip
 
 
@@ -73,20 +84,23 @@ def base_config(resume: str | None, config_file: str | None) -> TrainConfig:
     return config
 
 
-def normalize_args(argv: Sequence[str]) -> list[str]:
-    """Rewrite flags of earlier versions into tyro's forms; refuse unknown flags with a "did you mean"."""
+def normalize_args(argv: Sequence[str], command_keys: Sequence[str] = COMMAND_KEYS) -> list[str]:
+    """Rewrite flags of earlier versions into tyro's forms; refuse unknown flags with a "did you mean".
+
+    ``command_keys`` are the command's own flags (not ``TrainConfig`` keys): passed through as they are.
+    """
     out: list[str] = []
     key: str | None = None
     for token in argv:
         if token.startswith("--") and token != "--help":
             name, eq, value = token[2:].partition("=")
             key = LEGACY_KEYS.get(name.replace("-", "_"), name.replace("-", "_"))
-            if key not in COMMAND_KEYS:
+            if key not in command_keys:
                 check_keys([key], "the command line")
             out.append("--" + key.replace("_", "-"))
             if eq:
-                out += flag_values(key, value)
-        elif key is not None and key not in COMMAND_KEYS:
+                out += [value] if key in command_keys else flag_values(key, value)
+        elif key is not None and key not in command_keys:
             out += flag_values(key, token)
         else:
             out.append(token)
