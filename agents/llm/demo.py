@@ -54,6 +54,23 @@ MAX_STEPS: dict[str, int] = {"qwen2.5-coder-0.5b": 5}
 start. A demo whose loop turned in three steps stops there."""
 
 
+SEEDS_DIR = Path(__file__).parent / "seeds"
+"""Seed files shipped for demos, each written by ``azr seed`` with the model it names (command: ``README.md`` there)."""
+
+SEED_FILES: dict[str, str] = {"qwen2.5-coder-0.5b": "qwen2.5-coder-0.5b.jsonl"}
+"""The seed file (in ``SEEDS_DIR``) a model's demo starts its buffer from; a model without one starts from the zero
+triplet."""
+
+
+def seed_file(args: argparse.Namespace) -> str | None:
+    """The demo's seed file: ``--seed-file`` (``none``: the zero triplet), else the model's shipped one, if any."""
+    chosen = getattr(args, "seed_file", None)
+    if chosen is not None:
+        return None if chosen.lower() == "none" else chosen
+    name = SEED_FILES.get(args.model)
+    return str(SEEDS_DIR / name) if name is not None else None
+
+
 def step_plan(args: argparse.Namespace) -> tuple[int, int]:
     """``(steps always run, most steps)`` from ``--steps``, ``--max-steps`` and the model's defaults."""
     size = SIZES.get(args.model, SIZES[DEFAULT_MODEL])
@@ -69,7 +86,7 @@ def demo_config(args: argparse.Namespace) -> TrainConfig:
     run_dir = args.run_dir or f"runs/demo-{args.model}-{stamp}"
     return from_mapping({
         "model": args.model, "seed": args.seed, "run_dir": run_dir, "micro_batch_size": 4, "checkpoint_every": 2,
-        "tensorboard": True, **size,
+        "tensorboard": True, "seed_file": seed_file(args), **size,
     })  # fmt: skip
 
 
@@ -108,6 +125,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "download and conversion included (default: 10)",
     )  # fmt: skip
     parser.add_argument("--run-dir", default=None, help="output directory (default: runs/demo-MODEL-TIMESTAMP)")
+    parser.add_argument(
+        "--seed-file", default=None,
+        help="seed file of the buffer (written by azr seed); 'none' starts from the zero triplet (default: the "
+        "model's shipped seed file, if it has one)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

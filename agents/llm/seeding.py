@@ -136,8 +136,8 @@ def fill(
         log.add(records)
         buffer.save(command.out)
         if bar is not None:
+            bar.set_postfix({t: buffer.size(t) for t in types}, refresh=False)
             bar.update(1)
-            bar.set_postfix({t: buffer.size(t) for t in types})
     if bar is not None:
         bar.close()
     log.sizes = {t: buffer.size(t) for t in types}
