@@ -54,21 +54,10 @@ MAX_STEPS: dict[str, int] = {"qwen2.5-coder-0.5b": 5}
 start. A demo whose loop turned in three steps stops there."""
 
 
-SEEDS_DIR = Path(__file__).parent / "seeds"
-"""Seed files shipped for demos, each written by ``azr seed`` with the model it names (command: ``README.md`` there)."""
-
-SEED_FILES: dict[str, str] = {"qwen2.5-coder-0.5b": "qwen2.5-coder-0.5b.jsonl"}
-"""The seed file (in ``SEEDS_DIR``) a model's demo starts its buffer from; a model without one starts from the zero
-triplet."""
-
-
 def seed_file(args: argparse.Namespace) -> str | None:
-    """The demo's seed file: ``--seed-file`` (``none``: the zero triplet), else the model's shipped one, if any."""
+    """The demo's seed file: ``--seed-file`` (``None`` or ``none``: the zero triplet, the default)."""
     chosen = getattr(args, "seed_file", None)
-    if chosen is not None:
-        return None if chosen.lower() == "none" else chosen
-    name = SEED_FILES.get(args.model)
-    return str(SEEDS_DIR / name) if name is not None else None
+    return None if chosen is None or chosen.lower() == "none" else str(chosen)
 
 
 def step_plan(args: argparse.Namespace) -> tuple[int, int]:
@@ -127,8 +116,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-dir", default=None, help="output directory (default: runs/demo-MODEL-TIMESTAMP)")
     parser.add_argument(
         "--seed-file", default=None,
-        help="seed file of the buffer (written by azr seed); 'none' starts from the zero triplet (default: the "
-        "model's shipped seed file, if it has one)",
+        help="start the buffer from this seed file (written by azr seed) instead of the zero triplet (default: none; "
+        "a seed file of the 0.5B made its steps longer and its first step's rates no better: README, 'The demo')",
     )  # fmt: skip
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from agents.llm.demo import MAX_STEPS, SEED_FILES, add_arguments, demo_config, step_plan, stop_rule
+from agents.llm.demo import MAX_STEPS, add_arguments, demo_config, step_plan, stop_rule
 from agents.llm.models import DEFAULT_MODEL
 from agents.llm.summary import format_signals, loop_signals, loop_turned
 
@@ -86,18 +85,11 @@ def test_the_demo_adds_no_step_that_would_end_after_its_deadline() -> None:
     assert not stop_rule(2, ("deduction",), deadline=0.0)([step])
 
 
-def test_the_demo_starts_from_the_models_shipped_seed_file_unless_told_otherwise(executor, tmp_path) -> None:
-    from azr_env.buffer import TaskBuffer
-
+def test_the_demo_starts_from_the_zero_triplet_unless_given_a_seed_file(tmp_path) -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
-    shipped = demo_config(parser.parse_args([])).env.seed_file
-    assert shipped is not None and Path(shipped).name == SEED_FILES[DEFAULT_MODEL]
-    config = demo_config(parser.parse_args([]))
-    buffer = TaskBuffer.seeded(config.env.task_types, executor, seed_file=shipped)
-    assert all(buffer.size(t) > config.env.k_references for t in config.env.task_types)
+    assert demo_config(parser.parse_args([])).env.seed_file is None
     assert demo_config(parser.parse_args(["--seed-file", "none"])).env.seed_file is None
-    assert demo_config(parser.parse_args(["--model", "tiny-random"])).env.seed_file is None
     mine = tmp_path / "mine.jsonl"
-    mine.write_text(Path(shipped).read_text())
+    mine.write_text('{"task_type": "deduction", "program": "def f(x):\\n    return x + 1", "inputs": ["1"]}\n')
     assert demo_config(parser.parse_args(["--seed-file", str(mine)])).env.seed_file == str(mine)
