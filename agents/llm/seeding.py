@@ -112,7 +112,9 @@ def propose_round(
     prompts = [prompt_text(tokenizer, prompt, config.env.prompt_format) for prompt in env.prompts]
     params = SamplingParams(config.max_new_tokens, config.temperature, seed=sample_seed)
     env.step([g.text for g in generate(prompts, params)])
-    return [r for r in env.last_records if r is not None]
+    records = [r for r in env.last_records if r is not None]
+    env.close()  # the executor and the buffer are borrowed: they stay open
+    return records
 
 
 def fill(
@@ -121,14 +123,12 @@ def fill(
     generate: Callable[[Sequence[str], SamplingParams], Sequence[Any]],
     tokenizer: Any,
     command: SeedCommand,
-    *,
-    progress: bool = True,
 ) -> SeedingLog:
     """Run rounds until every type holds ``per_type`` tasks or ``max_rounds`` ran, saving the buffer after each."""
     config, types = command.train, list(command.train.env.task_types)
     rng = np.random.default_rng([config.seed, len(buffer)])
     log, start = SeedingLog(), time.perf_counter()
-    bar = _bar(command, progress)
+    bar = _bar(command)
     while (short := short_types(buffer, types, command.per_type)) and log.rounds < command.max_rounds:
         records = propose_round(
             buffer, executor, generate, tokenizer=tokenizer, config=config, task_types=short, rng=rng
@@ -145,8 +145,9 @@ def fill(
     return log
 
 
-def _bar(command: SeedCommand, progress: bool) -> Any:
-    if not (progress and command.train.progress):
+def _bar(command: SeedCommand) -> Any:
+    """A tqdm bar over rounds (``None`` when ``progress`` is off or tqdm is missing)."""
+    if not command.train.progress:
         return None
     try:
         from tqdm.auto import tqdm
