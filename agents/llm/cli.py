@@ -10,21 +10,15 @@ def register(subparsers: Any) -> None:
     """Add the four subcommands."""
     from agents.llm import demo
 
-    # `azr train` hands every token to its own tyro parser (agents.llm.train): "+" as the prefix character keeps
-    # argparse from reading `--flags` (and `--help`) itself.
-    p = subparsers.add_parser(
-        "train", help="self-play training (TRR++ by default); azr train --help lists every setting",
-        add_help=False, prefix_chars="+",
-    )  # fmt: skip
-    p.add_argument("options", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=handle_train)
-
-    p = subparsers.add_parser(
-        "seed", help="fill a seed file with tasks the policy proposes without updates (the paper's seeding stage)",
-        add_help=False, prefix_chars="+",
-    )  # fmt: skip
-    p.add_argument("options", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=handle_seed)
+    tyro_command(
+        subparsers, "train", "self-play training (TRR++ by default); azr train --help lists every setting", handle_train
+    )
+    tyro_command(
+        subparsers,
+        "seed",
+        "fill a seed file with tasks the policy proposes without updates (the paper's seeding stage)",
+        handle_seed,
+    )
 
     p = subparsers.add_parser("plot", help="PNG charts of a training run")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run directory written by azr train or azr demo")
@@ -34,6 +28,16 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("demo", help="a few self-play steps on the CPU in minutes", description=demo.__doc__)
     demo.add_arguments(p)
     p.set_defaults(handler=handle_demo)
+
+
+def tyro_command(subparsers: Any, name: str, help_text: str, handler: Any) -> None:
+    """Add a subcommand that hands every token to its own tyro parser.
+
+    "+" as the prefix character keeps argparse from reading ``--flags`` (and ``--help``) itself.
+    """
+    p = subparsers.add_parser(name, help=help_text, add_help=False, prefix_chars="+")
+    p.add_argument("options", nargs=argparse.REMAINDER)
+    p.set_defaults(handler=handler)
 
 
 def handle_train(args: argparse.Namespace) -> int:

@@ -16,7 +16,6 @@ Examples::
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -30,7 +29,7 @@ from agents.llm.collect import prompt_text
 from agents.llm.config import TrainConfig
 from agents.llm.sampling import SamplingParams
 from azr_env.buffer import TaskBuffer
-from azr_env.errors import AzrError, ConfigError
+from azr_env.errors import ConfigError
 from azr_env.records import StepRecord
 from azr_env.tasks.base import Role
 
@@ -170,16 +169,14 @@ def parse_command(argv: Sequence[str], prog: str = "azr seed") -> SeedCommand:
 
 def run(command: SeedCommand) -> int:
     """Load the policy, fill the seed file, print what each type got; 1 when a type is still short."""
-    from agents.llm.backends import make_backend
-    from agents.llm.session import load
+    from agents.llm.session import load, rollout_backend
     from azr_env.runtime import start_executor
 
     config = command.train
     out = Path(command.out)
     start_file = str(out) if out.is_file() else config.env.seed_file
     model, tokenizer = load(config)
-    options = {"rollout_dtype": config.rollout_dtype} if config.rollout_dtype is not None else {}
-    backend = make_backend(config.backend, model, tokenizer, **options)
+    backend = rollout_backend(config, model, tokenizer)
     executor = start_executor(config.env)
     try:
         buffer = TaskBuffer.seeded(config.env.task_types, executor, seed_file=start_file, cap=config.env.buffer_cap)
@@ -194,16 +191,3 @@ def run(command: SeedCommand) -> int:
         print(f"{', '.join(short)}: fewer than {command.per_type} tasks; run the same command again to continue")
         return 1
     return 0
-
-
-def main(argv: Sequence[str] | None = None, prog: str = "python -m agents.llm.seeding") -> int:
-    """Entry point of ``python -m agents.llm.seeding`` (and of ``azr seed``)."""
-    try:
-        return run(parse_command(sys.argv[1:] if argv is None else argv, prog=prog))
-    except AzrError as exc:
-        print(f"seed: error: {exc}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

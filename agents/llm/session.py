@@ -75,10 +75,7 @@ def build_trainer(
     for name in ("metrics.jsonl", EPISODES_FILE, EVAL_FILE, SAFETY_LOG):  # a run without a checkpoint starts over
         truncate_after(run_dir / name, step if ckpt is not None else -1)
     (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=1, sort_keys=True))
-    from agents.llm.backends import make_backend
-
-    options = {"rollout_dtype": config.rollout_dtype} if config.rollout_dtype is not None else {}
-    backend = make_backend(config.backend, model, tokenizer, **options)
+    backend = rollout_backend(config, model, tokenizer)
     solver = RecordingSolver(backend, tokenizer, config.env.prompt_format)
     safety = safety_observer(config)
     env = make_env(config, buffer, solver, executor, chain_observers(observer, safety))
@@ -97,6 +94,14 @@ def safety_observer(config: TrainConfig) -> SafetyObserver | None:
     mode = Enforcement(config.safety_enforcement)
     enforcement = EnforcementConfig(mode, on_reasoning=config.safety_on_reasoning)
     return SafetyObserver(enforcement=enforcement, log_path=Path(config.run_dir) / SAFETY_LOG)
+
+
+def rollout_backend(config: TrainConfig, model: Any, tokenizer: Any) -> Any:
+    """The configured rollout backend over ``model`` (``backend``, with its ``rollout_dtype`` copy if set)."""
+    from agents.llm.backends import make_backend
+
+    options = {"rollout_dtype": config.rollout_dtype} if config.rollout_dtype is not None else {}
+    return make_backend(config.backend, model, tokenizer, **options)
 
 
 def load(config: TrainConfig) -> tuple[Any, Any]:
